@@ -1,0 +1,46 @@
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip'
+
+/** One diagnosis, the same shape wherever the checks ran (local, mirror pod, job pod). */
+export interface CheckResult {
+  /** Stable id, kebab-case, e.g. `dns-cluster-name`, `docker-daemon-plain`. */
+  id: string
+  status: CheckStatus
+  /** One sentence a person reads first. */
+  summary: string
+  /** What was observed: addresses, timings, rcodes, raw error text. Never secrets. */
+  evidence: string[]
+  /** Likely cause, when the check did not pass. */
+  cause?: string
+  /** What to do, imperative, ends with a period; set when the check did not pass. */
+  remediation?: string
+  durationMs: number
+  /** Node the check ran on, for `--all-nodes`. */
+  node?: string
+}
+
+export interface ProbeTimings {
+  scheduledMs?: number
+  startedMs?: number
+  dindReadyMs?: number
+  checksMs?: number
+  totalMs: number
+}
+
+export interface ProbeSummary {
+  pass: number
+  warn: number
+  fail: number
+  skip: number
+  /** A short verdict shown first, e.g. "DNS is slow: ndots:5 costs 4 extra lookups per external name." */
+  verdict: string
+  exitCode: 0 | 1 | 2
+}
+
+export interface ProbeReport {
+  /** `local`, `mirror-pod`, `job-pod`, `ephemeral`, `all-nodes`. */
+  mode: 'local' | 'mirror-pod' | 'job-pod' | 'ephemeral' | 'all-nodes'
+  target?: {namespace?: string; pod?: string; nodes?: string[]}
+  checks: CheckResult[]
+  timings: ProbeTimings
+  summary: ProbeSummary
+}
