@@ -1,0 +1,158 @@
+// The Dockerfile cannot be built here (no container engine with images), so these tests check what
+// a build depends on: the files it copies, a build from exactly the context .dockerignore lets through,
+// and that the packed package the image installs holds a working CLI. The project's own pipeline is
+// checked against GitLab's schema and listed offline by gitlab-ci-local for branch and tag pipelines.
+import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {parse} from 'yaml'
+import {gitlabCiLocal, makeConsumerRepo, repoRoot, run, schemaErrors} from './component.js'
+
+const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
+
+/** Instructions with their continuation lines joined, comments dropped. */
+function instructions(): string[] {
+  return dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+}
+
+/**
+ * The context Docker sends for this project's .dockerignore, which is an allow-list: `*` first, then
+ * `!path` entries. Any other pattern form is refused so the check cannot silently misread the file.
+ */
+function dockerContext(): string[] {
+  const patterns = readFileSync(join(repoRoot, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+  if (patterns[0] !== '*') throw new Error('.dockerignore must start with `*` (an allow-list).')
+  const allowed = patterns.slice(1).map((pattern) => {
+    if (!/^![\w.-]+\/?$/.test(pattern)) throw new Error(`Unsupported .dockerignore pattern: ${pattern}`)
+    return pattern.slice(1).replace(/\/$/, '')
+  })
+  return allowed.filter((entry) => existsSync(join(repoRoot, entry)))
+}
+
+test('the image is built on and runs Node 24 on Alpine, as the unprivileged node user, without an entrypoint', () => {
+  const from = instructions().filter((line) => line.startsWith('FROM '))
+  expect(from).toEqual(['FROM node:24-alpine AS build', 'FROM node:24-alpine'])
+  expect(packageJson.devDependencies.node).toMatch(/^24\./)
+  const runtime = instructions().slice(instructions().lastIndexOf('FROM node:24-alpine'))
+  expect(runtime).toContain('USER node')
+  expect(runtime).toContain('ENTRYPOINT []')
+  expect(runtime.join('\n')).toContain('ln -s /opt/runner-doctor/bin/run.js /usr/local/bin/runner-doctor')
+  expect(runtime.join('\n')).toContain('npm ci --omit=dev')
+})
+
+test('every file the Dockerfile copies from the context exists and is let through by .dockerignore', () => {
+  const context = dockerContext()
+  const copies = instructions()
+    .filter((line) => line.startsWith('COPY ') && !line.includes('--from='))
+    .flatMap((line) => line.split(/\s+/).slice(1, -1))
+  expect(copies).toEqual(['package.json', 'package-lock.json', '.'])
+  for (const source of copies.filter((item) => item !== '.')) {
+    expect(existsSync(join(repoRoot, source))).toBe(true)
+    expect(context).toContain(source)
+  }
+  expect(context).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'templates']))
+  expect(context).not.toContain('node_modules')
+  expect(context).not.toContain('test')
+})
+
+describe('a build from the Docker context alone', () => {
+  let contextDir: string
+  let packedFiles: string[]
+
+  beforeAll(async () => {
+    contextDir = mkdtempSync(join(tmpdir(), 'rd-docker-context-'))
+    for (const entry of dockerContext()) cpSync(join(repoRoot, entry), join(contextDir, entry), {recursive: true})
+    // Stands in for the build stage's `npm ci`, which needs the registry.
+    symlinkSync(join(repoRoot, 'node_modules'), join(contextDir, 'node_modules'))
+    const build = await run('npm', ['run', 'build'], {cwd: contextDir, timeoutMs: 300_000})
+    if (build.code !== 0) throw new Error(`npm run build failed in the Docker context:\n${build.stdout}\n${build.stderr}`)
+    const pack = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: contextDir})
+    if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`)
+    packedFiles = (JSON.parse(pack.stdout)[0].files as {path: string}[]).map((file) => file.path)
+  }, 320_000)
+
+  afterAll(() => {
+    if (contextDir) rmSync(contextDir, {recursive: true, force: true})
+  })
+
+  test('builds, and the package holds the CLI entry, its commands, the rules and the components', () => {
+    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'bin/run.js', 'templates/lint.yml', 'templates/probe.yml']))
+    const commands = packedFiles.filter((file) => file.startsWith('dist/commands/') && file.endsWith('.js'))
+    expect(commands.length).toBeGreaterThan(0)
+    expect(packedFiles.some((file) => file.startsWith('dist/') && file.includes('test'))).toBe(false)
+    if (existsSync(join(repoRoot, 'rules'))) {
+      const ruleFiles = readdirSync(join(repoRoot, 'rules')).map((file) => `rules/${file}`)
+      expect(packedFiles).toEqual(expect.arrayContaining(ruleFiles))
+    }
+  })
+
+  test('the packed files alone run the CLI, as the image’s /usr/local/bin/runner-doctor does', async () => {
+    const installDir = mkdtempSync(join(tmpdir(), 'rd-image-root-'))
+    try {
+      for (const file of packedFiles) cpSync(join(contextDir, file), join(installDir, file), {recursive: true})
+      symlinkSync(join(repoRoot, 'node_modules'), join(installDir, 'node_modules'))
+      const version = await run(process.execPath, [join(installDir, 'bin/run.js'), '--version'], {cwd: installDir})
+      expect(version.code).toBe(0)
+      expect(version.stdout).toContain(`runner-doctor/${packageJson.version}`)
+      const help = await run(process.execPath, [join(installDir, 'bin/run.js'), 'lint', '--help'], {cwd: installDir})
+      expect(help.code).toBe(0)
+      expect(help.stdout).toContain('--fail-on')
+    } finally {
+      rmSync(installDir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('the project’s own .gitlab-ci.yml', () => {
+  const pipeline = parse(readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8'))
+
+  test('validates against GitLab’s CI schema', () => {
+    expect(schemaErrors(pipeline)).toEqual([])
+  })
+
+  test('uses both components at the pipeline’s own commit, in the image built from that commit', () => {
+    const components = pipeline.include.map((item: {component: string}) => item.component)
+    expect(components).toEqual([
+      '$CI_SERVER_FQDN/$CI_PROJECT_PATH/lint@$CI_COMMIT_SHA',
+      '$CI_SERVER_FQDN/$CI_PROJECT_PATH/probe@$CI_COMMIT_SHA',
+    ])
+    for (const item of pipeline.include) expect(item.inputs.image).toBe('$CI_REGISTRY_IMAGE:$CI_COMMIT_SHA')
+    expect(pipeline.stages.indexOf('build')).toBeLessThan(pipeline.stages.indexOf('verify'))
+  })
+
+  test('releases with the release keyword, on semantic-version tags only', () => {
+    const release = pipeline.release
+    expect(release.release.tag_name).toBe('$CI_COMMIT_TAG')
+    const tagPattern = /\/(.*)\/$/.exec(release.rules[0].if.split('=~')[1].trim())![1]
+    for (const tag of ['1.0.0', '0.1.0', '1.2.3-rc.1']) expect(tag).toMatch(new RegExp(tagPattern))
+    for (const tag of ['v1.0.0', '1.0', 'latest']) expect(tag).not.toMatch(new RegExp(tagPattern))
+  })
+
+  test.each([
+    ['a branch pipeline', [], ['test', 'build-image', 'component-lint-examples']],
+    ['a tag pipeline', ['--variable', 'CI_COMMIT_TAG=0.1.0'], ['test', 'build-image', 'component-lint-examples', 'release']],
+    ['a scheduled pipeline', ['--variable', 'CI_PIPELINE_SOURCE=schedule'], ['test', 'build-image', 'component-lint-examples', 'component-probe']],
+  ])('gitlab-ci-local resolves the components offline and lists the jobs of %s', async (_label, args, jobs) => {
+    const files: Record<string, string> = {'.gitlab-ci.yml': readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8')}
+    const dir = await makeConsumerRepo(files)
+    try {
+      const result = await gitlabCiLocal(dir, ['--list-json', ...args])
+      expect(result.stderr).not.toContain('could not be fetched')
+      expect(result.code).toBe(0)
+      // gitlab-ci-local may print warnings before the JSON, which starts on a line of its own.
+      const listed = JSON.parse(result.stdout.slice(result.stdout.search(/^\[$/m)))
+      const active = listed.filter((job: {when: string}) => job.when !== 'never').map((job: {name: string}) => job.name)
+      expect(active.sort()).toEqual([...jobs].sort())
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  })
+})
