@@ -89,7 +89,7 @@ function fileHeader(file: FileResult, paint: Painter): string {
 }
 
 function fileBlock(file: FileResult, ctx: FormatContext, paint: Painter): string[] {
-  if (file.skipped !== undefined || file.kind === 'skipped') {
+  if (!file.error && (file.skipped !== undefined || file.kind === 'skipped')) {
     const reason = file.skipped ? ` (${file.skipped})` : ''
     return [paint(`${file.path}: skipped${reason}`, 'gray')]
   }

@@ -1,0 +1,135 @@
+import {Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, Scalar} from 'yaml'
+
+import {LineIndex, type PositionMap, type Span} from './position.js'
+
+export interface YamlDoc {
+  index: number
+  doc: Document.Parsed
+  /** Plain data, or undefined when the document could not be converted. */
+  data: unknown
+  error?: {message: string; offset: number}
+}
+
+/** Limits that keep a hostile file (alias bomb, deep nesting) from exhausting memory or time. */
+export interface YamlLimits {
+  maxAliasCount: number
+  maxDepth: number
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = {maxAliasCount: 100, maxDepth: 200}
+
+/** First line of a parser message: the rest can quote the source, which may hold a secret. */
+export function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim()
+}
+
+export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDoc[] {
+  const docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false})
+  const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed]
+  return list.map((doc, index) => {
+    if (doc.errors.length > 0) {
+      const err = doc.errors[0]
+      return {index, doc, data: undefined, error: {message: firstLine(err.message), offset: err.pos[0]}}
+    }
+    const depthError = findTooDeep(doc.contents, limits.maxDepth)
+    if (depthError) return {index, doc, data: undefined, error: depthError}
+    try {
+      return {index, doc, data: doc.toJS({maxAliasCount: limits.maxAliasCount})}
+    } catch (error) {
+      const message = (error as Error).message.includes('alias')
+        ? `YAML aliases expand too far (more than ${limits.maxAliasCount} alias nodes); refusing a possible alias bomb.`
+        : firstLine((error as Error).message)
+      return {index, doc, data: undefined, error: {message, offset: doc.range?.[0] ?? 0}}
+    }
+  })
+}
+
+function findTooDeep(root: unknown, maxDepth: number): {message: string; offset: number} | undefined {
+  const stack: Array<[unknown, number]> = [[root, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (depth > maxDepth) {
+      const offset = (node as Node | undefined)?.range?.[0] ?? 0
+      return {message: `YAML nesting is deeper than ${maxDepth} levels.`, offset}
+    }
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) {
+        if (isPair(item)) stack.push([item.value, depth + 1])
+        else stack.push([item, depth + 1])
+      }
+    }
+  }
+  return undefined
+}
+
+export function decodePointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+}
+
+export function encodePointer(segments: Array<string | number>): string {
+  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('')
+}
+
+export interface YamlNodeHit {
+  /** Segments actually found (a prefix of the ones asked for when the path does not exist in the file). */
+  found: number
+  keySpan?: Span
+  valueNode?: Node
+  span: Span
+}
+
+/** Resolves a JSON Pointer to the YAML node range, falling back to the nearest ancestor that exists. */
+export function locateInYaml(doc: Document.Parsed, segments: string[], lines: LineIndex): YamlNodeHit {
+  let node: unknown = doc.contents
+  let keyRange: [number, number] | undefined
+  let found = 0
+  for (const segment of segments) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment)
+      if (!pair) break
+      const key = pair.key as Scalar
+      keyRange = key.range ? [key.range[0], key.range[1]] : keyRange
+      node = pair.value
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)]
+      if (item === undefined || !/^\d+$/.test(segment)) break
+      node = item
+      const range = (item as Node).range
+      keyRange = range ? [range[0], range[0] + 1] : keyRange
+    } else break
+    found++
+  }
+  const valueNode = node as Node | undefined
+  const range = keyRange ?? (valueNode?.range ? [valueNode.range[0], valueNode.range[1]] : [0, 0])
+  const span: Span = {start: lines.position(range[0]), end: lines.position(range[1])}
+  return {found, keySpan: keyRange ? span : undefined, valueNode, span}
+}
+
+/**
+ * Position map for text held in a YAML string scalar. A literal block scalar (`|`) keeps every line, so a
+ * position inside it maps exactly; other scalar styles map to the scalar's first character.
+ */
+export function scalarPositionMap(node: Node, lines: LineIndex): PositionMap {
+  const start = lines.position(node.range?.[0] ?? 0)
+  if (!isScalar(node) || node.type !== Scalar.BLOCK_LITERAL) return () => start
+  const header = lines.lineText(start.line).slice(start.column - 1)
+  const explicit = /^[|>][+-]?([1-9])|^[|>]([1-9])/.exec(header)
+  let indent: number | undefined
+  if (explicit) {
+    const parentIndent = /^\s*/.exec(lines.lineText(start.line))![0].length
+    indent = parentIndent + Number(explicit[1] ?? explicit[2])
+  } else {
+    for (let line = start.line + 1; line <= lines.lineCount; line++) {
+      const text = lines.lineText(line)
+      if (text.trim() === '') continue
+      indent = /^ */.exec(text)![0].length
+      break
+    }
+  }
+  const contentIndent = indent ?? 0
+  return (inner) => ({line: start.line + inner.line, column: contentIndent + inner.column})
+}

@@ -1,0 +1,130 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {dirname, join, resolve} from 'node:path'
+
+import {parseYamlStream} from '../inputs/yaml-source.js'
+import {LineIndex} from '../inputs/position.js'
+import {locateInYaml, decodePointer} from '../inputs/yaml-source.js'
+import {parseQuantity} from '../model/quantity.js'
+import {createAjv} from '../util/ajv.js'
+import type {Severity} from './types.js'
+
+export const CONFIG_FILE_NAME = '.runner-doctor.yaml'
+
+export interface Exemption {
+  rules?: string[]
+  files?: string[]
+  pointers?: string[]
+  reason: string
+}
+
+export interface RunnerDoctorConfig {
+  path?: string
+  extends: 'recommended' | 'all'
+  rules: Record<string, Severity | 'off'>
+  exemptions: Exemption[]
+  capacity: {cpu?: number; memory?: number; servicesPerJob?: number}
+  chartVersion?: string
+  runnerVersion?: string
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    extends: {enum: ['recommended', 'all']},
+    rules: {type: 'object', additionalProperties: {enum: ['off', 'info', 'warning', 'error']}},
+    exemptions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['reason'],
+        properties: {
+          rules: {type: 'array', items: {type: 'string'}},
+          files: {type: 'array', items: {type: 'string'}},
+          pointers: {type: 'array', items: {type: 'string'}},
+          reason: {type: 'string', minLength: 1},
+        },
+      },
+    },
+    capacity: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {cpu: {type: ['string', 'number']}, memory: {type: ['string', 'number']}, servicesPerJob: {type: 'integer', minimum: 0}},
+    },
+    chartVersion: {type: 'string'},
+    runnerVersion: {type: 'string'},
+  },
+}
+
+export const EMPTY_CONFIG: RunnerDoctorConfig = {extends: 'recommended', rules: {}, exemptions: [], capacity: {}}
+
+/** Finds `.runner-doctor.yaml` in the directory or the nearest parent. */
+export function findConfigUpward(start: string): string | undefined {
+  let dir = resolve(start)
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE_NAME)
+    if (existsSync(candidate)) return candidate
+    const parent = dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+export async function loadConfig(path: string): Promise<RunnerDoctorConfig> {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ConfigError(path, 1, 1, `Cannot read the configuration: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+  }
+  const lines = new LineIndex(text)
+  const [doc] = parseYamlStream(text)
+  if (!doc || doc.data === null || doc.data === undefined) return {...EMPTY_CONFIG, path}
+  if (doc.error) {
+    const at = lines.position(doc.error.offset)
+    throw new ConfigError(path, at.line, at.column, doc.error.message)
+  }
+  const ajv = await createAjv({allErrors: false})
+  const validate = ajv.compile(CONFIG_SCHEMA)
+  if (!validate(doc.data)) {
+    const err = validate.errors![0]
+    const at = locateInYaml(doc.doc, decodePointer(err.instancePath), lines).span.start
+    const extra = err.params && 'additionalProperty' in err.params ? ` "${String(err.params.additionalProperty)}"` : ''
+    const field = err.instancePath ? err.instancePath.slice(1).replaceAll('/', '.') : 'configuration'
+    throw new ConfigError(path, at.line, at.column, `${field} ${err.message}${extra}.`)
+  }
+  const data = doc.data as {extends?: 'recommended' | 'all'; rules?: Record<string, Severity | 'off'>; exemptions?: Exemption[]; capacity?: {cpu?: string | number; memory?: string | number; servicesPerJob?: number}; chartVersion?: string; runnerVersion?: string}
+  const capacity: RunnerDoctorConfig['capacity'] = {}
+  for (const key of ['cpu', 'memory'] as const) {
+    const raw = data.capacity?.[key]
+    if (raw === undefined) continue
+    const parsed = parseQuantity(raw)
+    if (parsed === undefined) {
+      const at = locateInYaml(doc.doc, ['capacity', key], lines).span.start
+      throw new ConfigError(path, at.line, at.column, `capacity.${key} "${String(raw)}" is not a Kubernetes quantity.`)
+    }
+    capacity[key] = parsed
+  }
+  if (data.capacity?.servicesPerJob !== undefined) capacity.servicesPerJob = data.capacity.servicesPerJob
+  return {
+    path,
+    extends: data.extends ?? 'recommended',
+    rules: data.rules ?? {},
+    exemptions: data.exemptions ?? [],
+    capacity,
+    chartVersion: data.chartVersion,
+    runnerVersion: data.runnerVersion,
+  }
+}

@@ -1,0 +1,29 @@
+import {capacityExceeded, concurrentBelowRunners, requestConcurrencyBottleneck} from './concurrency.js'
+import {unpinnedImage} from './images.js'
+import {suppressionWithoutReason, templateNotEvaluated, unrenderedPlaceholders} from './notices.js'
+import {invalidQuantity, missingContainerResources, privilegedContainerContext, requestAboveLimit} from './resources.js'
+import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
+import type {FileRuleFunction, RuleFunction} from './types.js'
+
+/** Named functions that rules reference as `check.function`. */
+export const FUNCTIONS: Record<string, RuleFunction> = {
+  capacityExceeded,
+  concurrentBelowRunners,
+  invalidQuantity,
+  missingContainerResources,
+  plainRunnerTokenInValues,
+  privilegedContainerContext,
+  registrationTokenUsed,
+  requestAboveLimit,
+  requestConcurrencyBottleneck,
+  secretInRunnerConfig,
+  templateNotEvaluated,
+  tokenInConfigToml,
+  tokenKindMismatch,
+  unpinnedImage,
+  unrenderedPlaceholders,
+}
+
+export const FILE_FUNCTIONS: Record<string, FileRuleFunction> = {
+  suppressionWithoutReason,
+}

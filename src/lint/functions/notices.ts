@@ -1,0 +1,61 @@
+import {PLACEHOLDER} from '../../model/secrets.js'
+import {isPlainObject} from '../../model/chart.js'
+import {encodePointer} from '../../inputs/yaml-source.js'
+import type {FileRuleFunction, FunctionResult, RuleFunction} from './types.js'
+
+/** `${var}` left by Terraform templatefile, envsubst or Flux substitution: named once, not judged as config. */
+export const unrenderedPlaceholders: RuleFunction = ({target}) => {
+  const out: FunctionResult[] = []
+  const visit = (value: unknown, path: Array<string | number>) => {
+    if (typeof value === 'string') {
+      const m = PLACEHOLDER.exec(value)
+      if (m) out.push({pointer: encodePointer(path), message: `${m[0]} is an unrendered placeholder; the value is checked after it is substituted.`})
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]))
+    else if (isPlainObject(value)) {
+      for (const [k, v] of Object.entries(value)) {
+        // runners.config is checked as TOML by its own target.
+        if (target.type === 'values' && path.length === 1 && path[0] === 'runners' && k === 'config') continue
+        visit(v, [...path, k])
+      }
+    }
+  }
+  visit(target.type === 'values' ? target.user : target.data, [])
+  return out
+}
+
+/** Helm template actions in `runners.config` that lint did not evaluate. */
+export const templateNotEvaluated: RuleFunction = ({target}) => {
+  if (target.type !== 'config-toml') return []
+  return target.templateNotes.map((note) => ({pointer: '', message: `Helm template ${note.action.replace(/\s+/g, ' ')}: ${note.effect}.`, at: note.span}))
+}
+
+const DIRECTIVE = /#\s*runner-doctor-disable-next-line\b(.*)$/
+
+export interface InlineDirective {
+  /** Line the directive suppresses. */
+  line: number
+  ruleIds: string[]
+  reason: string
+  directiveLine: number
+  column: number
+}
+
+export function parseInlineDirectives(lineCount: number, lineText: (line: number) => string): InlineDirective[] {
+  const out: InlineDirective[] = []
+  for (let line = 1; line <= lineCount; line++) {
+    const text = lineText(line)
+    if (!text.includes('runner-doctor-disable')) continue
+    const m = DIRECTIVE.exec(text)
+    if (!m) continue
+    const [idsPart, ...reasonParts] = m[1].split(/\s--\s?/)
+    const ruleIds = idsPart.split(/[\s,]+/).filter(Boolean)
+    out.push({line: line + 1, ruleIds, reason: reasonParts.join(' -- ').trim(), directiveLine: line, column: m.index + 1})
+  }
+  return out
+}
+
+/** An inline suppression must say why; one without a reason does not suppress. */
+export const suppressionWithoutReason: FileRuleFunction = ({file}) =>
+  parseInlineDirectives(file.lines.lineCount, (l) => file.lines.lineText(l))
+    .filter((d) => d.reason === '')
+    .map((d) => ({line: d.directiveLine, column: d.column, message: `This runner-doctor-disable-next-line comment has no reason (add " -- why"), so it suppresses nothing.`}))

@@ -1,0 +1,88 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {parse as parseYaml} from 'yaml'
+
+import {createAjv} from '../util/ajv.js'
+import type {Severity} from './types.js'
+
+export type RuleTarget = 'values' | 'config-toml' | 'file'
+
+export interface SchemaCheck {
+  given: string
+  schema: Record<string, unknown> | boolean
+}
+
+export interface FunctionCheck {
+  given?: string
+  function: string
+  options?: Record<string, unknown>
+}
+
+export interface Rule {
+  id: string
+  title: string
+  target: RuleTarget
+  severity: Severity
+  category: string
+  recommended: boolean
+  executor?: string
+  message: string
+  rationale: string
+  remediation: string
+  references: string[]
+  deprecated?: {replacedBy?: string}
+  check: SchemaCheck | FunctionCheck
+  /** Path of the YAML file the rule came from. */
+  source: string
+}
+
+export class RuleLoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    message: string,
+  ) {
+    super(`${file}: ${pointer ? `${pointer}: ` : ''}${message}`)
+  }
+}
+
+export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url))
+export const DOCS_BASE = 'https://runner-doctor.dev/rules/'
+
+export function docsUrl(id: string): string {
+  return `https://github.com/runner-doctor/runner-doctor/blob/main/docs/rules.md#${id}`
+}
+
+let cache: Rule[] | undefined
+
+/** Loads every `rules/<id>.yaml`, each validated against `rules/rule.schema.json`. */
+export async function loadRules(dir: string = RULES_DIR): Promise<Rule[]> {
+  if (dir === RULES_DIR && cache) return cache
+  const ajv = await createAjv({allErrors: false})
+  const metaSchema = JSON.parse(readFileSync(join(dir, 'rule.schema.json'), 'utf8'))
+  const validate = ajv.compile(metaSchema)
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+  const rules = files.map((file) => {
+    const path = join(dir, file)
+    let raw: unknown
+    try {
+      raw = parseYaml(readFileSync(path, 'utf8'))
+    } catch (error) {
+      throw new RuleLoadError(path, '', `not valid YAML: ${(error as Error).message.split('\n')[0]}`)
+    }
+    if (!validate(raw)) {
+      const err = validate.errors![0]
+      throw new RuleLoadError(path, err.instancePath || '/', `${err.message ?? 'invalid'}${err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''}`)
+    }
+    const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended'> & {id?: string; references?: string[]; recommended?: boolean}
+    const id = file.slice(0, -'.yaml'.length)
+    if (data.id !== undefined && data.id !== id) throw new RuleLoadError(path, '/id', `id "${data.id}" must equal the file name "${id}"`)
+    return {...data, id, references: data.references ?? [], recommended: data.recommended ?? true, source: path}
+  })
+  if (dir === RULES_DIR) cache = rules
+  return rules
+}

@@ -1,0 +1,216 @@
+import {readdir, readFile, stat} from 'node:fs/promises'
+import {dirname, extname, join, relative, resolve, sep} from 'node:path'
+
+import {minimatch} from 'minimatch'
+
+import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
+import {computeCapacity} from '../model/capacity.js'
+import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
+import {loadTomlLocator} from '../inputs/toml-source.js'
+import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
+import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
+import {parseInlineDirectives} from './functions/notices.js'
+import type {LintEnvironment} from './functions/types.js'
+import {loadRules, type Rule} from './rule.js'
+import {type FileResult, type Finding, type LintResult, SEVERITY_RANK, type Severity} from './types.js'
+
+export interface LintOptions {
+  paths: string[]
+  cwd: string
+  failOn: Severity
+  chartVersion?: string
+  runnerVersion?: string
+  configPath?: string
+  capacityCpu?: number
+  capacityMemory?: number
+  servicesPerJob?: number
+  /** Honour `# runner-doctor-disable-next-line` comments. */
+  inlineConfig: boolean
+  maxFileBytes: number
+  maxFiles: number
+  readStdin: () => Promise<string>
+  rules?: Rule[]
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
+export const DEFAULT_MAX_FILES = 10_000
+const WALKED_EXTENSIONS = new Set(['.yaml', '.yml', '.toml'])
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform'])
+
+export class UsageError extends Error {}
+
+async function expandPaths(paths: string[], maxFiles: number): Promise<Array<{path: string; missing?: string}>> {
+  const out: Array<{path: string; missing?: string}> = []
+  const walk = async (dir: string) => {
+    const entries = await readdir(dir, {withFileTypes: true})
+    entries.sort((a, b) => a.name.localeCompare(b.name))
+    for (const entry of entries) {
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) await walk(full)
+      } else if (entry.isFile() && WALKED_EXTENSIONS.has(extname(entry.name)) && entry.name !== '.runner-doctor.yaml') {
+        out.push({path: full})
+        if (out.length > maxFiles) throw new UsageError(`More than ${maxFiles} files to lint; name fewer paths or raise --max-files.`)
+      }
+    }
+  }
+  for (const p of paths) {
+    if (p === '-') {
+      out.push({path: '-'})
+      continue
+    }
+    let info
+    try {
+      info = await stat(p)
+    } catch (error) {
+      out.push({path: p, missing: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory.' : `Cannot read: ${(error as Error).message}.`})
+      continue
+    }
+    if (info.isDirectory()) await walk(p)
+    else out.push({path: p})
+  }
+  return out
+}
+
+function selectRules(rules: Rule[], config: RunnerDoctorConfig): Rule[] {
+  return rules
+    .filter((r) => config.extends === 'all' || r.recommended || config.rules[r.id] !== undefined)
+    .filter((r) => config.rules[r.id] !== 'off' && !r.deprecated)
+    .map((r) => {
+      const severity = config.rules[r.id]
+      return severity && severity !== 'off' ? {...r, severity} : r
+    })
+}
+
+function exemptionFor(finding: Finding, relPath: string, config: RunnerDoctorConfig) {
+  return config.exemptions.find(
+    (e) =>
+      (!e.rules || e.rules.includes(finding.ruleId)) &&
+      (!e.files || e.files.some((g) => minimatch(relPath, g, {dot: true, matchBase: !g.includes('/')}))) &&
+      (!e.pointers || e.pointers.some((p) => finding.pointer === p || finding.pointer.startsWith(p.endsWith('/') ? p : `${p}/`))),
+  )
+}
+
+function isTextual(buffer: Buffer): boolean {
+  const sample = buffer.subarray(0, 8192)
+  return !sample.includes(0)
+}
+
+export async function lint(options: LintOptions): Promise<LintResult> {
+  const allRules = options.rules ?? (await loadRules())
+  const files = await expandPaths(options.paths, options.maxFiles)
+  const configCache = new Map<string, Promise<RunnerDoctorConfig>>()
+  const configFor = (path: string): Promise<RunnerDoctorConfig> => {
+    const found = options.configPath ?? (path === '-' ? findConfigUpward(options.cwd) : findConfigUpward(dirname(resolve(path))))
+    if (!found) return Promise.resolve(EMPTY_CONFIG)
+    let c = configCache.get(found)
+    if (!c) {
+      c = loadConfig(found)
+      configCache.set(found, c)
+    }
+    return c
+  }
+  const chartVersionSource = options.chartVersion ? 'flag' : 'newest-known'
+  const chartVersion = options.chartVersion ?? NEWEST_CHART_VERSION
+  if (options.chartVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(options.chartVersion)) {
+    throw new UsageError(`--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} to ${NEWEST_CHART_VERSION}).`)
+  }
+  const schemas = new SchemaCache()
+  const results: FileResult[] = []
+  let rulesRun = 0
+  const failingRules = new Set<string>()
+  let locatorLoaded = false
+
+  for (const entry of files) {
+    const display = entry.path
+    const relPath = entry.path === '-' ? 'stdin' : relative(options.cwd, resolve(entry.path)).split(sep).join('/')
+    if (entry.missing) {
+      results.push({path: display, kind: 'skipped', findings: [], error: {message: entry.missing, line: 1, column: 1}})
+      continue
+    }
+    const config = await configFor(entry.path)
+    let text: string
+    try {
+      const buffer = entry.path === '-' ? Buffer.from(await options.readStdin()) : await readFile(entry.path)
+      if (buffer.length > options.maxFileBytes) {
+        results.push({path: display, kind: 'skipped', findings: [], error: {message: `File is ${buffer.length} bytes, over the ${options.maxFileBytes}-byte limit (raise it with --max-file-size).`, line: 1, column: 1}})
+        continue
+      }
+      if (!isTextual(buffer)) {
+        results.push({path: display, kind: 'skipped', findings: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}})
+        continue
+      }
+      text = buffer.toString('utf8')
+    } catch (error) {
+      results.push({path: display, kind: 'skipped', findings: [], error: {message: `Cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, line: 1, column: 1}})
+      continue
+    }
+    const analyzed: AnalyzedFile = analyzeText(text, {
+      chartVersion: options.chartVersion ?? config.chartVersion ?? chartVersion,
+      chartVersionFromFlag: Boolean(options.chartVersion),
+      runnerVersion: options.runnerVersion ?? config.runnerVersion,
+    })
+    const result: FileResult = {path: display, kind: analyzed.kind, findings: []}
+    if (analyzed.skipped) result.skipped = analyzed.skipped
+    if (analyzed.error) result.error = analyzed.error
+    const rules = selectRules(allRules, config)
+    const env: LintEnvironment = {
+      capacityCpu: options.capacityCpu ?? config.capacity.cpu,
+      capacityMemory: options.capacityMemory ?? config.capacity.memory,
+      servicesPerJob: options.servicesPerJob ?? config.capacity.servicesPerJob ?? 1,
+    }
+    const raw: RawFinding[] = []
+    if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') raw.push(...runFileRules(analyzed, rules))
+    if (analyzed.targets.length > 0 && !locatorLoaded) {
+      await loadTomlLocator()
+      locatorLoaded = true
+    }
+    for (const target of analyzed.targets) {
+      raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
+      if (target.type === 'values') {
+        result.chartVersion = target.chartVersion
+        result.runnerVersion = target.runnerVersion
+      } else {
+        result.runnerVersion ??= target.runnerVersion
+        result.capacity ??= computeCapacity(target, env)
+      }
+    }
+    if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
+    const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
+    const seen = new Set<string>()
+    for (const r of raw) {
+      const finding = toFinding(display, relPath, r)
+      if (seen.has(finding.fingerprint)) continue
+      seen.add(finding.fingerprint)
+      const directive = directives.find((d) => d.line === finding.line && (d.ruleIds.length === 0 || d.ruleIds.includes(finding.ruleId)))
+      const exemption = exemptionFor(finding, relPath, config)
+      if (directive) finding.suppressed = {by: 'inline', reason: directive.reason}
+      else if (exemption) finding.suppressed = {by: 'config', reason: exemption.reason}
+      else failingRules.add(finding.ruleId)
+      result.findings.push(finding)
+    }
+    result.findings.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId))
+    results.push(result)
+  }
+  const active = results.flatMap((f) => f.findings.filter((x) => !x.suppressed))
+  const count = (s: Severity) => active.filter((f) => f.severity === s).length
+  const hasFileError = results.some((f) => f.error)
+  const failing = active.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn])
+  return {
+    files: results,
+    summary: {
+      files: results.length,
+      filesWithErrors: results.filter((f) => f.error).length,
+      skipped: results.filter((f) => f.kind === 'skipped' && !f.error).length,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      suppressed: results.reduce((n, f) => n + f.findings.filter((x) => x.suppressed).length, 0),
+      rulesRun,
+      rulesPassed: Math.max(0, rulesRun - failingRules.size),
+      chartVersion,
+      chartVersionSource,
+      exitCode: hasFileError ? 2 : failing ? 1 : 0,
+    },
+  }
+}

@@ -1,0 +1,94 @@
+import chartKeys from '../data/chart-values-keys-by-version.json' with {type: 'json'}
+
+export const KNOWN_CHART_VERSIONS: string[] = Object.keys(chartKeys.byChartVersion)
+  .map((v) => v.replace(/^v/, ''))
+  .sort(compareVersions)
+
+export const NEWEST_CHART_VERSION = KNOWN_CHART_VERSIONS[KNOWN_CHART_VERSIONS.length - 1]
+
+export function parseVersion(v: string): number[] | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v.trim())
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : undefined
+}
+
+export function compareVersions(a: string, b: string): number {
+  const pa = parseVersion(a) ?? [0, 0, 0]
+  const pb = parseVersion(b) ?? [0, 0, 0]
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i]
+  return 0
+}
+
+/** Runner version a chart version ships (chart CHANGELOG: each chart minor tracks a runner minor). */
+export function runnerVersionForChart(chartVersion: string): string | undefined {
+  const v = parseVersion(chartVersion)
+  if (!v || v[0] !== 0) return undefined
+  const [, minor, patch] = v
+  if (minor >= 53) {
+    const offset = minor - 53
+    return `${16 + Math.floor(offset / 12)}.${offset % 12}.${patch}`
+  }
+  if (minor >= 41) return `15.${minor - 41}.${patch}`
+  if (minor >= 30) return `14.${minor - 30}.${patch}`
+  if (minor >= 17) return `13.${minor - 17}.${patch}`
+  return undefined
+}
+
+/** Runner version pinned by the manager image tag (`alpine-v18.3.1`, `v18.3.1`, `ubuntu-v17.0.0`). */
+export function runnerVersionFromImageTag(tag: unknown): string | undefined {
+  if (typeof tag !== 'string') return undefined
+  const m = /(?:^|-)v(\d+\.\d+\.\d+)$/.exec(tag.trim())
+  return m?.[1]
+}
+
+/** Values paths the chart's templates read at a version (nearest known version at or below it). */
+export function chartValuePaths(chartVersion: string): Set<string> {
+  const known = KNOWN_CHART_VERSIONS.filter((v) => compareVersions(v, chartVersion) <= 0)
+  const pick = known.length > 0 ? known[known.length - 1] : KNOWN_CHART_VERSIONS[0]
+  return new Set((chartKeys.byChartVersion as Record<string, string[]>)[`v${pick}`])
+}
+
+export const DEFAULT_RUNNERS_CONFIG = `[[runners]]
+  [runners.kubernetes]
+    namespace = "{{.Release.Namespace}}"
+    image = "alpine"
+`
+
+/** The chart's own values.yaml defaults that rules depend on (CHART@0.80.1; older charts noted). */
+export function chartDefaults(chartVersion: string): Record<string, unknown> {
+  const atLeast = (v: string) => compareVersions(chartVersion, v) >= 0
+  const defaults: Record<string, unknown> = {
+    image: atLeast('0.53.0') ? {registry: 'registry.gitlab.com', image: 'gitlab-org/gitlab-runner'} : 'gitlab/gitlab-runner',
+    imagePullPolicy: 'IfNotPresent',
+    unregisterRunners: true,
+    terminationGracePeriodSeconds: 3600,
+    concurrent: 10,
+    checkInterval: atLeast('0.41.0') ? 3 : 30,
+    rbac: {create: false, rules: [], clusterWideAccess: false, podSecurityPolicy: {enabled: false}},
+    metrics: {enabled: false},
+    sessionServer: {enabled: false},
+    resources: {},
+    nodeSelector: {},
+    tolerations: [],
+    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, runAsNonRoot: true, privileged: false, capabilities: {drop: ['ALL']}},
+    podSecurityContext: {runAsUser: 100, fsGroup: 65533},
+    runners: atLeast('0.23.0') ? {config: DEFAULT_RUNNERS_CONFIG, cache: {}} : {cache: {}},
+  }
+  return defaults
+}
+
+/** Helm's merge: user maps merge into defaults, anything else replaces, null deletes. */
+export function mergeValues(defaults: unknown, user: unknown): unknown {
+  if (isPlainObject(defaults) && isPlainObject(user)) {
+    const out: Record<string, unknown> = {...defaults}
+    for (const [key, value] of Object.entries(user)) {
+      if (value === null) delete out[key]
+      else out[key] = mergeValues(defaults[key], value)
+    }
+    return out
+  }
+  return user === undefined ? defaults : user
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

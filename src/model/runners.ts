@@ -1,0 +1,42 @@
+import type {TomlTarget} from '../inputs/targets.js'
+import {isPlainObject} from './chart.js'
+
+/** One `[[runners]]` entry with what the chart and defaults make of it. */
+export interface RunnerView {
+  index: number
+  pointer: string
+  name: string
+  executor: string | undefined
+  settings: Record<string, unknown>
+  kubernetes: Record<string, unknown> | undefined
+  environment: string[]
+}
+
+export function runnersOf(target: TomlTarget): RunnerView[] {
+  const list = target.data.runners
+  if (!Array.isArray(list)) return []
+  const chartExecutor = target.values ? chartRunnerExecutor(target.values.data) : undefined
+  return list.filter(isPlainObject).map((settings, index) => {
+    const kubernetes = isPlainObject(settings.kubernetes) ? settings.kubernetes : undefined
+    const declared = typeof settings.executor === 'string' ? settings.executor : undefined
+    const executor = declared ?? chartExecutor ?? (kubernetes ? 'kubernetes' : undefined)
+    const environment = Array.isArray(settings.environment) ? settings.environment.filter((e): e is string => typeof e === 'string') : []
+    const name = typeof settings.name === 'string' ? settings.name : `runners[${index}]`
+    return {index, pointer: `/runners/${index}`, name, executor, settings, kubernetes, environment}
+  })
+}
+
+function chartRunnerExecutor(values: Record<string, unknown>): string {
+  const runners = isPlainObject(values.runners) ? values.runners : {}
+  return typeof runners.executor === 'string' ? runners.executor : 'kubernetes'
+}
+
+/** Reads `KEY=value` pairs from a runner's `environment` list. */
+export function environmentMap(environment: string[]): Map<string, {value: string; index: number}> {
+  const map = new Map<string, {value: string; index: number}>()
+  environment.forEach((entry, index) => {
+    const eq = entry.indexOf('=')
+    if (eq > 0) map.set(entry.slice(0, eq).trim(), {value: entry.slice(eq + 1), index})
+  })
+  return map
+}
