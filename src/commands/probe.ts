@@ -1,0 +1,100 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {runLocalProbe, ProbeOptionsError, type LocalProbeOptions} from '../probe/local.js'
+import {PROBE_FORMATS, type ProbeFormat, renderProbeReport} from '../probe/report/index.js'
+import type {ProbeReport} from '../probe/types.js'
+
+/** Accepts `500ms`, `2s`, `1m`, or a bare number of seconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim())
+  if (!match) throw new ProbeOptionsError(`"${text}" is not a duration; use e.g. 500ms, 2s or 1m.`)
+  const value = Number(match[1])
+  const unit = match[2] ?? 's'
+  return Math.round(unit === 'ms' ? value : unit === 's' ? value * 1000 : value * 60_000)
+}
+
+type ProbeFlags = Interfaces.InferredFlags<typeof Probe.flags>
+
+export default class Probe extends Command {
+  static override summary = 'Check DNS, Docker-in-Docker and outbound connections where jobs run.'
+  static override description = `Runs the same checks a job pod would need: resolv.conf and hosts aliases, raw DNS over UDP and TCP against each nameserver, the Docker daemon on the usual dind ports (plain and TLS), and TCP plus TLS to GitLab and registries.
+Exit status: 0 when every check passes (warnings allowed), 1 when a check fails, 2 when the probe could not run.`
+
+  static override examples = [
+    '<%= config.bin %> probe --local',
+    '<%= config.bin %> probe --local --docker-host tcp://docker:2376 --gitlab-url https://gitlab.example.com --format json',
+    '<%= config.bin %> probe --local --resolv-conf ./resolv.conf --hosts-file ./hosts --target registry.example.com',
+  ]
+
+  static override flags = {
+    local: Flags.boolean({description: 'Run the checks here, in the current environment (inside a CI job or any shell).'}),
+    'resolv-conf': Flags.string({description: 'resolv.conf to read instead of /etc/resolv.conf.', helpValue: 'PATH'}),
+    'hosts-file': Flags.string({description: 'Hosts file to read instead of /etc/hosts.', helpValue: 'PATH'}),
+    'docker-host': Flags.string({description: 'Docker endpoint to check (repeatable); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.', helpValue: 'tcp://HOST:PORT', multiple: true}),
+    target: Flags.string({description: 'Extra host name to resolve (repeatable).', helpValue: 'NAME', multiple: true}),
+    'gitlab-url': Flags.string({description: 'GitLab URL for the DNS and outbound checks; default $CI_SERVER_URL.', helpValue: 'URL'}),
+    registry: Flags.string({description: 'Registry host for the DNS and outbound checks (repeatable); default $CI_REGISTRY.', helpValue: 'HOST[:PORT]', multiple: true}),
+    'cluster-domain': Flags.string({description: 'Kubernetes cluster domain.', default: 'cluster.local'}),
+    'cert-dir': Flags.string({description: 'Docker client certificates (ca.pem, cert.pem, key.pem); default $DOCKER_CERT_PATH or /certs/client.', helpValue: 'DIR'}),
+    'tls-ca-file': Flags.string({description: 'Extra CA bundle (PEM) trusted for GitLab and registry handshakes.', helpValue: 'PATH'}),
+    timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
+    'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
+    format: Flags.string({description: 'Output format.', options: [...PROBE_FORMATS], default: 'stylish'}),
+    verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Probe)
+    try {
+      // Dispatcher: each mode is one method. The cluster modes (mirror pod, --pod, --all-nodes, --cleanup) plug in here.
+      if (flags.local) return await this.runLocal(flags)
+      return this.couldNotRun('Only --local is available in this build.')
+    } catch (error) {
+      if (error instanceof Error && 'oclif' in error) throw error
+      if (flags.verbose && error instanceof Error && !(error instanceof ProbeOptionsError)) process.stderr.write(`${error.stack}\n`)
+      const message = error instanceof Error ? error.message : String(error)
+      return this.couldNotRun(error instanceof ProbeOptionsError ? message : `unexpected error: ${message}`)
+    }
+  }
+
+  private async runLocal(flags: ProbeFlags): Promise<void> {
+    const options: LocalProbeOptions = {
+      resolvConf: flags['resolv-conf'],
+      hostsFile: flags['hosts-file'],
+      dockerHosts: flags['docker-host'],
+      targets: flags.target,
+      gitlabUrl: flags['gitlab-url'],
+      registries: flags.registry,
+      clusterDomain: flags['cluster-domain'],
+      certDir: flags['cert-dir'],
+      tlsCaFile: flags['tls-ca-file'],
+      timeoutMs: parseDuration(flags.timeout),
+      dindWaitMs: parseDuration(flags['dind-wait']),
+    }
+    for (const [flag, path] of [['--resolv-conf', options.resolvConf], ['--hosts-file', options.hostsFile], ['--tls-ca-file', options.tlsCaFile]] as const) {
+      if (path !== undefined) await assertReadable(flag, path)
+    }
+    const compact = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LocalProbeOptions
+    const report = await runLocalProbe(compact, {progress: message => process.stderr.write(`${message}\n`)})
+    this.emit(report, flags.format as ProbeFormat, flags.verbose)
+    if (report.summary.exitCode !== 0) this.exit(report.summary.exitCode)
+  }
+
+  private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): void {
+    process.stdout.write(renderProbeReport(report, format, {verbose, color: format === 'stylish' && process.stdout.isTTY && !process.env.NO_COLOR}))
+  }
+
+  private couldNotRun(message: string): never {
+    process.stderr.write(`runner-doctor probe: ${message}\n`)
+    return this.exit(2)
+  }
+}
+
+async function assertReadable(flag: string, path: string): Promise<void> {
+  const {access} = await import('node:fs/promises')
+  try {
+    await access(path)
+  } catch {
+    throw new ProbeOptionsError(`${flag} ${path} cannot be read.`)
+  }
+}

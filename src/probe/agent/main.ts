@@ -1,0 +1,43 @@
+/**
+ * The self-contained check program. Bundled into dist/probe/agent.bundle.cjs and run inside pods as
+ * `node agent.bundle.cjs '<json options>'`. Progress goes to stderr; the last stdout line is
+ * `RUNNER_DOCTOR_REPORT <json ProbeReport>`; the exit code is the report's (0 pass, 1 a check failed, 2 could not run).
+ */
+import {buildReport, couldNotRunReport} from '../report/summary.js'
+import type {ProbeReport} from '../types.js'
+import {AgentOptionsError, resolveAgentOptions, validateAgentOptions} from './options.js'
+import {runAllChecks} from './run-checks.js'
+
+export const REPORT_PREFIX = 'RUNNER_DOCTOR_REPORT '
+/** Inside a pod dind starts alongside the probe, so waiting for it is the normal case. */
+const POD_DIND_WAIT_MS = 60_000
+
+function readOptions(argv: string[], env: Record<string, string | undefined>): unknown {
+  const source = argv[2] ?? env.RUNNER_DOCTOR_PROBE_OPTIONS ?? '{}'
+  try {
+    return JSON.parse(source)
+  } catch (error) {
+    throw new AgentOptionsError(`The options are not valid JSON (${(error as Error).message}).`)
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now()
+  const env = process.env
+  const progress = (message: string): void => {
+    process.stderr.write(`runner-doctor probe: ${message}\n`)
+  }
+  let report: ProbeReport
+  try {
+    const options = resolveAgentOptions(validateAgentOptions(readOptions(process.argv, env)), env, {dindWaitMs: POD_DIND_WAIT_MS})
+    const outcome = await runAllChecks(options, {env, progress})
+    report = buildReport('local', outcome.checks, {...outcome.timings, totalMs: Math.round(performance.now() - startedAt)})
+  } catch (error) {
+    const reason = error instanceof AgentOptionsError ? error.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`
+    progress(reason)
+    report = couldNotRunReport('local', reason, Math.round(performance.now() - startedAt))
+  }
+  process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`, () => process.exit(report.summary.exitCode))
+}
+
+void main()

@@ -1,0 +1,128 @@
+import type {DockerEndpoint, ResolvedProbeOptions} from '../checks/context.js'
+import {parseDockerHost} from '../checks/docker.js'
+
+/** The options the check program accepts, as JSON in argv[2] (the contract with the cluster side). */
+export interface AgentOptions {
+  resolvConf?: string
+  hostsFile?: string
+  dockerHosts?: string[]
+  targets?: string[]
+  gitlabUrl?: string
+  registries?: string[]
+  clusterDomain?: string
+  timeoutMs?: number
+  dindWaitMs?: number
+  certDir?: string
+  /** Tries per DNS query series (default 3). */
+  dnsTries?: number
+  /** Directory with one folder per interface holding `mtu` (default /sys/class/net). */
+  netClassDir?: string
+  /** PEM bundle of extra CAs trusted for the GitLab and registry handshakes. */
+  tlsCaFile?: string
+  /** Force the cluster-name check on or off; by default it runs inside Kubernetes only. */
+  clusterDns?: boolean
+}
+
+export const DEFAULT_DOCKER_HOSTS = ['tcp://localhost:2375', 'tcp://docker:2376']
+
+export class AgentOptionsError extends Error {}
+
+function stringList(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined
+  if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) throw new AgentOptionsError(`Option ${field} must be a list of strings.`)
+  return value as string[]
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new AgentOptionsError(`Option ${field} must be a string.`)
+  return value
+}
+
+function optionalNumber(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new AgentOptionsError(`Option ${field} must be a non-negative number.`)
+  return value
+}
+
+/** Validates options that arrive as untyped JSON; unknown fields are refused so typos do not pass silently. */
+export function validateAgentOptions(raw: unknown): AgentOptions {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AgentOptionsError('The options must be a JSON object.')
+  const input = raw as Record<string, unknown>
+  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'netClassDir', 'tlsCaFile', 'clusterDns'])
+  const unknown = Object.keys(input).filter(k => !known.has(k))
+  if (unknown.length > 0) throw new AgentOptionsError(`Unknown option(s): ${unknown.join(', ')}.`)
+  if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean') throw new AgentOptionsError('Option clusterDns must be true or false.')
+  const options: AgentOptions = {
+    resolvConf: optionalString(input.resolvConf, 'resolvConf'),
+    hostsFile: optionalString(input.hostsFile, 'hostsFile'),
+    dockerHosts: stringList(input.dockerHosts, 'dockerHosts'),
+    targets: stringList(input.targets, 'targets'),
+    gitlabUrl: optionalString(input.gitlabUrl, 'gitlabUrl'),
+    registries: stringList(input.registries, 'registries'),
+    clusterDomain: optionalString(input.clusterDomain, 'clusterDomain'),
+    timeoutMs: optionalNumber(input.timeoutMs, 'timeoutMs'),
+    dindWaitMs: optionalNumber(input.dindWaitMs, 'dindWaitMs'),
+    certDir: optionalString(input.certDir, 'certDir'),
+    dnsTries: optionalNumber(input.dnsTries, 'dnsTries'),
+    netClassDir: optionalString(input.netClassDir, 'netClassDir'),
+    tlsCaFile: optionalString(input.tlsCaFile, 'tlsCaFile'),
+    clusterDns: input.clusterDns as boolean | undefined,
+  }
+  for (const url of options.dockerHosts ?? []) {
+    if (!parseDockerHost(url)) throw new AgentOptionsError(`Docker host ${url} is not a tcp://HOST:PORT or unix:///PATH URL.`)
+  }
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as AgentOptions
+}
+
+/** The other dind port on the same host, so a DOCKER_HOST on the wrong port can be told apart from no daemon. */
+function counterpart(url: string): string | undefined {
+  const parsed = parseDockerHost(url)
+  if (parsed?.kind !== 'tcp') return undefined
+  const other = parsed.port === 2375 ? 2376 : parsed.port === 2376 ? 2375 : undefined
+  return other ? `tcp://${parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host}:${other}` : undefined
+}
+
+/**
+ * Applies defaults. Docker endpoints: the requested ones (or the usual dind ports), DOCKER_HOST, and the other
+ * dind port of DOCKER_HOST's host; GitLab and the registry default to the CI job's CI_SERVER_URL and CI_REGISTRY.
+ */
+export function resolveAgentOptions(options: AgentOptions, env: Record<string, string | undefined>, defaults: {dindWaitMs: number}): ResolvedProbeOptions {
+  const endpoints: DockerEndpoint[] = []
+  const seen = new Set<string>()
+  const add = (url: string | undefined, origin: DockerEndpoint['origin']): void => {
+    if (!url) return
+    const key = parseDockerHost(url)?.label ?? url
+    if (seen.has(key)) {
+      // DOCKER_HOST outranks a default guess for the same endpoint: it is what the docker CLI uses.
+      if (origin === 'DOCKER_HOST') {
+        const existing = endpoints.find(e => (parseDockerHost(e.url)?.label ?? e.url) === key)
+        if (existing) existing.origin = 'DOCKER_HOST'
+      }
+      return
+    }
+    seen.add(key)
+    endpoints.push({url, origin})
+  }
+  if (options.dockerHosts && options.dockerHosts.length > 0) for (const url of options.dockerHosts) add(url, 'requested')
+  else for (const url of DEFAULT_DOCKER_HOSTS) add(url, 'default')
+  add(env.DOCKER_HOST, 'DOCKER_HOST')
+  if (env.DOCKER_HOST) add(counterpart(env.DOCKER_HOST), 'counterpart')
+  const registries = options.registries ?? (env.CI_REGISTRY ? [env.CI_REGISTRY] : [])
+  return {
+    resolvConf: options.resolvConf ?? '/etc/resolv.conf',
+    hostsFile: options.hostsFile ?? '/etc/hosts',
+    dockerHosts: endpoints,
+    targets: options.targets ?? [],
+    gitlabUrl: options.gitlabUrl ?? env.CI_SERVER_URL,
+    registries,
+    clusterDomain: (options.clusterDomain ?? 'cluster.local').replace(/^\.|\.$/g, ''),
+    timeoutMs: options.timeoutMs ?? 2000,
+    dindWaitMs: options.dindWaitMs ?? defaults.dindWaitMs,
+    certDir: options.certDir ?? env.DOCKER_CERT_PATH ?? '/certs/client',
+    dnsTries: Math.max(1, Math.round(options.dnsTries ?? 3)),
+    netClassDir: options.netClassDir ?? '/sys/class/net',
+    tlsCaFile: options.tlsCaFile,
+    clusterDns: options.clusterDns ?? 'auto',
+  }
+}

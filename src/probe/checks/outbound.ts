@@ -1,0 +1,79 @@
+import {readFileSync} from 'node:fs'
+import {rootCertificates} from 'node:tls'
+
+import type {CheckResult} from '../types.js'
+import type {ProbeContext} from './context.js'
+import {tcpConnect, tlsHandshake} from './net-client.js'
+import {resolveHost} from './resolve-host.js'
+import {type Finding, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
+
+export interface OutboundTarget {
+  id: string
+  label: string
+  host: string
+  port: number
+  tls: boolean
+}
+
+function parseTarget(raw: string, id: string, label: string): OutboundTarget | undefined {
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`)
+    const tls = url.protocol !== 'http:'
+    return {id, label, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : tls ? 443 : 80, tls}
+  } catch {
+    return undefined
+  }
+}
+
+export function outboundTargets(ctx: ProbeContext): OutboundTarget[] {
+  const targets: OutboundTarget[] = []
+  const gitlab = ctx.options.gitlabUrl ? parseTarget(ctx.options.gitlabUrl, 'outbound-gitlab', 'GitLab') : undefined
+  if (gitlab) targets.push(gitlab)
+  for (const registry of ctx.options.registries) {
+    const target = parseTarget(registry, '', 'registry')
+    if (target) targets.push({...target, id: `outbound-registry-${idFragment(`${target.host}-${target.port}`)}`})
+  }
+  return targets
+}
+
+export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): Promise<CheckResult> {
+  const startedAt = performance.now()
+  const endpoint = `${target.host}:${target.port}`
+  const evidence: string[] = []
+  const resolved = await resolveHost(ctx, target.host)
+  if (!resolved.address) {
+    return simpleCheck(target.id, 'fail', `The ${target.label} host ${target.host} does not resolve (${resolved.error}).`, evidence, startedAt, {
+      cause: 'DNS cannot resolve the name from here (see the dns-* checks).', remediation: `Make ${target.host} resolvable from job pods.`})
+  }
+  evidence.push(`${target.host} -> ${resolved.address} via ${resolved.via}`)
+  const connect = await tcpConnect(resolved.address, target.port, ctx.options.timeoutMs)
+  if (!connect.ok) {
+    return simpleCheck(target.id, 'fail', `TCP connection to ${target.label} at ${endpoint} fails (${connect.error}).`, [...evidence, `TCP connect: ${connect.error} after ${formatMs(connect.ms)}`], startedAt, {
+      cause: connect.error === 'timeout' ? 'Egress is dropped: a NetworkPolicy, a firewall, or a proxy is required.' : 'Nothing accepts connections at that address and port.',
+      remediation: connect.error === 'timeout' ? `Allow egress from job pods to ${endpoint}, or configure HTTPS_PROXY for jobs.` : `Check the ${target.label} URL and port.`})
+  }
+  evidence.push(`TCP connect in ${formatMs(connect.ms)}`)
+  if (!target.tls) {
+    return simpleCheck(target.id, 'pass', `${target.label} at ${endpoint} accepts TCP in ${formatMs(connect.ms)} (plain HTTP, no TLS).`, evidence, startedAt)
+  }
+  const extraCa = ctx.options.tlsCaFile ? readFileSync(ctx.options.tlsCaFile) : undefined
+  const ca = extraCa ? [...rootCertificates, extraCa.toString('utf8')].join('\n') : undefined
+  const handshake = await tlsHandshake(resolved.address, target.port, {ca: ca ? Buffer.from(ca) : undefined, rejectUnauthorized: true, servername: resolved.via === 'literal' ? undefined : target.host}, ctx.options.timeoutMs)
+  const findings: Finding[] = []
+  if (!handshake.ok) {
+    evidence.push(`TLS handshake: ${handshake.errorMessage ?? handshake.error} after ${formatMs(handshake.ms)}`)
+    const hang = handshake.error === 'timeout'
+    findings.push({status: 'fail', summary: `The TLS handshake with ${target.label} at ${endpoint} ${hang ? 'hangs' : `fails (${handshake.error})`}.`,
+      cause: hang ? 'Large handshake packets are lost: an MTU mismatch on the path, or a middlebox that stalls TLS.' : 'The server does not speak TLS on this port, or a proxy interferes.',
+      remediation: hang ? 'Compare the pod MTU with the path MTU and lower it (or dind --mtu) when they differ.' : `Check that ${endpoint} serves HTTPS.`})
+  } else {
+    evidence.push(`TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} issued by ${handshake.peerIssuer ?? '?'}, valid to ${handshake.validTo ?? '?'}`)
+    if (!handshake.authorized) {
+      findings.push({status: 'fail', summary: `${target.label} at ${endpoint} presents a certificate this container does not trust (${handshake.authorizationError}).`,
+        cause: 'A private or self-signed CA, a TLS-intercepting proxy, or a certificate for another name.',
+        remediation: 'Give the runner the CA with tls-ca-file in config.toml and add it to job images, or fix the server certificate.'})
+    }
+  }
+  return finishCheck({id: target.id, evidence, findings,
+    passSummary: `${target.label} at ${endpoint}: TCP in ${formatMs(connect.ms)}, TLS handshake in ${formatMs(handshake.ms)}.`}, startedAt)
+}
