@@ -191,9 +191,14 @@ export async function makeConsumerRepo(files: Record<string, string>): Promise<s
   return dir
 }
 
-/** The job result gitlab-ci-local prints (`<job> finished in N ms  FAIL 1`), e.g. `PASS`, `WARN 3`, `FAIL 1`. */
+/**
+ * The job result gitlab-ci-local prints: `PASS`, or the status with the job's exit code, such as
+ * `WARN 3` or `FAIL 1` (from ` WARN  <job>  pre_script` in the summary and `<job> finished in N ms  FAIL 1`).
+ */
 export function jobOutcome(output: string, job: string): string | undefined {
-  const escaped = job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  const match = new RegExp(`^${escaped}\\s+finished in .*?\\s{2,}(PASS|WARN \\d+|FAIL \\d+)\\s*$`, 'm').exec(output)
-  return match?.[1]
+  const name = job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const status = new RegExp(`^\\s*(PASS|WARN|FAIL)\\s+${name}(\\s.*)?$`, 'm').exec(output)?.[1]
+  if (status === undefined || status === 'PASS') return status
+  const code = new RegExp(`^${name}\\s+finished in .*\\s${status} (\\d+)\\s*$`, 'm').exec(output)?.[1]
+  return code === undefined ? status : `${status} ${code}`
 }

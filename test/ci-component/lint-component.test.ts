@@ -1,0 +1,177 @@
+// End to end: a consumer project includes the lint component the way the README shows, gitlab-ci-local
+// (shell executor, no network at all) resolves it and runs the job with the checked-out CLI, and the
+// reports the job leaves behind are what GitLab ingests.
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fixturesDir, gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run} from './component.js'
+
+const runnerValues = readFileSync(join(fixturesDir, 'runner-values.yaml'), 'utf8')
+const cleanValues = readFileSync(join(fixturesDir, 'clean-values.yaml'), 'utf8')
+const junitSchema = join(repoRoot, 'test/fixtures/formatters/junit.xsd')
+const codeQualitySeverities = ['info', 'minor', 'major', 'critical', 'blocker']
+
+let shimDir: string
+let jobEnv: NodeJS.ProcessEnv
+const consumerDirs: string[] = []
+
+beforeAll(() => {
+  if (!existsSync(join(repoRoot, 'dist/commands/lint.js'))) {
+    throw new Error('dist/commands/lint.js is missing; build first with `npx tsc -p tsconfig.build.json`.')
+  }
+  // The job finds `runner-doctor` on PATH, as it would in the project's image: here it is this checkout.
+  shimDir = mkdtempSync(join(tmpdir(), 'rd-cli-shim-'))
+  const shim = join(shimDir, 'runner-doctor')
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'bin/run.js')}" "$@"\n`)
+  chmodSync(shim, 0o755)
+  jobEnv = {...process.env, PATH: `${shimDir}:${process.env.PATH}`}
+})
+
+afterAll(() => {
+  for (const dir of [shimDir, ...consumerDirs]) if (dir) rmSync(dir, {recursive: true, force: true})
+})
+
+async function consumer(pipeline: string, files: Record<string, string>): Promise<string> {
+  const dir = await makeConsumerRepo({'.gitlab-ci.yml': pipeline, ...files})
+  consumerDirs.push(dir)
+  return dir
+}
+
+function runJob(dir: string, job: string, extra: string[] = []) {
+  // The component's job names an image; the shell executor stands in for it (no container engine here).
+  return gitlabCiLocal(dir, ['--force-shell-executor', ...extra, job], jobEnv)
+}
+
+interface CodeQualityIssue {
+  description: string
+  check_name: string
+  fingerprint: string
+  severity: string
+  location: {path: string; lines?: {begin: number}; positions?: {begin: {line: number}}}
+}
+
+function readCodeQuality(dir: string): CodeQualityIssue[] {
+  const raw = readFileSync(join(dir, 'gl-code-quality-report.json'))
+  expect(raw.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))).toBe(false)
+  const report = JSON.parse(raw.toString('utf8'))
+  expect(Array.isArray(report)).toBe(true)
+  for (const issue of report as CodeQualityIssue[]) {
+    expect(typeof issue.description).toBe('string')
+    expect(typeof issue.check_name).toBe('string')
+    expect(typeof issue.fingerprint).toBe('string')
+    expect(codeQualitySeverities).toContain(issue.severity)
+    expect(typeof issue.location.path).toBe('string')
+    expect(issue.location.path.startsWith('/')).toBe(false)
+    expect(issue.location.path.startsWith('..')).toBe(false)
+    const line = issue.location.lines?.begin ?? issue.location.positions?.begin.line
+    expect(Number.isInteger(line)).toBe(true)
+  }
+  return report
+}
+
+async function expectValidJunit(dir: string): Promise<string> {
+  const file = join(dir, 'runner-doctor-junit.xml')
+  const result = await run('xmllint', ['--noout', '--schema', junitSchema, file], {cwd: dir})
+  expect(result.stderr).toContain('validates')
+  expect(result.code).toBe(0)
+  return readFileSync(file, 'utf8')
+}
+
+const fourLinePipeline = `include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/lint@$CI_COMMIT_SHA
+    inputs:
+      files: values.yaml
+`
+
+test('the four-line include runs the lint job offline and leaves a Code Quality report and a JUnit file GitLab ingests', async () => {
+  expect(fourLinePipeline.trim().split('\n')).toHaveLength(4)
+  const dir = await consumer(fourLinePipeline, {'values.yaml': runnerValues})
+  const result = await runJob(dir, 'runner-doctor-lint')
+  const output = result.stdout + result.stderr
+  expect(output).toContain('runner-doctor-lint starting shell')
+  // Findings at error severity fail the job; gitlab-ci-local itself exits 0 for any job that has an
+  // allow_failure object, so the job's own result line is what shows it failed.
+  expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 1')
+
+  const issues = readCodeQuality(dir)
+  const checks = issues.map((issue) => issue.check_name)
+  expect(checks).toEqual(expect.arrayContaining(['values-plain-runner-token', 'toml-privileged', 'toml-image-unpinned']))
+  expect(new Set(issues.map((issue) => issue.location.path))).toEqual(new Set(['values.yaml']))
+  expect(issues.find((issue) => issue.check_name === 'toml-privileged')?.severity).toMatch(/major|critical|blocker/)
+
+  const junit = await expectValidJunit(dir)
+  expect(junit).toContain('<failure')
+  expect(junit).toContain('values-plain-runner-token')
+  // The stylish report goes to the job log, and no token value reaches any output.
+  expect(readFileSync(join(dir, '.gitlab-ci-local/output/runner-doctor-lint.log'), 'utf8')).toContain('toml-privileged')
+  expect(output + readFileSync(join(dir, 'gl-code-quality-report.json'), 'utf8') + junit).not.toContain('glrt-YOUR_TOKEN_HERE')
+}, 120_000)
+
+test('non-default inputs: a renamed job with fail_on warning and allow_failure is allowed to fail on findings', async () => {
+  const pipeline = `stages: [lint]
+include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/lint@$CI_COMMIT_SHA
+    inputs:
+      stage: lint
+      job_name: lint-runner-values
+      files: deploy/clean-values.yaml
+      fail_on: warning
+      chart_version: 0.86.0
+      allow_failure: true
+`
+  const dir = await consumer(pipeline, {'deploy/clean-values.yaml': cleanValues})
+  const result = await runJob(dir, 'lint-runner-values')
+  const output = result.stdout + result.stderr
+  expect(output).toContain('lint-runner-values starting shell (lint)')
+  expect(output).toContain("allow_failure is true, so the job ends with exit code 3")
+  expect(jobOutcome(output, 'lint-runner-values')).toBe('WARN 3')
+  const issues = readCodeQuality(dir)
+  expect(issues.length).toBeGreaterThan(0)
+  expect(issues.every((issue) => issue.location.path === 'deploy/clean-values.yaml')).toBe(true)
+  expect(issues.every((issue) => issue.severity === 'minor' || issue.severity === 'info')).toBe(true)
+  await expectValidJunit(dir)
+}, 120_000)
+
+test('a file with no findings at or above fail_on passes, and still leaves both reports', async () => {
+  const dir = await consumer(fourLinePipeline, {'values.yaml': cleanValues})
+  const result = await runJob(dir, 'runner-doctor-lint')
+  expect(jobOutcome(result.stdout + result.stderr, 'runner-doctor-lint')).toBe('PASS')
+  expect(readCodeQuality(dir).every((issue) => issue.severity !== 'major')).toBe(true)
+  await expectValidJunit(dir)
+}, 120_000)
+
+test('a run that cannot complete fails the job even with allow_failure, and the failure says why', async () => {
+  const pipeline = fourLinePipeline.replace('files: values.yaml', 'files: missing.yaml\n      allow_failure: true')
+  const dir = await consumer(pipeline, {'values.yaml': runnerValues})
+  const result = await runJob(dir, 'runner-doctor-lint')
+  const output = result.stdout + result.stderr
+  expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 2')
+  expect(output).toContain('missing.yaml')
+}, 120_000)
+
+test.each([
+  ['fail_on: fatal', 'fail_on', /`fail_on` input: `fatal` cannot be used because it is not in the list of allowed options/],
+  ['allow_failure: maybe', 'allow_failure', /`allow_failure` input: provided value is not a boolean/],
+  ['chart_version: latest', 'chart_version', /`chart_version` input: .*does not match required regex/i],
+])('a bad input value (%s) is refused before any job runs', async (line, _input, message) => {
+  const pipeline = `${fourLinePipeline}      ${line}\n`
+  const dir = await consumer(pipeline, {'values.yaml': runnerValues})
+  const result = await runJob(dir, 'runner-doctor-lint')
+  const output = result.stdout + result.stderr
+  expect(output).toMatch(message)
+  expect(output).not.toContain('starting shell')
+  expect(result.code).not.toBe(0)
+  expect(existsSync(join(dir, 'gl-code-quality-report.json'))).toBe(false)
+}, 60_000)
+
+test('the job runs with no network at all: gitlab-ci-local in a namespace with only loopback', async () => {
+  const dir = await consumer(fourLinePipeline, {'values.yaml': runnerValues})
+  const pipeline = `${fourLinePipeline}
+network-check:
+  script:
+    - ip -o link show | awk '{print $2}' | tr -d ':' | sort | tr '\\n' ' '
+`
+  writeFileSync(join(dir, '.gitlab-ci.yml'), pipeline)
+  const result = await gitlabCiLocal(dir, ['--force-shell-executor', 'network-check'], jobEnv)
+  expect(result.stdout).toMatch(/network-check > lo\s*$/m)
+}, 60_000)
