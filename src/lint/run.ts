@@ -39,6 +39,9 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform'])
 
 export class UsageError extends Error {}
 
+// Compiling rule schemas costs far more than checking a file, so repeated in-process runs over the same rule set share them.
+const schemaCaches = new WeakMap<Rule[], SchemaCache>()
+
 async function expandPaths(paths: string[], maxFiles: number): Promise<Array<{path: string; missing?: string}>> {
   const out: Array<{path: string; missing?: string}> = []
   const walk = async (dir: string) => {
@@ -115,7 +118,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   if (options.chartVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(options.chartVersion)) {
     throw new UsageError(`--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} to ${NEWEST_CHART_VERSION}).`)
   }
-  const schemas = new SchemaCache()
+  let schemas = schemaCaches.get(allRules)
+  if (!schemas) {
+    schemas = new SchemaCache()
+    schemaCaches.set(allRules, schemas)
+  }
   const results: FileResult[] = []
   let rulesRun = 0
   const failingRules = new Set<string>()
