@@ -41,6 +41,24 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
     format: Flags.string({description: 'Output format.', options: [...PROBE_FORMATS], default: 'stylish'}),
     verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
+    // Cluster modes (src/probe/cluster): a pod shaped like a job pod by default, an existing job pod, or every node.
+    kubeconfig: Flags.string({description: 'Kubeconfig file; default $KUBECONFIG, ~/.kube/config, or the in-cluster service account.', helpValue: 'PATH'}),
+    context: Flags.string({description: 'Kubeconfig context to use.', helpValue: 'NAME'}),
+    namespace: Flags.string({char: 'n', description: 'Namespace for the probe pod; default the runner namespace, else the context namespace.', helpValue: 'NAME'}),
+    config: Flags.string({description: 'Runner config.toml whose [runners.kubernetes] settings the probe pod copies.', helpValue: 'PATH'}),
+    runner: Flags.string({description: 'Which [[runners]] entry of --config to mirror, by name.', helpValue: 'NAME'}),
+    image: Flags.string({description: 'Node image the checks run in.', default: 'node:24-alpine'}),
+    'dind-image': Flags.string({description: 'Docker-in-Docker service image; default the runner dind service, else docker:dind.', helpValue: 'IMAGE'}),
+    'dind-tls': Flags.boolean({description: 'Start dind with TLS on 2376 (--no-dind-tls: plain 2375); default from the runner DOCKER_TLS_CERTDIR.', allowNo: true}),
+    pod: Flags.string({description: 'Run the checks in this existing job pod instead of a new pod.', helpValue: 'NAME', exclusive: ['job-id', 'all-nodes']}),
+    'job-id': Flags.string({description: 'Run the checks in the pod of this CI job (annotation job.runner.gitlab.com/id).', helpValue: 'ID', exclusive: ['pod', 'all-nodes']}),
+    ephemeral: Flags.boolean({description: 'With --pod/--job-id: add an ephemeral Node container when no container has node (it stays until the pod ends).'}),
+    'all-nodes': Flags.boolean({description: 'Start one probe pod per schedulable node and show which nodes differ.'}),
+    parallel: Flags.integer({description: 'With --all-nodes: probe pods running at once.', default: 3, min: 1}),
+    cleanup: Flags.boolean({description: 'Delete every probe pod left in the namespace, then exit.'}),
+    'start-timeout': Flags.string({description: 'How long the probe pod may take to be scheduled and start.', default: '3m'}),
+    'checks-timeout': Flags.string({description: 'How long the checks may run in the pod.', default: '5m'}),
+    'poll-interval': Flags.string({description: 'How often to read the pod while waiting.', default: '1s', hidden: true}),
   }
 
   async run(): Promise<void> {
@@ -48,7 +66,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     try {
       // Dispatcher: each mode is one method. The cluster modes (mirror pod, --pod, --all-nodes, --cleanup) plug in here.
       if (flags.local) return await this.runLocal(flags)
-      return this.couldNotRun('Only --local is available in this build.')
+      return await this.runCluster(flags)
     } catch (error) {
       if (error instanceof Error && 'oclif' in error) throw error
       if (flags.verbose && error instanceof Error && !(error instanceof ProbeOptionsError)) process.stderr.write(`${error.stack}\n`)
@@ -78,6 +96,45 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     const report = await runLocalProbe(compact, {progress: message => process.stderr.write(`${message}\n`)})
     this.emit(report, flags.format as ProbeFormat, flags.verbose)
     if (report.summary.exitCode !== 0) this.exit(report.summary.exitCode)
+  }
+
+  private async runCluster(flags: ProbeFlags): Promise<void> {
+    // Loaded on demand: the Kubernetes client is heavy and --local does not need it.
+    const {runClusterCommand} = await import('../probe/cluster/command.js')
+    const result = await runClusterCommand(
+      {
+        kubeconfig: flags.kubeconfig,
+        context: flags.context,
+        namespace: flags.namespace,
+        config: flags.config,
+        runner: flags.runner,
+        image: flags.image,
+        dindImage: flags['dind-image'],
+        dindTls: flags['dind-tls'],
+        pod: flags.pod,
+        jobId: flags['job-id'],
+        ephemeral: flags.ephemeral,
+        allNodes: flags['all-nodes'],
+        parallel: flags.parallel,
+        cleanup: flags.cleanup,
+        startTimeoutMs: parseDuration(flags['start-timeout']),
+        checksTimeoutMs: parseDuration(flags['checks-timeout']),
+        pollIntervalMs: parseDuration(flags['poll-interval']),
+        agentOptions: Object.fromEntries(
+          Object.entries({
+            targets: flags.target,
+            gitlabUrl: flags['gitlab-url'],
+            registries: flags.registry,
+            clusterDomain: flags['cluster-domain'],
+            timeoutMs: parseDuration(flags.timeout),
+            dindWaitMs: parseDuration(flags['dind-wait']),
+          }).filter(([, v]) => v !== undefined),
+        ),
+      },
+      message => process.stderr.write(`${message}\n`),
+    )
+    if (result.report) this.emit(result.report, flags.format as ProbeFormat, flags.verbose)
+    if (result.exitCode !== 0) this.exit(result.exitCode)
   }
 
   private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): void {

@@ -1,0 +1,89 @@
+import {buildAgentSource} from '../agent/bundle-path.js'
+import type {AgentOptions} from '../agent/options.js'
+import {couldNotRunReport} from '../report/summary.js'
+import type {ProbeReport} from '../types.js'
+import {cleanupLeftovers, type ClusterProbeOptions, ProbeInterruptedError, runClusterProbe} from './index.js'
+import {ClientKubeApi, KubeConfigError, loadKubeConfig, toKubeError} from './kube-api.js'
+import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
+
+/** What `runner-doctor probe` passes for the cluster modes, already parsed. */
+export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespace' | 'image' | 'dindImage' | 'dindTls' | 'pod' | 'jobId' | 'ephemeral'> {
+  kubeconfig?: string
+  context?: string
+  config?: string
+  runner?: string
+  allNodes?: boolean
+  parallel?: number
+  cleanup?: boolean
+  startTimeoutMs?: number
+  checksTimeoutMs?: number
+  pollIntervalMs?: number
+  requestTimeoutMs?: number
+  agentOptions: AgentOptions
+}
+
+export interface ClusterCommandResult {
+  /** Absent for `--cleanup`, which prints progress only. */
+  report?: ProbeReport
+  exitCode: number
+}
+
+/** Inside a pod dind starts next to the checks; a shell default of a few seconds would call it dead too early. */
+const MIN_POD_DIND_WAIT_MS = 60_000
+
+export async function runClusterCommand(input: ClusterCommandInput, progress: (message: string) => void): Promise<ClusterCommandResult> {
+  const mode: ProbeReport['mode'] = input.pod || input.jobId ? (input.ephemeral ? 'ephemeral' : 'job-pod') : input.allNodes ? 'all-nodes' : 'mirror-pod'
+  const failed = (reason: string): ClusterCommandResult => ({report: couldNotRunReport(mode, reason, 0), exitCode: 2})
+  let kube: ClientKubeApi
+  try {
+    kube = new ClientKubeApi(loadKubeConfig({kubeconfig: input.kubeconfig, context: input.context}), {requestTimeoutMs: input.requestTimeoutMs})
+  } catch (error) {
+    if (error instanceof KubeConfigError) return failed(error.message)
+    throw error
+  }
+  if (input.cleanup) {
+    const namespace = input.namespace ?? kube.defaultNamespace
+    try {
+      const result = await cleanupLeftovers({namespace}, {kube, progress})
+      progress(result.deleted.length || result.failed.length ? `Removed ${result.deleted.length} probe pod(s) from namespace ${namespace}.` : `No probe pods in namespace ${namespace}.`)
+      return {exitCode: result.failed.length ? 2 : 0}
+    } catch (error) {
+      progress(`Cleanup failed: ${toKubeError(error).message}`)
+      return {exitCode: 2}
+    }
+  }
+  let runner
+  try {
+    runner = input.config ? await readRunnerSettings(input.config, input.runner) : undefined
+  } catch (error) {
+    if (error instanceof RunnerSettingsError) return failed(error.message)
+    throw error
+  }
+  const inPod = !(input.pod || input.jobId)
+  const options: ClusterProbeOptions = {
+    mode: input.pod || input.jobId ? 'attach' : input.allNodes ? 'all-nodes' : 'mirror',
+    namespace: input.namespace,
+    runner,
+    image: input.image,
+    dindImage: input.dindImage,
+    dindTls: input.dindTls,
+    pod: input.pod,
+    jobId: input.jobId,
+    ephemeral: input.ephemeral,
+    parallelism: input.parallel,
+    startTimeoutMs: input.startTimeoutMs,
+    runTimeoutMs: input.checksTimeoutMs,
+    pollIntervalMs: input.pollIntervalMs,
+    agentOptions: inPod ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)} : input.agentOptions,
+  }
+  try {
+    const report = await runClusterProbe(options, {kube, agentSource: buildAgentSource, progress})
+    return {report, exitCode: report.summary.exitCode}
+  } catch (error) {
+    if (error instanceof ProbeInterruptedError) {
+      progress(error.leftovers.length ? `Stopped; could not remove ${error.leftovers.join(', ')}.` : 'Stopped; nothing was left behind.')
+      return {exitCode: error.exitCode}
+    }
+    throw error
+  }
+}

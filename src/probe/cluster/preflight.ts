@@ -1,0 +1,86 @@
+import type {AccessRequest, KubeApi} from './kube-api.js'
+
+export type ClusterMode = 'mirror' | 'attach' | 'ephemeral' | 'all-nodes' | 'cleanup'
+
+export interface Permission {
+  verb: string
+  resource: string
+  subresource?: string
+  /** Why the probe needs it, shown when it is missing. */
+  why: string
+  clusterScoped?: boolean
+}
+
+const POD_LIFECYCLE: Permission[] = [
+  {verb: 'create', resource: 'pods', why: 'to create the probe pod'},
+  {verb: 'get', resource: 'pods', why: 'to follow the probe pod while it starts'},
+  {verb: 'delete', resource: 'pods', why: 'to remove the probe pod afterwards'},
+  {verb: 'list', resource: 'pods', why: 'to find and remove leftover probe pods'},
+  {verb: 'get', resource: 'pods', subresource: 'log', why: 'to read the report the checks print'},
+  {verb: 'list', resource: 'events', why: 'to explain a pod that does not start'},
+]
+
+const EXEC: Permission[] = [
+  {verb: 'get', resource: 'pods', subresource: 'exec', why: 'to run the checks in the job pod (WebSocket exec is a GET)'},
+  {verb: 'create', resource: 'pods', subresource: 'exec', why: 'to run the checks in the job pod (required for WebSocket exec since Kubernetes 1.35)'},
+]
+
+/** Every permission a mode needs, so a missing one is named before anything is created. */
+export function requiredPermissions(mode: ClusterMode, options: {findByJobId?: boolean} = {}): Permission[] {
+  switch (mode) {
+    case 'mirror':
+      return POD_LIFECYCLE
+    case 'all-nodes':
+      return [...POD_LIFECYCLE, {verb: 'list', resource: 'nodes', why: 'to start one probe pod per node', clusterScoped: true}]
+    case 'attach':
+      return [
+        {verb: 'get', resource: 'pods', why: 'to read the job pod'},
+        ...(options.findByJobId ? [{verb: 'list', resource: 'pods', why: 'to find the job pod by its job id'}] : []),
+        ...EXEC,
+      ]
+    case 'ephemeral':
+      return [
+        {verb: 'get', resource: 'pods', why: 'to read the job pod'},
+        ...(options.findByJobId ? [{verb: 'list', resource: 'pods', why: 'to find the job pod by its job id'}] : []),
+        ...EXEC,
+        {verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', why: 'to add the probe container to the job pod'},
+        {verb: 'get', resource: 'pods', subresource: 'log', why: 'to read the report the checks print'},
+      ]
+    case 'cleanup':
+      return [
+        {verb: 'list', resource: 'pods', why: 'to find leftover probe pods'},
+        {verb: 'delete', resource: 'pods', why: 'to remove leftover probe pods'},
+      ]
+  }
+}
+
+export function describePermission(permission: Permission): string {
+  return `${permission.verb} ${permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource}`
+}
+
+/** Asks the API server about each permission (SelfSubjectAccessReview needs no grant of its own). */
+export async function missingPermissions(kube: KubeApi, namespace: string, permissions: Permission[]): Promise<Permission[]> {
+  const answers = await Promise.all(
+    permissions.map((permission) => {
+      const request: AccessRequest = {
+        verb: permission.verb,
+        resource: permission.resource,
+        subresource: permission.subresource,
+        namespace: permission.clusterScoped ? undefined : namespace,
+      }
+      return kube.selfSubjectAccessReview(request)
+    }),
+  )
+  return permissions.filter((_, index) => !answers[index]!.allowed)
+}
+
+/** A Role granting exactly the missing permissions, for the report's evidence. */
+export function roleSnippet(namespace: string, missing: Permission[]): string {
+  const byResource = new Map<string, Set<string>>()
+  for (const permission of missing.filter((p) => !p.clusterScoped)) {
+    const resource = permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource
+    byResource.set(resource, (byResource.get(resource) ?? new Set()).add(permission.verb))
+  }
+  const rules = [...byResource].map(([resource, verbs]) => `  - apiGroups: [""]\n    resources: ["${resource}"]\n    verbs: [${[...verbs].map((v) => `"${v}"`).join(', ')}]`)
+  return [`kind: Role`, `metadata: {name: runner-doctor-probe, namespace: ${namespace}}`, 'rules:', ...rules].join('\n')
+}
