@@ -108,29 +108,39 @@ interface YamlContext {
   docIndex: number
   lines: LineIndex
   options: AnalyzeOptions
+  /** Pointer of the object inside its document, for objects nested in a Template or List. */
+  prefix?: string
 }
 
 function yamlLocator(ctx: YamlContext, base: string, map: PositionMap = identityMap, innerDoc?: Document.Parsed, innerLines?: LineIndex) {
   return (pointer: string): Span => {
     if (innerDoc && innerLines) return mapSpan(locateInYaml(innerDoc, decodePointer(pointer), innerLines).span, map)
-    return locateInYaml(ctx.doc, decodePointer(base + pointer), ctx.lines).span
+    return locateInYaml(ctx.doc, decodePointer((ctx.prefix ?? '') + base + pointer), ctx.lines).span
   }
 }
 
 function nodeAt(ctx: YamlContext, pointer: string): Node | undefined {
-  const hit = locateInYaml(ctx.doc, decodePointer(pointer), ctx.lines)
-  return hit.found === decodePointer(pointer).length ? hit.valueNode : undefined
+  const segments = decodePointer((ctx.prefix ?? '') + pointer)
+  const hit = locateInYaml(ctx.doc, segments, ctx.lines)
+  return hit.found === segments.length ? hit.valueNode : undefined
 }
 
-function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base: string, locate: (p: string) => Span, embeddedString?: {node: Node; map: PositionMap}): LintTarget[] {
-  const chartVersion = ctx.options.chartVersion
+/** A chart version pinned by the wrapper (HelmRelease, Application, helmfile, kustomize), unless the flag names one. */
+function pinnedChartVersion(ctx: YamlContext, version: unknown): string | undefined {
+  if (ctx.options.chartVersionFromFlag || typeof version !== 'string') return undefined
+  const m = /^v?(\d+\.\d+\.\d+)$/.exec(version.trim())
+  return m?.[1]
+}
+
+function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base: string, locate: (p: string) => Span, embeddedString?: {node: Node; map: PositionMap}, wrapperVersion?: string): LintTarget[] {
+  const chartVersion = wrapperVersion ?? ctx.options.chartVersion
   const data = mergeValues(chartDefaults(chartVersion), user) as Record<string, unknown>
   const image = user.image
   const runnerVersion =
     ctx.options.runnerVersion ??
     (isPlainObject(image) ? runnerVersionFromImageTag(image.tag) : undefined) ??
     runnerVersionForChart(chartVersion)
-  const values: ValuesTarget = {type: 'values', data, user, pointerBase: base, docIndex: ctx.docIndex, locate, chartVersion, runnerVersion}
+  const values: ValuesTarget = {type: 'values', data, user, pointerBase: (ctx.prefix ?? '') + base, docIndex: ctx.docIndex, locate, chartVersion, runnerVersion}
   const targets: LintTarget[] = [values]
   const runners = isPlainObject(data.runners) ? data.runners : undefined
   const config = runners?.config
@@ -157,7 +167,7 @@ function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base
   targets.push({
     type: 'config-toml',
     data: toml.data!,
-    pointerBase: base + '/runners/config',
+    pointerBase: (ctx.prefix ?? '') + base + '/runners/config',
     docIndex: ctx.docIndex,
     locate: (p) => mapSpan(toml.locate(p), map),
     values,
@@ -174,7 +184,7 @@ class EmbeddedError extends Error {
   }
 }
 
-function valuesFromYamlString(ctx: YamlContext, pointer: string, text: string): LintTarget[] {
+function valuesFromYamlString(ctx: YamlContext, pointer: string, text: string, wrapperVersion?: string): LintTarget[] {
   const node = nodeAt(ctx, pointer)
   const map = node ? scalarPositionMap(node, ctx.lines) : identityMap
   const inner = parseYamlStream(text, ctx.options.yamlLimits ?? DEFAULT_YAML_LIMITS)[0]
@@ -186,7 +196,7 @@ function valuesFromYamlString(ctx: YamlContext, pointer: string, text: string): 
   }
   if (!isPlainObject(inner.data)) return []
   const locate = yamlLocator(ctx, '', map, inner.doc, innerLines)
-  return makeValuesTargets(ctx, inner.data, pointer, locate, node ? {node, map} : undefined)
+  return makeValuesTargets(ctx, inner.data, pointer, locate, node ? {node, map} : undefined, wrapperVersion)
 }
 
 function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; targets: LintTarget[]; skipped?: string} {
@@ -211,7 +221,7 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
       targets.push({
         type: 'config-toml',
         data: toml.data!,
-        pointerBase: pointer,
+        pointerBase: (ctx.prefix ?? '') + pointer,
         docIndex: ctx.docIndex,
         locate: (p) => mapSpan(toml.locate(p), map),
         fromChartDefault: false,
@@ -223,10 +233,11 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
   }
 
   if (kind === 'HelmRelease' && apiVersion.includes('fluxcd.io') && spec) {
-    const chart = isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) ? spec.chart.spec.chart : undefined
+    const chartSpec = isPlainObject(spec.chart) && isPlainObject(spec.chart.spec) ? spec.chart.spec : undefined
+    const chart = chartSpec?.chart ?? spec.chart
     const values = spec.values
     if (looksLikeRunnerValues(values) || (mentionsRunnerChart(chart, spec.releaseName) && isPlainObject(values))) {
-      return {kind: 'flux-helmrelease', targets: makeValuesTargets(ctx, values as Record<string, unknown>, '/spec/values', yamlLocator(ctx, '/spec/values'))}
+      return {kind: 'flux-helmrelease', targets: makeValuesTargets(ctx, values as Record<string, unknown>, '/spec/values', yamlLocator(ctx, '/spec/values'), undefined, pinnedChartVersion(ctx, chartSpec?.version))}
     }
     return {kind: 'skipped', targets: [], skipped: mentionsRunnerChart(chart) ? 'HelmRelease without inline values (valuesFrom is not read)' : 'HelmRelease for another chart'}
   }
@@ -240,17 +251,40 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
       if (!isPlainObject(source) || !isPlainObject(source.helm)) continue
       const isRunner = mentionsRunnerChart(source.chart, source.path, source.repoURL)
       const {values, valuesObject} = source.helm
+      const version = source.chart ? pinnedChartVersion(ctx, source.targetRevision) : undefined
       if (isPlainObject(valuesObject) && (isRunner || looksLikeRunnerValues(valuesObject))) {
-        targets.push(...makeValuesTargets(ctx, valuesObject, `${pointer}/helm/valuesObject`, yamlLocator(ctx, `${pointer}/helm/valuesObject`)))
+        targets.push(...makeValuesTargets(ctx, valuesObject, `${pointer}/helm/valuesObject`, yamlLocator(ctx, `${pointer}/helm/valuesObject`), undefined, version))
       }
       if (typeof values === 'string') {
-        const found = valuesFromYamlString(ctx, `${pointer}/helm/values`, values)
+        const found = valuesFromYamlString(ctx, `${pointer}/helm/values`, values, version)
         if (isRunner || (found[0] && looksLikeRunnerValues((found[0] as ValuesTarget).user))) targets.push(...found)
       } else if (isPlainObject(values) && (isRunner || looksLikeRunnerValues(values))) {
-        targets.push(...makeValuesTargets(ctx, values, `${pointer}/helm/values`, yamlLocator(ctx, `${pointer}/helm/values`)))
+        targets.push(...makeValuesTargets(ctx, values, `${pointer}/helm/values`, yamlLocator(ctx, `${pointer}/helm/values`), undefined, version))
       }
     }
     return targets.length > 0 ? {kind: 'argocd-application', targets} : {kind: 'skipped', targets: [], skipped: 'Argo CD Application without gitlab-runner Helm values'}
+  }
+
+  if (kind === 'HelmChart' && apiVersion.startsWith('helm.cattle.io') && spec) {
+    if (typeof spec.valuesContent === 'string' && (mentionsRunnerChart(spec.chart) || /gitlabUrl|runnerToken|runners:/.test(spec.valuesContent))) {
+      const targets = valuesFromYamlString(ctx, '/spec/valuesContent', spec.valuesContent, pinnedChartVersion(ctx, spec.version))
+      if (targets.length > 0) return {kind: 'helm-values', targets}
+    }
+    return {kind: 'skipped', targets: [], skipped: 'k3s HelmChart without gitlab-runner valuesContent'}
+  }
+
+  // OpenShift Templates and Lists carry whole objects (ConfigMaps, HelmReleases) inside them.
+  const nested = kind === 'Template' && Array.isArray(data.objects) ? ['objects', data.objects] : kind === 'List' && Array.isArray(data.items) ? ['items', data.items] : undefined
+  if (nested) {
+    const [field, objects] = nested as [string, unknown[]]
+    const targets: LintTarget[] = []
+    let innerKind: InputKind | undefined
+    objects.forEach((object, i) => {
+      const inner = analyzeDocument({...ctx, prefix: `${ctx.prefix ?? ''}/${field}/${i}`}, object)
+      targets.push(...inner.targets)
+      if (inner.targets.length > 0) innerKind ??= inner.kind
+    })
+    return targets.length > 0 ? {kind: innerKind!, targets} : {kind: 'skipped', targets: [], skipped: `Kubernetes ${kind} without runner configuration`}
   }
 
   if (kind === 'Kustomization' || (Array.isArray(data.helmCharts) && !kind)) {
@@ -260,7 +294,7 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
         if (!isPlainObject(chart) || !isPlainObject(chart.valuesInline)) return
         if (mentionsRunnerChart(chart.name, chart.releaseName) || looksLikeRunnerValues(chart.valuesInline)) {
           const base = `/helmCharts/${i}/valuesInline`
-          targets.push(...makeValuesTargets(ctx, chart.valuesInline, base, yamlLocator(ctx, base)))
+          targets.push(...makeValuesTargets(ctx, chart.valuesInline, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, chart.version)))
         }
       })
     }
@@ -277,7 +311,7 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
         if (!isPlainObject(entry)) return
         if (mentionsRunnerChart(release.chart, release.name) || looksLikeRunnerValues(entry)) {
           const base = `/releases/${i}/values/${j}`
-          targets.push(...makeValuesTargets(ctx, entry, base, yamlLocator(ctx, base)))
+          targets.push(...makeValuesTargets(ctx, entry, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, release.version)))
         }
       })
     })

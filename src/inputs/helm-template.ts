@@ -17,6 +17,17 @@ export interface PreparedToml {
 const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g
 const OPENERS = new Set(['if', 'range', 'with', 'define', 'block'])
 
+const BARE_PLACEHOLDER = /^(\s*[\w".-]+\s*=\s*)(\$\{[^}\s]+\}|%\{[^}]+\})(\s*(?:#.*)?)$/gm
+
+/**
+ * `privileged = ${privileged}` (Terraform templatefile, envsubst, OpenShift Template parameters) is not TOML until
+ * rendered; quoting the placeholder keeps the document parseable so the rest is checked and the placeholder named.
+ */
+function quoteBarePlaceholders(source: string): string {
+  if (!source.includes('${') && !source.includes('%{')) return source
+  return source.replace(BARE_PLACEHOLDER, (_, key: string, value: string, rest: string) => `${key}"${value}"${rest}`)
+}
+
 /** Values that stand in for an unevaluated template expression look like `{ .Values.x }` after preparation. */
 export function isTemplatePlaceholder(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('{{') || /^\{[\s\S]*\}$/.test(value.trim()))
@@ -31,7 +42,8 @@ function keyword(action: string): string {
  * actions inside strings stay as text, an action in value position becomes a string of the same length,
  * control lines are blanked, and only the first branch of an if/else is kept.
  */
-export function prepareTemplatedToml(source: string): PreparedToml {
+export function prepareTemplatedToml(raw: string): PreparedToml {
+  const source = quoteBarePlaceholders(raw)
   if (!source.includes('{{')) return {text: source, notes: [], templated: false}
   const notes: TemplateNote[] = []
   const lines = source.split('\n')

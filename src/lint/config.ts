@@ -5,6 +5,8 @@ import {parseYamlStream} from '../inputs/yaml-source.js'
 import {LineIndex} from '../inputs/position.js'
 import {locateInYaml, decodePointer} from '../inputs/yaml-source.js'
 import {parseQuantity} from '../model/quantity.js'
+import {CONFIG_SCHEMA} from './config-schema.js'
+import {precompiledValidator} from './rule.js'
 import {createAjv} from '../util/ajv.js'
 import type {Severity} from './types.js'
 
@@ -38,36 +40,6 @@ export class ConfigError extends Error {
   }
 }
 
-const CONFIG_SCHEMA = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    extends: {enum: ['recommended', 'all']},
-    rules: {type: 'object', additionalProperties: {enum: ['off', 'info', 'warning', 'error']}},
-    exemptions: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['reason'],
-        properties: {
-          rules: {type: 'array', items: {type: 'string'}},
-          files: {type: 'array', items: {type: 'string'}},
-          pointers: {type: 'array', items: {type: 'string'}},
-          reason: {type: 'string', minLength: 1},
-        },
-      },
-    },
-    capacity: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {cpu: {type: ['string', 'number']}, memory: {type: ['string', 'number']}, servicesPerJob: {type: 'integer', minimum: 0}},
-    },
-    chartVersion: {type: 'string'},
-    runnerVersion: {type: 'string'},
-  },
-}
-
 export const EMPTY_CONFIG: RunnerDoctorConfig = {extends: 'recommended', rules: {}, exemptions: [], capacity: {}}
 
 /** Finds `.runner-doctor.yaml` in the directory or the nearest parent. */
@@ -96,10 +68,9 @@ export async function loadConfig(path: string): Promise<RunnerDoctorConfig> {
     const at = lines.position(doc.error.offset)
     throw new ConfigError(path, at.line, at.column, doc.error.message)
   }
-  const ajv = await createAjv({allErrors: false})
-  const validate = ajv.compile(CONFIG_SCHEMA)
+  const validate = (await precompiledValidator('__config')) ?? (await createAjv({allErrors: false})).compile(CONFIG_SCHEMA)
   if (!validate(doc.data)) {
-    const err = validate.errors![0]
+    const err = validate.errors![0] as {instancePath: string; message?: string; params: Record<string, unknown>}
     const at = locateInYaml(doc.doc, decodePointer(err.instancePath), lines).span.start
     const extra = err.params && 'additionalProperty' in err.params ? ` "${String(err.params.additionalProperty)}"` : ''
     const field = err.instancePath ? err.instancePath.slice(1).replaceAll('/', '.') : 'configuration'

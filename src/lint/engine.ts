@@ -8,7 +8,7 @@ import {createAjv} from '../util/ajv.js'
 import {FILE_FUNCTIONS, FUNCTIONS} from './functions/index.js'
 import type {FunctionResult, LintEnvironment} from './functions/types.js'
 import {expandGiven, valueAt} from './pointer.js'
-import {docsUrl, type Rule, type SchemaCheck} from './rule.js'
+import {docsUrl, precompiledValidator, type Rule, type SchemaCheck} from './rule.js'
 import type {Finding, Severity} from './types.js'
 
 type Validator = ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string; keyword: string; params: Record<string, unknown>}> | null}
@@ -20,6 +20,7 @@ export class SchemaCache {
 
   async get(rule: Rule, schema: SchemaCheck['schema']): Promise<Validator> {
     let v = this.compiled.get(rule.id)
+    if (!v) v = (await precompiledValidator(rule.id)) as Validator | undefined
     if (!v) {
       this.ajv ??= await createAjv()
       v = this.ajv.compile(typeof schema === 'boolean' ? schema : {...schema, $async: undefined}) as Validator

@@ -1,4 +1,5 @@
-import {readdirSync, readFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -57,9 +58,45 @@ export function docsUrl(id: string): string {
 
 let cache: Rule[] | undefined
 
+const CATALOG_URL = new URL('../rules.catalog.json', import.meta.url)
+const VALIDATORS_URL = new URL('../rules.validators.cjs', import.meta.url)
+
+type CompiledValidator = ((data: unknown) => boolean) & {errors?: unknown[] | null}
+let validators: Promise<Record<string, CompiledValidator> | undefined> | undefined
+
+/** A rule schema compiled at build time, when the build is current (see compile-rules.ts). */
+export async function precompiledValidator(id: string): Promise<CompiledValidator | undefined> {
+  validators ??= import(VALIDATORS_URL.href).then(
+    (m: {default: Record<string, CompiledValidator>}) => m.default,
+    () => undefined,
+  )
+  return (await validators)?.[validatorExportName(id)]
+}
+
+/** Rule ids are kebab-case; standalone validators are exported under identifier names. */
+export function validatorExportName(id: string): string {
+  return `v_${id.replaceAll('-', '_')}`
+}
+
+function compiledCatalog(dir: string): Rule[] | undefined {
+  if (dir !== RULES_DIR || !existsSync(fileURLToPath(CATALOG_URL))) return undefined
+  const catalog = JSON.parse(readFileSync(CATALOG_URL, 'utf8')) as {digest: string; rules: Rule[]}
+  // A catalog built from other rule files than the ones on disk would check stale rules.
+  if (catalog.digest !== digestOf(dir)) return undefined
+  return catalog.rules.map((r) => ({...r, source: join(dir, r.source)}))
+}
+
+export function digestOf(dir: string): string {
+  const hash = createHash('sha256')
+  for (const file of readdirSync(dir).sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file)))
+  return hash.digest('hex')
+}
+
 /** Loads every `rules/<id>.yaml`, each validated against `rules/rule.schema.json`. */
 export async function loadRules(dir: string = RULES_DIR): Promise<Rule[]> {
   if (dir === RULES_DIR && cache) return cache
+  const compiled = compiledCatalog(dir)
+  if (compiled) return (cache = compiled)
   const ajv = await createAjv({allErrors: false})
   const metaSchema = JSON.parse(readFileSync(join(dir, 'rule.schema.json'), 'utf8'))
   const validate = ajv.compile(metaSchema)

@@ -1,8 +1,6 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
 import {dirname, extname, join, relative, resolve, sep} from 'node:path'
 
-import {minimatch} from 'minimatch'
-
 import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
 import {computeCapacity} from '../model/capacity.js'
 import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
@@ -32,8 +30,7 @@ export interface LintOptions {
   rules?: Rule[]
 }
 
-export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
-export const DEFAULT_MAX_FILES = 10_000
+export {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from './limits.js'
 const WALKED_EXTENSIONS = new Set(['.yaml', '.yml', '.toml'])
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform'])
 
@@ -85,11 +82,19 @@ function selectRules(rules: Rule[], config: RunnerDoctorConfig): Rule[] {
     })
 }
 
+type Matcher = (path: string, glob: string, options: {dot: boolean; matchBase: boolean}) => boolean
+let minimatch: Matcher | undefined
+
+/** Glob matching is only needed for exemptions that name files, so it is loaded then. */
+async function ensureGlobMatcher(config: RunnerDoctorConfig): Promise<void> {
+  if (!minimatch && config.exemptions.some((e) => e.files)) minimatch = (await import('minimatch')).minimatch
+}
+
 function exemptionFor(finding: Finding, relPath: string, config: RunnerDoctorConfig) {
   return config.exemptions.find(
     (e) =>
       (!e.rules || e.rules.includes(finding.ruleId)) &&
-      (!e.files || e.files.some((g) => minimatch(relPath, g, {dot: true, matchBase: !g.includes('/')}))) &&
+      (!e.files || e.files.some((g) => minimatch!(relPath, g, {dot: true, matchBase: !g.includes('/')}))) &&
       (!e.pointers || e.pointers.some((p) => finding.pointer === p || finding.pointer.startsWith(p.endsWith('/') ? p : `${p}/`))),
   )
 }
@@ -136,6 +141,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       continue
     }
     const config = await configFor(entry.path)
+    await ensureGlobMatcher(config)
     let text: string
     try {
       const buffer = entry.path === '-' ? Buffer.from(await options.readStdin()) : await readFile(entry.path)

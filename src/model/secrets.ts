@@ -6,8 +6,8 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Unrendered placeholders from Terraform templatefile, envsubst or Flux post-build substitution. */
-// `${CI_…}` and `${GITLAB_…}` are runner job variables the runner expands itself, not deploy-time placeholders.
-export const PLACEHOLDER = /\$\{\s*(?!CI_|GITLAB_)[A-Za-z_][\w.-]*(?::?[-=?+][^}]*)?\s*\}|\$\{\{[^}]*\}\}/
+// `${CI_…}` are job variables the runner expands itself, not deploy-time placeholders.
+export const PLACEHOLDER = /\$\{\s*(?!CI_)[A-Za-z_][\w.-]*(?::?[-=?+][^}]*)?\s*\}|\$\{\{[^}]*\}\}/
 
 export function isPlaceholder(value: unknown): boolean {
   return typeof value === 'string' && PLACEHOLDER.test(value)

@@ -1,0 +1,98 @@
+import {readFileSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+
+import {DEFAULT_FORMAT, type FormatName, formatters} from '../formatters/index.js'
+import {parseQuantity} from '../model/quantity.js'
+import type {LintFlags} from './cli-spec.js'
+import {ConfigError} from './config.js'
+import {DEFAULT_MAX_FILE_BYTES} from './limits.js'
+import {docsUrl, loadRules, RuleLoadError} from './rule.js'
+import {lint, UsageError} from './run.js'
+import type {FormatContext} from './types.js'
+
+/** A failure that is not a finding: printed as one line, exit code 2. */
+export class LintCliError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface LintIo {
+  stdout: NodeJS.WritableStream & {isTTY?: boolean}
+  stderr: NodeJS.WritableStream
+  stdin: NodeJS.ReadableStream
+  cwd: string
+  env: NodeJS.ProcessEnv
+}
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
+  return pkg.version
+}
+
+function quantityFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const value = parseQuantity(raw)
+  if (value === undefined || value < 0) throw new LintCliError(`--${name} "${raw}" is not a Kubernetes quantity such as 64, 500m or 256Gi.`, 'RD_USAGE')
+  return value
+}
+
+/** Runs lint with parsed flags and writes every requested format; returns the exit code. */
+export async function executeLint(flags: LintFlags, argPaths: string[], io: LintIo): Promise<0 | 1 | 2> {
+  const paths = argPaths.length > 0 ? argPaths : ['.']
+  const formats: FormatName[] = flags.format && flags.format.length > 0 ? flags.format : [DEFAULT_FORMAT]
+  const outputs = flags['output-file'] ?? []
+  if (outputs.length > formats.length) throw new LintCliError(`${outputs.length} --output-file values but only ${formats.length} --format; pair each file with a format.`, 'RD_USAGE')
+  const rules = await loadRules().catch((error: unknown) => {
+    if (error instanceof RuleLoadError) throw new LintCliError(error.message, 'RD_RULE_INVALID')
+    throw error
+  })
+  let result
+  try {
+    result = await lint({
+      paths,
+      cwd: io.cwd,
+      failOn: flags['fail-on'],
+      chartVersion: flags['chart-version'],
+      runnerVersion: flags['runner-version'],
+      configPath: flags.config,
+      capacityCpu: quantityFlag('capacity-cpu', flags['capacity-cpu']),
+      capacityMemory: quantityFlag('capacity-memory', flags['capacity-memory']),
+      servicesPerJob: flags['services-per-job'],
+      inlineConfig: flags['inline-config'],
+      maxFileBytes: quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES,
+      maxFiles: flags['max-files'],
+      readStdin: async () => (await import('node:stream/consumers')).text(io.stdin),
+      rules,
+    })
+  } catch (error) {
+    if (error instanceof ConfigError) throw new LintCliError(`${error.file}:${error.line}:${error.column}: ${error.message}`, 'RD_CONFIG_INVALID')
+    if (error instanceof UsageError) throw new LintCliError(error.message, 'RD_USAGE')
+    throw error
+  }
+  const ctx: FormatContext = {
+    cwd: io.cwd,
+    color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
+    verbose: flags.verbose,
+    toolVersion: toolVersion(),
+    rules: rules.map((r) => ({id: r.id, title: r.title, severity: r.severity, category: r.category, rationale: r.rationale, remediation: r.remediation, docsUrl: docsUrl(r.id)})),
+  }
+  let stylishOnStdout = false
+  for (const [i, format] of formats.entries()) {
+    const file = outputs[i]
+    const rendered = formatters[format](result, file ? {...ctx, color: false} : ctx)
+    if (file) await writeFile(file, rendered)
+    else {
+      io.stdout.write(rendered)
+      stylishOnStdout ||= format === 'stylish'
+    }
+  }
+  // Machine formats on stdout still leave a readable line per unreadable file on stderr.
+  if (!stylishOnStdout) {
+    for (const f of result.files) if (f.error) io.stderr.write(`${f.path}:${f.error.line}:${f.error.column}: ${f.error.message}\n`)
+  }
+  return result.summary.exitCode
+}

@@ -1,0 +1,2 @@
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
+export const DEFAULT_MAX_FILES = 10_000

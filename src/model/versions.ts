@@ -1,0 +1,29 @@
+import {compareVersions, parseVersion} from './chart.js'
+
+/** `16.11.0` for `16.11.4`: keys come and go with minor releases. */
+export function minorOf(version: string): string | undefined {
+  const v = parseVersion(version)
+  return v ? `${v[0]}.${v[1]}` : undefined
+}
+
+/**
+ * The release that no longer has a key last seen in `lastSeen`. GitLab ships minors .0 to .11 and then the
+ * next major, so the release after 16.11 is 17.0.
+ */
+export function releaseAfter(lastSeen: string): string {
+  const v = parseVersion(lastSeen)
+  if (!v) return lastSeen
+  return v[1] >= 11 ? `${v[0] + 1}.0` : `${v[0]}.${v[1] + 1}`
+}
+
+/** Whether a runner at `version` has a key that appeared in `since` and was last seen in `lastSeen`. */
+export function keyStatus(version: string | undefined, since?: string, lastSeen?: string): 'known' | 'removed' | 'newer' | 'unknown-version' {
+  if (!version || !parseVersion(version)) return 'unknown-version'
+  if (since && compareVersions(version, since) < 0) return 'newer'
+  if (lastSeen && compareVersions(version, releaseAfter(lastSeen)) >= 0) return 'removed'
+  return 'known'
+}
+
+export function atLeast(version: string | undefined, floor: string): boolean {
+  return version !== undefined && parseVersion(version) !== undefined && compareVersions(version, floor) >= 0
+}
