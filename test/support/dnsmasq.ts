@@ -6,9 +6,12 @@ import {join} from 'node:path'
 import {randomLoopbackAddress, udpPortFree} from './loopback.js'
 
 export interface DnsmasqOptions {
-  /** name -> IPv4 address; dnsmasq answers the name and every name below it. */
+  /** name -> IPv4 address, served as dnsmasq host records (exact names). */
   records: Record<string, string>
-  /** Domains answered locally: unknown names in them get NXDOMAIN instead of REFUSED. */
+  /**
+   * Domains answered locally and never forwarded: unknown names in them get NXDOMAIN and a record's missing
+   * AAAA gets an empty NOERROR, as a real authoritative server answers, instead of REFUSED (there is no upstream).
+   */
   localDomains?: string[]
 }
 
@@ -34,7 +37,7 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
     const pidFile = join(dir, 'dnsmasq.pid')
     const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--port=53', `--listen-address=${address}`, '--bind-interfaces',
       `--pid-file=${pidFile}`, '--log-facility=-', '--cache-size=0', '--user=root',
-      ...Object.entries(options.records).map(([name, ip]) => `--address=/${name}/${ip}`),
+      ...Object.entries(options.records).map(([name, ip]) => `--host-record=${name},${ip}`),
       ...(options.localDomains ?? []).map(domain => `--local=/${domain}/`)]
     const child = spawn(binary, args, {stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''

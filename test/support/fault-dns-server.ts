@@ -89,8 +89,9 @@ function listen(address: string, behaviours: Record<string, NameBehaviour>): Pro
     if (!question) return
     received.push({name: question.name, type: question.type, transport: 'udp'})
     const behaviour = lookup(question.name)
-    const count = (udpCounts.get(question.name) ?? 0) + 1
-    udpCounts.set(question.name, count)
+    const countKey = `${question.name}/${question.type}`
+    const count = (udpCounts.get(countKey) ?? 0) + 1
+    udpCounts.set(countKey, count)
     if (behaviour?.dropEveryUdp && count % behaviour.dropEveryUdp === 0) return
     const answer = respond(query, behaviour, 'udp')
     if (answer) later(behaviour?.delayMs ?? 0, () => udp.send(dnsPacket.encode(answer), remote.port, remote.address))

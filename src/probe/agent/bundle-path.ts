@@ -1,3 +1,4 @@
+import {execFile} from 'node:child_process'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -16,21 +17,28 @@ export const AGENT_BUNDLE_MAX_BYTES = 120 * 1024
  * tests) it is built fresh from src so it never lags behind; an installed package reads the shipped bundle.
  */
 export async function buildAgentSource(): Promise<string> {
-  if (existsSync(AGENT_ENTRY_SOURCE)) {
-    let esbuild: typeof import('esbuild') | undefined
-    try {
-      esbuild = await import('esbuild')
-    } catch {
-      esbuild = undefined
-    }
-    if (esbuild) {
-      const result = await esbuild.build({entryPoints: [AGENT_ENTRY_SOURCE], bundle: true, platform: 'node', target: 'node18', format: 'cjs',
-        minify: true, legalComments: 'none', write: false, logLevel: 'silent'})
-      return checkedSize(result.outputFiles[0].text)
-    }
+  if (existsSync(AGENT_ENTRY_SOURCE) && existsSync(join(PACKAGE_ROOT, 'node_modules', 'esbuild', 'package.json'))) {
+    return checkedSize(await bundleInChildProcess())
   }
   if (!existsSync(AGENT_BUNDLE_PATH)) throw new Error(`The probe check program is missing at ${AGENT_BUNDLE_PATH}; run \`npm run build\`.`)
   return checkedSize(readFileSync(AGENT_BUNDLE_PATH, 'utf8'))
+}
+
+/**
+ * esbuild runs in its own node process: loaded into a test runner's module sandbox its service process never
+ * answers. The options match the `build:agent` script in package.json.
+ */
+function bundleInChildProcess(): Promise<string> {
+  const script = `const esbuild = require('esbuild')
+const result = esbuild.buildSync({entryPoints: [${JSON.stringify(AGENT_ENTRY_SOURCE)}], bundle: true, platform: 'node', target: 'node18', format: 'cjs',
+  minify: true, legalComments: 'none', write: false, logLevel: 'error'})
+process.stdout.write(result.outputFiles[0].text)`
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], {cwd: PACKAGE_ROOT, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {
+      if (error) reject(new Error(`Bundling the probe check program failed: ${stderr || error.message}`))
+      else resolve(stdout)
+    })
+  })
 }
 
 function checkedSize(source: string): string {

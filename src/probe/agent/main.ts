@@ -12,8 +12,12 @@ export const REPORT_PREFIX = 'RUNNER_DOCTOR_REPORT '
 /** Inside a pod dind starts alongside the probe, so waiting for it is the normal case. */
 const POD_DIND_WAIT_MS = 60_000
 
+/**
+ * The options are the first argument that looks like a JSON object: its position differs between
+ * `node agent.bundle.cjs JSON`, `node -e SOURCE NAME JSON` and `node - JSON`.
+ */
 function readOptions(argv: string[], env: Record<string, string | undefined>): unknown {
-  const source = argv[2] ?? env.RUNNER_DOCTOR_PROBE_OPTIONS ?? '{}'
+  const source = argv.slice(1).find(arg => arg.trimStart().startsWith('{')) ?? env.RUNNER_DOCTOR_PROBE_OPTIONS ?? '{}'
   try {
     return JSON.parse(source)
   } catch (error) {
@@ -31,7 +35,10 @@ async function main(): Promise<void> {
   try {
     const options = resolveAgentOptions(validateAgentOptions(readOptions(process.argv, env)), env, {dindWaitMs: POD_DIND_WAIT_MS})
     const outcome = await runAllChecks(options, {env, progress})
-    report = buildReport('local', outcome.checks, {...outcome.timings, totalMs: Math.round(performance.now() - startedAt)})
+    // The cluster side sets the node name through the downward API, for --all-nodes comparisons.
+    const node = env.RUNNER_DOCTOR_NODE_NAME
+    const checks = node ? outcome.checks.map(c => ({...c, node})) : outcome.checks
+    report = buildReport('local', checks, {...outcome.timings, totalMs: Math.round(performance.now() - startedAt)})
   } catch (error) {
     const reason = error instanceof AgentOptionsError ? error.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`
     progress(reason)

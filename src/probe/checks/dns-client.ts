@@ -64,7 +64,8 @@ function queryUdp(q: DnsQuery): Promise<DnsAnswer> {
         finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: `malformed answer: ${errorCode(error)}`})
       }
     })
-    socket.send(dnsPacket.encode(packet), q.port ?? 53, q.server)
+    // A connected socket turns an ICMP port-unreachable into ECONNREFUSED instead of a silent timeout.
+    socket.connect(q.port ?? 53, q.server, () => socket.send(dnsPacket.encode(packet)))
   })
 }
 
