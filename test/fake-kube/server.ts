@@ -43,6 +43,8 @@ export interface FakeKubeOptions {
 export interface RequestRecord {
   method: string
   path: string
+  /** The query string, with its leading `?` (empty when none). */
+  query: string
   status: number
 }
 
@@ -144,12 +146,12 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       return false
     }
     if (rule.drop) {
-      state.requests.push({method: request.method!, path, status: 0})
+      state.requests.push({method: request.method!, path, query, status: 0})
       socket.destroy()
       return true
     }
     if (rule.status) {
-      state.requests.push({method: request.method!, path, status: rule.status})
+      state.requests.push({method: request.method!, path, query, status: rule.status})
       const reason = rule.status === 503 ? 'ServiceUnavailable' : 'InternalError'
       const message = rule.status === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault'
       if (response) sendStatus(response, failure(rule.status, reason, message).status)
@@ -306,10 +308,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       try {
         if (await applyFault(request, response, request.socket, url.pathname)) return
         await handle(request, response, url)
-        state.requests.push({method: request.method!, path: url.pathname, status: response.statusCode})
+        state.requests.push({method: request.method!, path: url.pathname, query: url.search, status: response.statusCode})
       } catch (error) {
         const status = error instanceof StatusError ? error.status : failure(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`).status
-        state.requests.push({method: request.method!, path: url.pathname, status: status.code})
+        state.requests.push({method: request.method!, path: url.pathname, query: url.search, status: status.code})
         if (!response.headersSent) sendStatus(response, status)
       }
     })()
@@ -325,7 +327,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     void (async () => {
       if (await applyFault(request, undefined, socket, url.pathname)) return
       const reject = (status: KubeStatus) => {
-        state.requests.push({method: 'GET', path: url.pathname, status: status.code})
+        state.requests.push({method: 'GET', path: url.pathname, query: url.search, status: status.code})
         const body = JSON.stringify(status)
         socket.end(`HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
       }
@@ -350,7 +352,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const command = url.searchParams.getAll('command')
       if (!command.length) return reject(failure(400, 'BadRequest', 'you must specify at least 1 command').status)
       wss.handleUpgrade(request, socket, head, (ws) => {
-        state.requests.push({method: 'GET', path: url.pathname, status: 101})
+        state.requests.push({method: 'GET', path: url.pathname, query: url.search, status: 101})
         execSessions.add(ws)
         ws.on('close', () => execSessions.delete(ws))
         runExec(ws, pod, container, command)

@@ -276,7 +276,7 @@ export class ClientKubeApi implements KubeApi {
         const failure = toKubeError(error)
         // A create whose answer was lost may still have landed; the fixed name makes that visible as 409.
         if (failure.kind === 'conflict' && attempt > 1 && name && !options.dryRun) {
-          return this.core.readNamespacedPod({namespace, name}, this.options)
+          return this.readPod(namespace, name)
         }
         throw failure
       }

@@ -1,5 +1,5 @@
 import type {CoreV1Event, V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
-import type {KubeApi} from './kube-api.js'
+import {type KubeApi, toKubeError} from './kube-api.js'
 
 /** Container states the kubernetes executor treats as fatal (`CheckTerminalContainerErrors`). */
 export const FATAL_WAITING_REASONS = new Set([
@@ -81,7 +81,17 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
   let lastPending = 'the pod has not been scheduled yet'
   let sidecarReported = false
   for (;;) {
-    const pod = await kube.readPod(options.namespace, options.pod)
+    let pod: V1Pod
+    try {
+      pod = await kube.readPod(options.namespace, options.pod)
+    } catch (error) {
+      const failure = toKubeError(error)
+      // Each read already retried; an API server having a bad minute should not end the probe before its deadline.
+      if (!failure.transient || Date.now() - started > options.startTimeoutMs + options.runTimeoutMs) throw failure
+      say(`Reading pod ${options.pod} failed (${failure.message}); trying again.`)
+      await options.sleep(options.pollIntervalMs)
+      continue
+    }
     const elapsed = Date.now() - started
     const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled')
     if (scheduled?.status === 'True' && timings.scheduledMs === undefined) {

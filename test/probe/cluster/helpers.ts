@@ -86,9 +86,13 @@ ${kubernetes}
   return path
 }
 
-export const PRIVILEGED_TLS_CONFIG = `    namespace = "ci"
+/** GitLab's dind-with-TLS recipe; `extra` lines go into [runners.kubernetes] before the volume table. */
+export const privilegedTls = (extra = '') => `    namespace = "ci"
     privileged = true
+${extra}
     [[runners.kubernetes.volumes.empty_dir]]
       name = "docker-certs"
       mount_path = "/certs/client"
       medium = "Memory"`
+
+export const PRIVILEGED_TLS_CONFIG = privilegedTls()
