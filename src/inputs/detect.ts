@@ -132,7 +132,14 @@ function pinnedChartVersion(ctx: YamlContext, version: unknown): string | undefi
   return m?.[1]
 }
 
-function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base: string, locate: (p: string) => Span, embeddedString?: {node: Node; map: PositionMap}, wrapperVersion?: string): LintTarget[] {
+/** Values that were themselves a YAML string (Argo CD `helm.values`): their own document and the map out of it. */
+interface EmbeddedValues {
+  doc: Document.Parsed
+  lines: LineIndex
+  map: PositionMap
+}
+
+function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base: string, locate: (p: string) => Span, embedded?: EmbeddedValues, wrapperVersion?: string): LintTarget[] {
   const chartVersion = wrapperVersion ?? ctx.options.chartVersion
   const data = mergeValues(chartDefaults(chartVersion), user) as Record<string, unknown>
   const image = user.image
@@ -151,10 +158,11 @@ function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base
   if (fromChartDefault) {
     const anchor = locate('/runners').start
     map = () => anchor
-  } else if (embeddedString) {
-    // Values were themselves a YAML string (Argo CD): place the TOML at its key there.
-    const anchor = locate('/runners/config').start
-    map = () => anchor
+  } else if (embedded) {
+    // TOML in a block scalar inside YAML that is itself a block scalar: compose both maps.
+    const hit = locateInYaml(embedded.doc, ['runners', 'config'], embedded.lines)
+    const inner = hit.found === 2 && hit.valueNode ? scalarPositionMap(hit.valueNode, embedded.lines) : () => hit.span.start
+    map = (p) => embedded.map(inner(p))
   } else {
     const node = nodeAt(ctx, base + '/runners/config')
     map = node ? scalarPositionMap(node, ctx.lines) : () => locate('/runners/config').start
@@ -196,7 +204,7 @@ function valuesFromYamlString(ctx: YamlContext, pointer: string, text: string, w
   }
   if (!isPlainObject(inner.data)) return []
   const locate = yamlLocator(ctx, '', map, inner.doc, innerLines)
-  return makeValuesTargets(ctx, inner.data, pointer, locate, node ? {node, map} : undefined, wrapperVersion)
+  return makeValuesTargets(ctx, inner.data, pointer, locate, {doc: inner.doc, lines: innerLines, map}, wrapperVersion)
 }
 
 function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; targets: LintTarget[]; skipped?: string} {
@@ -321,9 +329,11 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
   if (looksLikeRunnerValues(data)) return {kind: 'helm-values', targets: makeValuesTargets(ctx, data, '', yamlLocator(ctx, ''))}
 
   for (const [key, value] of Object.entries(data)) {
-    if (looksLikeRunnerValues(value)) {
+    // Under a dependency named after the chart, any runner or chart key is enough (GitLab's own chart values).
+    const namedAfterChart = /gitlab-runner/.test(key) && isPlainObject(value) && value.install !== false && (isPlainObject(value.runners) || CHART_KEYS.some((k) => k in value))
+    if (namedAfterChart || looksLikeRunnerValues(value)) {
       const base = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`
-      return {kind: 'helm-values', targets: makeValuesTargets(ctx, value, base, yamlLocator(ctx, base))}
+      return {kind: 'helm-values', targets: makeValuesTargets(ctx, value as Record<string, unknown>, base, yamlLocator(ctx, base))}
     }
   }
   if (isGitlabCi(data)) return {kind: 'gitlab-ci', targets: [], skipped: 'GitLab CI configuration, not runner configuration'}

@@ -89,7 +89,7 @@ export function prepareTemplatedToml(raw: string): PreparedToml {
     if (rest.trim() !== '') onlyActions = false
     result += rest
     // A line that held only an unevaluated expression (toToml, include) is dropped to keep the TOML valid.
-    const wholeLineExpression = last > 0 && /^\s*"\{.*\}"\s*$/.test(result)
+    const wholeLineExpression = last > 0 && /^\s*"\{[^"]*\}"\s*$/.test(result)
     if (wholeLineExpression) {
       notes[notes.length - 1].effect = 'output not evaluated (it may add TOML that is not checked)'
       result = ''
