@@ -190,7 +190,8 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
     silent(refused ? `Nothing listens on ${label} (${o.connectError}).` : `${label} does not accept connections (${o.connectError}).`,
       refused
         ? o.parsed.port === 2375 ? 'The dind service is not running, not ready yet, or listens with TLS on 2376 because DOCKER_TLS_CERTDIR is set (the docker:dind default).'
-          : 'The dind service is not running or not ready yet, or it runs without TLS on 2375 (DOCKER_TLS_CERTDIR="").'
+          : o.parsed.port === 2376 ? 'The dind service is not running or not ready yet, or it runs without TLS on 2375 (DOCKER_TLS_CERTDIR="").'
+            : 'No daemon runs on this port: the service is down, not ready yet, or listens on another port.'
         : 'Packets to the port are dropped (firewall or a wrong address).',
       o.parsed.port === 2375 ? 'Add a docker:dind service to the job; for plain 2375 set DOCKER_TLS_CERTDIR to "" on it, or switch the client to tcp://docker:2376 with TLS.'
         : 'Add a privileged docker:dind service to the job (privileged = true in the runner config) and give it time to start.')
