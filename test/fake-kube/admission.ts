@@ -131,6 +131,8 @@ function semanticCauses(pod: V1Pod): StatusCause[] {
 
 /** Throws the 422 Status kube-apiserver sends for an invalid pod. */
 export function validatePod(pod: V1Pod): void {
+  // Stored objects carry Date values; the schema describes their JSON form, as the API server sees it.
+  pod = JSON.parse(JSON.stringify(pod)) as V1Pod
   const causes = [...schemaCauses(pod), ...semanticCauses(pod)]
   if (causes.length === 0) return
   const name = pod.metadata?.name ?? pod.metadata?.generateName ?? ''

@@ -394,7 +394,9 @@ export class FakeCluster {
     const fieldPath = list === 'containerStatuses' ? `spec.containers{${container.name}}` : `spec.ephemeralContainers{${container.name}}`
     this.recordEvent(pod.object, 'Normal', 'Created', `Created container: ${container.name}`, 'kubelet', fieldPath)
     const argv = [...(container.command ?? []), ...(container.args ?? [])]
-    if (argv[0] === 'node' || imageHasNode(container.image ?? '')) {
+    const simulatedDind = argv.length === 0 && /dind/.test(container.image ?? '')
+    if (!simulatedDind && (argv.length > 0 || imageHasNode(container.image ?? ''))) {
+      // A container with a command runs it here, with the image's view of PATH; dind cannot run unprivileged here.
       const child = this.spawnIn(pod, container, argv.length ? argv : ['node'])
       runtime.process = child
       child.stdout!.on('data', (chunk: Buffer) => (runtime.log += chunk.toString('utf8')))
@@ -408,13 +410,14 @@ export class FakeCluster {
         runtime.process = undefined
         terminated(code ?? (signal === 'SIGKILL' ? 137 : 143))
       })
-    } else {
+    } else if (simulatedDind) {
       const dind = this.dindBehaviour(pod, container)
       runtime.log = dind.log
       if (dind.exitAfterMs !== undefined) {
         runtime.timers.push(setTimeout(() => terminated(dind.exitCode ?? 1), dind.exitAfterMs))
       }
     }
+    // Any other image without a command runs its own entrypoint, which the fake does not have: it just stays up.
     this.recordEvent(pod.object, 'Normal', 'Started', `Started container ${container.name}`, 'kubelet', fieldPath)
     setStatus({name: container.name, image: container.image ?? '', imageID: `${container.image}@sha256:${'0'.repeat(64)}`, ready: true, restartCount: 0, started: true, state: {running: {startedAt: new Date(runtime.startedAt!)}}})
   }

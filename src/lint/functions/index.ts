@@ -4,6 +4,7 @@ import {suppressionWithoutReason, templateNotEvaluated, unrenderedPlaceholders} 
 import {invalidQuantity, missingContainerResources, privilegedContainerContext, requestAboveLimit} from './resources.js'
 import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
 import type {FileRuleFunction, RuleFunction} from './types.js'
+import {configValueType, keyNewerThanRunner, misplacedConfigKey, otherExecutorKey, removedConfigKey, unknownConfigKey, unknownConfigTable} from './config-keys.js'
 
 /** Named functions that rules reference as `check.function`. */
 export const FUNCTIONS: Record<string, RuleFunction> = {
@@ -22,6 +23,13 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   tokenKindMismatch,
   unpinnedImage,
   unrenderedPlaceholders,
+  configValueType,
+  keyNewerThanRunner,
+  misplacedConfigKey,
+  otherExecutorKey,
+  removedConfigKey,
+  unknownConfigKey,
+  unknownConfigTable,
 }
 
 export const FILE_FUNCTIONS: Record<string, FileRuleFunction> = {

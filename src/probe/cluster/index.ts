@@ -184,8 +184,18 @@ function unreachableReport(mode: ProbeReport['mode'], error: KubeError, totalMs:
       id: 'kube-api',
       summary: `The Kubernetes API of cluster "${kube.clusterName}" could not be used: ${error.message}`,
       evidence: [error.httpStatus ? `HTTP ${error.httpStatus} ${error.reason ?? ''}`.trim() : error.kind],
-      cause: error.kind === 'unauthorized' ? 'The kubeconfig credentials are wrong or expired.' : 'The API server is down, unreachable from here, or overloaded.',
-      remediation: error.kind === 'unauthorized' ? 'Refresh the kubeconfig credentials and retry.' : 'Check the kubeconfig server address and your network path to it, then retry.',
+      cause:
+        error.kind === 'unauthorized'
+          ? 'The kubeconfig credentials are wrong or expired.'
+          : error.transient
+            ? 'The API server is down, unreachable from here, or overloaded.'
+            : 'The API server refused a request the probe needs.',
+      remediation:
+        error.kind === 'unauthorized'
+          ? 'Refresh the kubeconfig credentials and retry.'
+          : error.transient
+            ? 'Check the kubeconfig server address and your network path to it, then retry.'
+            : 'Read the message above; it names what the API server objects to.',
     },
     totalMs,
   )
