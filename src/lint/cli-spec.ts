@@ -19,7 +19,7 @@ export const LINT_FLAGS: FlagSpec[] = [
   {name: 'capacity-memory', kind: 'string', description: 'Memory the cluster can give to job pods (a quantity: 256Gi).'},
   {name: 'chart-version', kind: 'string', description: 'gitlab/gitlab-runner chart version the values are for (default: the newest known).'},
   {name: 'config', kind: 'string', description: 'Path to .runner-doctor.yaml (default: found upward from each input).'},
-  {name: 'fail-on', kind: 'option', options: ['error', 'warning', 'info'], default: 'error', description: 'Lowest severity that makes the exit code 1.'},
+  {name: 'fail-on', kind: 'option', options: ['error', 'warning', 'info', 'none'], default: 'error', description: 'Lowest severity that makes the exit code 1; none reports without failing.'},
   {name: 'format', char: 'f', kind: 'option', multiple: true, options: FORMAT_NAMES, description: 'Output format; repeat to write several, paired in order with --output-file.'},
   {name: 'inline-config', kind: 'boolean', allowNo: true, default: true, description: 'Honour # runner-doctor-disable-next-line comments.'},
   {name: 'max-file-size', kind: 'string', default: String(DEFAULT_MAX_FILE_BYTES), description: 'Largest file to read, in bytes (quantities such as 8Mi work).'},
@@ -35,7 +35,7 @@ export interface LintFlags {
   'capacity-memory'?: string
   'chart-version'?: string
   config?: string
-  'fail-on': 'error' | 'warning' | 'info'
+  'fail-on': 'error' | 'warning' | 'info' | 'none'
   format?: Array<(typeof FORMAT_NAMES)[number]>
   'inline-config': boolean
   'max-file-size': string

@@ -15,7 +15,8 @@ import {type FileResult, type Finding, type LintResult, SEVERITY_RANK, type Seve
 export interface LintOptions {
   paths: string[]
   cwd: string
-  failOn: Severity
+  /** Lowest severity that fails the run; `none` only reports. */
+  failOn: Severity | 'none'
   chartVersion?: string
   runnerVersion?: string
   configPath?: string
@@ -208,7 +209,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const active = results.flatMap((f) => f.findings.filter((x) => !x.suppressed))
   const count = (s: Severity) => active.filter((f) => f.severity === s).length
   const hasFileError = results.some((f) => f.error)
-  const failing = active.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[options.failOn])
+  const failOn = options.failOn
+  const failing = failOn !== 'none' && active.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
   return {
     files: results,
     summary: {
