@@ -1,5 +1,4 @@
-import {readFile} from 'node:fs/promises'
-import {parse} from 'smol-toml'
+import {readRunnerConfigs, RunnerConfigError} from '../../inputs/runner-configs.js'
 import type {RunnerSettings} from './mirror-pod.js'
 
 export class RunnerSettingsError extends Error {}
@@ -18,31 +17,15 @@ function pick(runners: RunnerSettings[], source: string, name?: string): RunnerS
   return kubernetes[0]!
 }
 
-/** Reads `[[runners]]` from a config.toml, keeping the keys as the runner spells them. */
-export function runnersFromToml(text: string, source: string): RunnerSettings[] {
-  let document: Record<string, unknown>
-  try {
-    document = parse(text) as Record<string, unknown>
-  } catch (error) {
-    throw new RunnerSettingsError(`${source} is not valid TOML: ${(error as Error).message}`)
-  }
-  const runners = Array.isArray(document.runners) ? (document.runners as Record<string, unknown>[]) : []
-  return runners.map((runner) => ({
-    ...(typeof runner.name === 'string' ? {name: runner.name} : {}),
-    ...(typeof runner.executor === 'string' ? {executor: runner.executor} : {}),
-    ...(typeof runner.url === 'string' ? {url: runner.url} : {}),
-    ...(Array.isArray(runner.environment) ? {environment: runner.environment.filter((e): e is string => typeof e === 'string')} : {}),
-    ...(runner.kubernetes && typeof runner.kubernetes === 'object' ? {kubernetes: runner.kubernetes as Record<string, unknown>} : {}),
-  }))
-}
-
-/** The runner the probe should mirror, from a config.toml. */
+/** The runner the probe should mirror, from a config.toml, Helm values file or anything else lint reads. */
 export async function readRunnerSettings(path: string, name?: string): Promise<RunnerSettings> {
-  let text: string
+  let runners: RunnerSettings[]
   try {
-    text = await readFile(path, 'utf8')
+    runners = await readRunnerConfigs(path)
   } catch (error) {
-    throw new RunnerSettingsError(`${path} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+    if (error instanceof RunnerConfigError) throw new RunnerSettingsError(error.message)
+    const code = (error as NodeJS.ErrnoException).code
+    throw new RunnerSettingsError(`${path} cannot be read: ${code ?? (error as Error).message}.`)
   }
-  return pick(runnersFromToml(text, path), path, name)
+  return pick(runners, path, name)
 }

@@ -2,12 +2,22 @@ import {describe, expect, it} from '@jest/globals'
 import {Pod} from 'kubernetes-models/v1'
 import {validatePod} from '../../fake-kube/admission.js'
 import {AGENT_ARGV_NAME, buildMirrorPod, type RunnerSettings, serviceAliases} from '../../../src/probe/cluster/mirror-pod.js'
-import {runnersFromToml} from '../../../src/probe/cluster/runner-settings.js'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {readRunnerSettings} from '../../../src/probe/cluster/runner-settings.js'
 
 const NOW = new Date('2026-11-29T10:00:00Z')
 
-function podFor(toml: string, overrides: Partial<Parameters<typeof buildMirrorPod>[0]> = {}) {
-  const [runner] = runnersFromToml(toml, 'config.toml') as [RunnerSettings]
+/** Goes through the same reader as `--config`. */
+async function settingsFrom(toml: string): Promise<RunnerSettings> {
+  const path = join(mkdtempSync(join(tmpdir(), 'rd-mirror-')), 'config.toml')
+  writeFileSync(path, toml)
+  return readRunnerSettings(path)
+}
+
+async function podFor(toml: string, overrides: Partial<Parameters<typeof buildMirrorPod>[0]> = {}) {
+  const runner = await settingsFrom(toml)
   const pod = buildMirrorPod({runner, runId: 'abcd1234', name: 'rd-probe-abcd1234', namespace: 'ci', agentSource: 'console.log(1)', agentOptions: {targets: ['example.test']}, deadlineSeconds: 480, now: NOW, ...overrides})
   // Both the published schema and the API server's own field checks must accept it.
   new Pod(pod as ConstructorParameters<typeof Pod>[0]).validate()
@@ -26,8 +36,8 @@ ${kubernetes}
 `
 
 describe('buildMirrorPod', () => {
-  it('privileged dind with TLS: shared /certs/client, DOCKER_TLS_CERTDIR, hostAliases, labels, expiry, deadline', () => {
-    const pod = podFor(runner(`    namespace = "ci"
+  it('privileged dind with TLS: shared /certs/client, DOCKER_TLS_CERTDIR, hostAliases, labels, expiry, deadline', async () => {
+    const pod = await podFor(runner(`    namespace = "ci"
     privileged = true
     service_account = "runner-jobs"
     image_pull_secrets = ["regcred"]
@@ -50,14 +60,14 @@ describe('buildMirrorPod', () => {
     expect(pod.metadata!.annotations!['runner-doctor/expires-at']).toBe('2026-11-29T10:09:00Z')
   })
 
-  it('no TLS: DOCKER_TLS_CERTDIR empty and no cert volume', () => {
-    const pod = podFor(runner('    privileged = true', '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"'))
+  it('no TLS: DOCKER_TLS_CERTDIR empty and no cert volume', async () => {
+    const pod = await podFor(runner('    privileged = true', '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"'))
     expect(pod.spec!.containers[2]!.env).toEqual([{name: 'DOCKER_TLS_CERTDIR', value: ''}])
     expect(pod.spec!.volumes).toBeUndefined()
   })
 
-  it('dns_policy none with nameservers, searches and options', () => {
-    const pod = podFor(runner(`    dns_policy = "none"
+  it('dns_policy none with nameservers, searches and options', async () => {
+    const pod = await podFor(runner(`    dns_policy = "none"
     [runners.kubernetes.dns_config]
       nameservers = ["10.0.0.10", "1.1.1.1"]
       searches = ["corp.example"]
@@ -70,14 +80,14 @@ describe('buildMirrorPod', () => {
     expect(pod.spec!.dnsConfig).toEqual({nameservers: ['10.0.0.10', '1.1.1.1'], searches: ['corp.example'], options: [{name: 'ndots', value: '2'}, {name: 'edns0'}]})
   })
 
-  it('maps every runner dns_policy and leaves unknown ones to the cluster default', () => {
+  it('maps every runner dns_policy and leaves unknown ones to the cluster default', async () => {
     for (const [value, expected] of [['cluster-first', 'ClusterFirst'], ['cluster-first-with-host-net', 'ClusterFirstWithHostNet'], ['default', 'Default'], ['ClusterFirst', undefined]]) {
-      expect(podFor(runner(`    dns_policy = "${value}"`)).spec!.dnsPolicy).toBe(expected)
+      expect((await podFor(runner(`    dns_policy = "${value}"`))).spec!.dnsPolicy).toBe(expected)
     }
   })
 
-  it('node selector, tolerations (Equal and Exists), host aliases and pinning to a node', () => {
-    const pod = podFor(
+  it('node selector, tolerations (Equal and Exists), host aliases and pinning to a node', async () => {
+    const pod = await podFor(
       runner(`    [runners.kubernetes.node_selector]
       "node-pool" = "ci"
     [runners.kubernetes.node_tolerations]
@@ -93,8 +103,8 @@ describe('buildMirrorPod', () => {
     expect(pod.spec!.hostAliases![1]).toEqual({ip: '127.0.0.2', hostnames: ['registry.local']})
   })
 
-  it('resources for build, helper and service containers', () => {
-    const pod = podFor(
+  it('resources for build, helper and service containers', async () => {
+    const pod = await podFor(
       runner(`    cpu_request = "500m"
     cpu_limit = "1"
     memory_request = "512Mi"
@@ -111,8 +121,8 @@ describe('buildMirrorPod', () => {
     expect(dind!.resources).toEqual({requests: {cpu: '1', memory: '1Gi'}, limits: {memory: '2Gi'}})
   })
 
-  it('a dind service declared in the runner config keeps its alias and --mtu command', () => {
-    const pod = podFor(runner(`    privileged = true
+  it('a dind service declared in the runner config keeps its alias and --mtu command', async () => {
+    const pod = await podFor(runner(`    privileged = true
     [[runners.kubernetes.services]]
       name = "registry.example.com/mirror/docker:27-dind"
       alias = "docker"
@@ -122,13 +132,13 @@ describe('buildMirrorPod', () => {
     expect(pod.spec!.hostAliases![0]!.hostnames).toEqual(['docker', 'registry.example.com-mirror-docker'])
   })
 
-  it('derives service aliases as the runner does (the __ form is not a valid host name)', () => {
+  it('derives service aliases as the runner does (the __ form is not a valid host name)', async () => {
     expect(serviceAliases('docker:dind')).toEqual(['docker'])
     expect(serviceAliases('registry.example.com/group/docker:27-dind')).toEqual(['registry.example.com-group-docker'])
   })
 
-  it('is rejected by the API server checks when the runner settings are invalid', () => {
-    const [settings] = runnersFromToml(runner('    dns_policy = "none"'), 'config.toml') as [RunnerSettings]
+  it('is rejected by the API server checks when the runner settings are invalid', async () => {
+    const settings = await settingsFrom(runner('    dns_policy = "none"'))
     const pod = buildMirrorPod({runner: settings, runId: 'abcd1234', name: 'rd-probe-abcd1234', namespace: 'ci', agentSource: '1', agentOptions: {}, deadlineSeconds: 60, now: NOW})
     expect(() => validatePod(pod)).toThrow('Pod "rd-probe-abcd1234" is invalid: spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None')
   })
