@@ -1,7 +1,7 @@
 // Test support for the GitLab CI/CD components in templates/: reading a component, interpolating its
 // inputs the way GitLab does, validating against GitLab's CI schema, and running gitlab-ci-local.
 import {execFile} from 'node:child_process'
-import {cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -111,22 +111,17 @@ export function interpolate(node: unknown, values: Record<string, InputValue>): 
   return node
 }
 
-let gitlabCiValidator: ValidateFunction | undefined
-
-/** GitLab's own `.gitlab-ci.yml` JSON Schema (app/assets/javascripts/editor/schema/ci.json). */
-export function gitlabCiSchema(): ValidateFunction {
-  if (!gitlabCiValidator) {
-    const schema = JSON.parse(readFileSync(join(fixturesDir, 'gitlab-ci.json'), 'utf8'))
-    // strict: false because the schema uses the editor-only keyword `markdownDescription`.
-    gitlabCiValidator = new Ajv({strict: false, allErrors: true}).compile(schema)
-  }
-  return gitlabCiValidator
-}
+/** GitLab's own `.gitlab-ci.yml` JSON Schema (app/assets/javascripts/editor/schema/ci.json), compiled once. */
+// ajv-formats is CommonJS: its plugin is the default export of the module object. The schema uses
+// uri, uri-reference and regex formats; strict is off for its editor-only `markdownDescription`.
+const {default: addFormats} = (await import('ajv-formats')) as unknown as {default: (ajv: Ajv) => Ajv}
+const gitlabCiValidator: ValidateFunction = addFormats(new Ajv({strict: false, allErrors: true})).compile(
+  JSON.parse(readFileSync(join(fixturesDir, 'gitlab-ci.json'), 'utf8')),
+)
 
 export function schemaErrors(document: unknown): string[] {
-  const validate = gitlabCiSchema()
-  if (validate(document)) return []
-  return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`)
+  if (gitlabCiValidator(document)) return []
+  return (gitlabCiValidator.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`)
 }
 
 export interface RunResult {
@@ -156,14 +151,23 @@ export function run(
 const gitlabCiLocalEntry = join(repoRoot, 'node_modules/gitlab-ci-local/dist/index.js')
 
 /**
- * Runs gitlab-ci-local with the Node running the tests (gitlab-ci-local needs Node 22 or newer) inside
- * a fresh network namespace that has only loopback, so any attempt to fetch something fails the test.
+ * Runs gitlab-ci-local with the Node running the tests (gitlab-ci-local needs Node 22 or newer). By
+ * default inside a fresh network namespace that has only loopback, so any attempt to fetch something
+ * fails the test; `sharedLoopback` keeps the host namespace for jobs that talk to servers the test
+ * started on 127.0.0.0/8 (those jobs must pin every name they contact to loopback themselves).
  */
-export function gitlabCiLocal(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+export function gitlabCiLocal(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  options: {sharedLoopback?: boolean} = {},
+): Promise<RunResult> {
+  const runEnv = {...env, NO_COLOR: '1', FORCE_COLOR: '0'}
+  if (options.sharedLoopback) return run(process.execPath, [gitlabCiLocalEntry, ...args], {cwd, env: runEnv, timeoutMs: 180_000})
   const script = 'ip link set lo up && exec "$@"'
   return run('unshare', ['--net', '--', 'sh', '-c', script, 'sh', process.execPath, gitlabCiLocalEntry, ...args], {
     cwd,
-    env: {...env, NO_COLOR: '1', FORCE_COLOR: '0'},
+    env: runEnv,
     timeoutMs: 180_000,
   })
 }
@@ -201,4 +205,19 @@ export function jobOutcome(output: string, job: string): string | undefined {
   if (status === undefined || status === 'PASS') return status
   const code = new RegExp(`^${name}\\s+finished in .*\\s${status} (\\d+)\\s*$`, 'm').exec(output)?.[1]
   return code === undefined ? status : `${status} ${code}`
+}
+
+/**
+ * A directory with a `runner-doctor` command that runs this checkout's CLI, and an environment with it
+ * first on PATH: the job then finds the CLI where the project's image puts it. Fails when the CLI is
+ * not built.
+ */
+export function checkedOutCli(dir: string): NodeJS.ProcessEnv {
+  if (!existsSync(join(repoRoot, 'dist/commands'))) {
+    throw new Error('dist/commands is missing; build first with `npx tsc -p tsconfig.build.json`.')
+  }
+  const shim = join(dir, 'runner-doctor')
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'bin/run.js')}" "$@"\n`)
+  chmodSync(shim, 0o755)
+  return {...process.env, PATH: `${dir}:${process.env.PATH}`}
 }

@@ -1,10 +1,10 @@
 // End to end: a consumer project includes the lint component the way the README shows, gitlab-ci-local
 // (shell executor, no network at all) resolves it and runs the job with the checked-out CLI, and the
 // reports the job leaves behind are what GitLab ingests.
-import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fixturesDir, gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run} from './component.js'
+import {checkedOutCli, fixturesDir, gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run} from './component.js'
 
 const runnerValues = readFileSync(join(fixturesDir, 'runner-values.yaml'), 'utf8')
 const cleanValues = readFileSync(join(fixturesDir, 'clean-values.yaml'), 'utf8')
@@ -16,15 +16,8 @@ let jobEnv: NodeJS.ProcessEnv
 const consumerDirs: string[] = []
 
 beforeAll(() => {
-  if (!existsSync(join(repoRoot, 'dist/commands/lint.js'))) {
-    throw new Error('dist/commands/lint.js is missing; build first with `npx tsc -p tsconfig.build.json`.')
-  }
-  // The job finds `runner-doctor` on PATH, as it would in the project's image: here it is this checkout.
   shimDir = mkdtempSync(join(tmpdir(), 'rd-cli-shim-'))
-  const shim = join(shimDir, 'runner-doctor')
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'bin/run.js')}" "$@"\n`)
-  chmodSync(shim, 0o755)
-  jobEnv = {...process.env, PATH: `${shimDir}:${process.env.PATH}`}
+  jobEnv = checkedOutCli(shimDir)
 })
 
 afterAll(() => {

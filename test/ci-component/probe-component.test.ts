@@ -1,0 +1,133 @@
+// End to end: a consumer includes the probe component; gitlab-ci-local runs its job with the shell
+// executor and the checked-out CLI against a real dockerd (plain, then TLS like docker:dind) and a real
+// dnsmasq, all on loopback. No image can be pulled here, so the consumer replaces the dind service with
+// the test's dockerd, the way a pipeline may override an included job's keys.
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {createServer, type Server} from 'node:tls'
+import {join} from 'node:path'
+import {type Dnsmasq, startDnsmasq} from '../support/dnsmasq.js'
+import {type Dockerd, generateDockerTls, startDockerd, type TlsFiles} from '../support/dockerd.js'
+import {checkedOutCli, gitlabCiLocal, jobOutcome, makeConsumerRepo} from './component.js'
+import type {ProbeReport} from '../../src/probe/types.js'
+
+let dnsmasq: Dnsmasq
+let plainDockerd: Dockerd
+let tlsDockerd: Dockerd
+let tlsFiles: TlsFiles
+/** Stands in for the GitLab instance and its registry: a TLS endpoint on 127.0.0.1 signed by the test CA. */
+let gitlab: Server
+let gitlabPort: number
+let workDir: string
+let jobEnv: NodeJS.ProcessEnv
+const consumerDirs: string[] = []
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'rd-probe-component-'))
+  jobEnv = checkedOutCli(workDir)
+  tlsFiles = generateDockerTls(join(workDir, 'certs'))
+  gitlab = createServer({cert: readFileSync(tlsFiles.serverCert), key: readFileSync(tlsFiles.serverKey)}, (socket) => socket.end())
+  gitlabPort = await new Promise<number>((resolve) => gitlab.listen(0, '127.0.0.1', () => resolve((gitlab.address() as {port: number}).port)))
+  ;[dnsmasq, plainDockerd, tlsDockerd] = await Promise.all([
+    startDnsmasq({
+      records: {'kubernetes.default.svc.cluster.local': '127.0.0.1', 'mirror.rd.test': '127.0.0.1'},
+      localDomains: ['cluster.local', 'rd.test'],
+    }),
+    startDockerd(),
+    startDockerd({tls: tlsFiles}),
+  ])
+}, 150_000)
+
+afterAll(async () => {
+  await Promise.all([dnsmasq?.stop(), plainDockerd?.stop(), tlsDockerd?.stop(), new Promise((resolve) => (gitlab ? gitlab.close(resolve) : resolve(undefined)))])
+  for (const dir of [workDir, ...consumerDirs]) if (dir) rmSync(dir, {recursive: true, force: true})
+}, 60_000)
+
+/**
+ * The pod's files as a job pod sees them: the cluster nameserver (dnsmasq here) and the service alias
+ * `docker` the runner writes into /etc/hosts.
+ */
+function podFiles(): Record<string, string> {
+  return {
+    'pod/resolv.conf': `nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:2\n`,
+    'pod/hosts': '127.0.0.1 localhost\n127.0.0.1 docker\n',
+  }
+}
+
+function pipeline(inputs: string, dindWait: string): string {
+  const probeOptions = `--resolv-conf pod/resolv.conf --hosts-file pod/hosts --tls-ca-file ${tlsFiles.serverCa} --timeout 2s --dind-wait ${dindWait}`
+  return `include:
+  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/probe@$CI_COMMIT_SHA
+    inputs:
+      tags: [k8s]
+      targets: [mirror.rd.test]
+      extra_args: ${probeOptions}
+${inputs}
+runner-doctor-probe:
+  services: []
+`
+}
+
+async function runProbeJob(inputs: string, variables: string[], dindWait = '10s') {
+  const dir = await makeConsumerRepo({'.gitlab-ci.yml': pipeline(inputs, dindWait), ...podFiles()})
+  consumerDirs.push(dir)
+  // The probe's outbound checks go to CI_SERVER_URL and CI_REGISTRY: here the test's TLS endpoint.
+  const gitlabAddress = `127.0.0.1:${gitlabPort}`
+  const common = ['--variable', `CI_SERVER_URL=https://${gitlabAddress}`, '--variable', `CI_REGISTRY=${gitlabAddress}`, '--variable', 'CI_PIPELINE_SOURCE=web']
+  const result = await gitlabCiLocal(dir, ['--force-shell-executor', ...common, ...variables.flatMap((v) => ['--variable', v]), 'runner-doctor-probe'], jobEnv, {sharedLoopback: true})
+  const output = result.stdout + result.stderr
+  const reportFile = join(dir, 'runner-doctor-probe.json')
+  const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ProbeReport) : undefined
+  return {output, report, dir}
+}
+
+function check(report: ProbeReport | undefined, id: string) {
+  const found = report?.checks.find((item) => item.id === id)
+  if (!found) throw new Error(`No check ${id} in ${JSON.stringify(report?.checks.map((item) => item.id))}`)
+  return found
+}
+
+test('with tls false the job probes the plain dind port, passes, and publishes the JSON report', async () => {
+  const {output, report} = await runProbeJob('      tls: false', [`DOCKER_HOST=tcp://docker:${plainDockerd.port}`])
+  expect(output).toContain('runner-doctor-probe starting shell (test)')
+  expect(report?.mode).toBe('local')
+  expect(report!.summary).toMatchObject({fail: 0, exitCode: 0})
+  expect(check(report, 'docker-daemon').status).toBe('pass')
+  expect(check(report, 'docker-daemon').summary).toMatch(/\(API \d+\.\d+\) answers on tcp:\/\/docker:\d+/)
+  expect(check(report, `docker-daemon-docker-${plainDockerd.port}`).summary).toContain('over plain HTTP')
+  expect(check(report, 'hosts-aliases').status).toBe('pass')
+  expect(check(report, 'dns-cluster-name').status).toBe('pass')
+  expect(check(report, 'dns-target-mirror-rd-test').status).toBe('pass')
+  expect(check(report, 'outbound-gitlab').status).toBe('pass')
+  // The readable summary in the log: the verdict, one line per check, and the totals.
+  expect(output).toContain(`runner-doctor-probe > ${report!.summary.verdict}`)
+  expect(output).toMatch(/runner-doctor-probe > PASS {2}dns-cluster-name: kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/)
+  expect(output).toContain(`${report!.summary.pass} passed, 0 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`)
+  expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
+}, 180_000)
+
+test('with tls true the job checks the daemon over mutual TLS with the client certificates, as with docker:dind', async () => {
+  const {output, report} = await runProbeJob('      tls: true', [
+    `DOCKER_HOST=tcp://docker:${tlsDockerd.port}`,
+    `DOCKER_CERT_PATH=${tlsFiles.clientDir}`,
+  ])
+  expect(check(report, 'docker-daemon').status).toBe('pass')
+  const endpoint = check(report, `docker-daemon-docker-${tlsDockerd.port}`)
+  expect(endpoint.status).toBe('pass')
+  expect(endpoint.summary).not.toContain('over plain HTTP')
+  expect(endpoint.summary + endpoint.evidence.join(' ')).toMatch(/TLS/)
+  expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
+}, 180_000)
+
+test('a daemon that is not there fails the job with the cause, unless allow_failure lets it pass with a warning', async () => {
+  const strict = await runProbeJob('      tls: false', ['DOCKER_HOST=tcp://docker:9'], '1s')
+  expect(strict.report!.summary.fail).toBeGreaterThan(0)
+  const failed = strict.report!.checks.find((item) => item.status === 'fail' && item.id.startsWith('docker-'))
+  expect(failed?.remediation).toBeTruthy()
+  expect(strict.output).toContain(`fix: ${failed!.remediation}`)
+  expect(jobOutcome(strict.output, 'runner-doctor-probe')).toBe('FAIL 1')
+
+  const allowed = await runProbeJob('      tls: false\n      allow_failure: true', ['DOCKER_HOST=tcp://docker:9'], '1s')
+  expect(allowed.output).toContain('A check failed; allow_failure is true, so the job ends with exit code 3')
+  expect(jobOutcome(allowed.output, 'runner-doctor-probe')).toBe('WARN 3')
+}, 240_000)
