@@ -201,3 +201,32 @@ test('the schema check is not vacuous: a misspelt report type and a string allow
   expect(errors).toContain('/bad-job/allow_failure')
   expect(errors).toContain('/bad-job/artifacts/reports must NOT have additional properties')
 })
+
+describe('docs/gitlab-ci.md', () => {
+  const docs = readFileSync(join(repoRoot, 'docs/gitlab-ci.md'), 'utf8')
+  const probeStart = docs.indexOf('## Probe from inside a job pod')
+  const sections: Record<string, string> = {lint: docs.slice(0, probeStart), probe: docs.slice(probeStart, docs.indexOf('## Without the runner-doctor image'))}
+
+  test.each(componentNames)('lists every %s input with its type and default', (name) => {
+    const rows = new Map(
+      [...sections[name].matchAll(/^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((row) => [row[1], {type: row[2].trim(), default: row[3].trim()}]),
+    )
+    const specs = loadComponent(name).header.spec.inputs
+    expect([...rows.keys()].sort()).toEqual(Object.keys(specs).sort())
+    for (const [key, spec] of Object.entries(specs)) {
+      const row = rows.get(key)!
+      expect(row.type.startsWith(spec.type ?? 'string')).toBe(true)
+      if (spec.default === undefined) expect(row.default).toBe('required')
+      else if (spec.default === '') expect(row.default).toBe('`""`')
+      else if (!Array.isArray(spec.default)) expect(row.default).toBe(`\`${String(spec.default)}\``)
+    }
+  })
+
+  test('the first example is a four-line include of the released version', () => {
+    const snippet = /## Lint in four lines[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1]
+    expect(snippet.trim().split('\n')).toHaveLength(4)
+    expect(snippet).toContain(`/lint@${packageVersion}`)
+    const included = snippet.match(/inputs:\n\s+(\w+):/)![1]
+    expect(Object.keys(loadComponent('lint').header.spec.inputs)).toContain(included)
+  })
+})
