@@ -3,7 +3,7 @@
 // reports the job leaves behind are what GitLab ingests.
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {checkedOutCli, fixturesDir, gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run} from './component.js'
 
 const runnerValues = readFileSync(join(fixturesDir, 'runner-values.yaml'), 'utf8')
@@ -26,13 +26,15 @@ afterAll(() => {
 
 async function consumer(pipeline: string, files: Record<string, string>): Promise<string> {
   const dir = await makeConsumerRepo({'.gitlab-ci.yml': pipeline, ...files})
-  consumerDirs.push(dir)
+  consumerDirs.push(dir, `${dir}-state`)
   return dir
 }
 
 function runJob(dir: string, job: string, extra: string[] = []) {
   // The component's job names an image; the shell executor stands in for it (no container engine here).
-  return gitlabCiLocal(dir, ['--force-shell-executor', ...extra, job], jobEnv)
+  // gitlab-ci-local's state (with a copy of the checkout) goes beside the repository, not into it,
+  // so `files: .` sees the checkout as a GitLab job would.
+  return gitlabCiLocal(dir, ['--force-shell-executor', '--state-dir', `../${basename(dir)}-state`, ...extra, job], jobEnv)
 }
 
 interface CodeQualityIssue {
@@ -96,8 +98,23 @@ test('the four-line include runs the lint job offline and leaves a Code Quality 
   expect(junit).toContain('<failure')
   expect(junit).toContain('values-plain-runner-token')
   // The stylish report goes to the job log, and no token value reaches any output.
-  expect(readFileSync(join(dir, '.gitlab-ci-local/output/runner-doctor-lint.log'), 'utf8')).toContain('toml-privileged')
+  expect(readFileSync(join(`${dir}-state`, 'output/runner-doctor-lint.log'), 'utf8')).toContain('toml-privileged')
   expect(output + readFileSync(join(dir, 'gl-code-quality-report.json'), 'utf8') + junit).not.toContain('glrt-YOUR_TOKEN_HERE')
+}, 120_000)
+
+test('with every input at its default the job walks the whole checkout and reports only the runner files', async () => {
+  const pipeline = 'include:\n  - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/lint@$CI_COMMIT_SHA\n'
+  const dir = await consumer(pipeline, {
+    'runners/prod/values.yaml': runnerValues,
+    'k8s/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n',
+  })
+  const result = await runJob(dir, 'runner-doctor-lint')
+  const output = result.stdout + result.stderr
+  expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 1')
+  expect(output).toContain('k8s/deployment.yaml: skipped')
+  expect(output).toContain('.gitlab-ci.yml: skipped')
+  expect(new Set(readCodeQuality(dir).map((issue) => issue.location.path))).toEqual(new Set(['runners/prod/values.yaml']))
+  await expectValidJunit(dir)
 }, 120_000)
 
 test('non-default inputs: a renamed job with fail_on warning and allow_failure is allowed to fail on findings', async () => {
