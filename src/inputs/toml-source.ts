@@ -48,29 +48,29 @@ function indexLocations(text: string): Map<string, Span> {
   } catch {
     return spans
   }
-  const visitValue = (path: Array<string | number>, node: TomlAstNode | undefined, keySpan: Span) => {
+  // Pointers grow one segment at a time: rebuilding each prefix from scratch made deep tables cubic.
+  const visitValue = (pointer: string, node: TomlAstNode | undefined) => {
     if (!node) return
     if (node.type === 'TOMLInlineTable') {
-      for (const kv of node.body ?? []) visitKeyValue(path, kv)
+      for (const kv of node.body ?? []) visitKeyValue(pointer, kv)
     } else if (node.type === 'TOMLArray') {
       node.elements?.forEach((el, i) => {
-        const p = [...path, i]
-        spans.set(encodePointer(p), toSpan(el.loc))
-        visitValue(p, el, toSpan(el.loc))
+        const p = pointer + encodePointer([i])
+        spans.set(p, toSpan(el.loc))
+        visitValue(p, el)
       })
     }
-    void keySpan
   }
-  const visitKeyValue = (base: Array<string | number>, kv: TomlAstNode) => {
+  const visitKeyValue = (base: string, kv: TomlAstNode) => {
     const names = (kv.key?.keys ?? []).map((k) => String(k.name ?? k.value))
-    const path = [...base, ...names]
     const span = toSpan(kv.loc)
     const keySpanEnd = kv.value ? {line: kv.value.loc.end.line, column: kv.value.loc.end.column + 1} : span.end
-    for (let i = 1; i <= names.length; i++) {
-      const pointer = encodePointer([...base, ...names.slice(0, i)])
+    let pointer = base
+    for (const name of names) {
+      pointer += encodePointer([name])
       if (!spans.has(pointer)) spans.set(pointer, {start: span.start, end: keySpanEnd})
     }
-    visitValue(path, kv.value, span)
+    visitValue(pointer, kv.value)
   }
   for (const top of program.body) {
     for (const node of top.body ?? []) {
@@ -78,17 +78,31 @@ function indexLocations(text: string): Map<string, Span> {
         const path = node.resolvedKey ?? []
         const header = toSpan(node.loc)
         const headerEnd = {line: header.start.line, column: header.start.column + 2 + (node.key?.keys ?? []).map((k) => String(k.name ?? k.value)).join('.').length + (node.kind === 'array' ? 2 : 0)}
-        for (let i = 1; i <= path.length; i++) {
-          const pointer = encodePointer(path.slice(0, i))
+        let pointer = ''
+        for (const segment of path) {
+          pointer += encodePointer([segment])
           if (!spans.has(pointer)) spans.set(pointer, {start: header.start, end: headerEnd})
         }
-        for (const kv of node.body ?? []) visitKeyValue(path, kv)
+        for (const kv of node.body ?? []) visitKeyValue(pointer, kv)
       } else if (node.type === 'TOMLKeyValue') {
-        visitKeyValue([], node)
+        visitKeyValue('', node)
       }
     }
   }
   return spans
+}
+
+/** Deeper TOML than this is refused, as deep YAML is: no runner setting is nested more than a few levels. */
+export const MAX_TOML_DEPTH = 200
+
+function tooDeep(root: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[root, 0]]
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!
+    if (depth > maxDepth) return true
+    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1])
+  }
+  return false
 }
 
 export function parseTomlText(source: string): TomlDoc {
@@ -105,7 +119,10 @@ export function parseTomlText(source: string): TomlDoc {
     return {start: {line: 1, column: 1}, end: {line: 1, column: 1}}
   }
   try {
-    const data = parseToml(prepared.text) as Record<string, unknown>
+    const data = parseToml(prepared.text, {maxDepth: MAX_TOML_DEPTH}) as Record<string, unknown>
+    if (tooDeep(data, MAX_TOML_DEPTH)) {
+      return {error: {message: `TOML nesting is deeper than ${MAX_TOML_DEPTH} levels.`, position: {line: 1, column: 1}}, notes: prepared.notes, templated: prepared.templated, locate}
+    }
     return {data, notes: prepared.notes, templated: prepared.templated, locate}
   } catch (error) {
     if (error instanceof TomlError) {
