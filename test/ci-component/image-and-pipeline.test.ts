@@ -31,7 +31,7 @@ function dockerContext(): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'))
   if (patterns[0] !== '*') throw new Error('.dockerignore must start with `*` (an allow-list).')
   const allowed = patterns.slice(1).map((pattern) => {
-    if (!/^![\w.-]+\/?$/.test(pattern)) throw new Error(`Unsupported .dockerignore pattern: ${pattern}`)
+    if (!/^![\w.-]+(\/[\w.-]+)*\/?$/.test(pattern)) throw new Error(`Unsupported .dockerignore pattern: ${pattern}`)
     return pattern.slice(1).replace(/\/$/, '')
   })
   return allowed.filter((entry) => existsSync(join(repoRoot, entry)))
@@ -61,6 +61,11 @@ test('every file the Dockerfile copies from the context exists and is let throug
   expect(context).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'templates']))
   expect(context).not.toContain('node_modules')
   expect(context).not.toContain('test')
+  // The image installs the packed package, so everything package.json publishes must reach the build.
+  for (const published of packageJson.files as string[]) {
+    if (['dist'].includes(published) || !existsSync(join(repoRoot, published))) continue
+    expect({published, inContext: context.some((entry) => published === entry || published.startsWith(`${entry}/`))}).toEqual({published, inContext: true})
+  }
 })
 
 describe('a build from the Docker context alone', () => {
