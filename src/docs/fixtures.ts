@@ -1,6 +1,12 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {extname, join} from 'node:path'
+import {dirname, extname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import {CONFIG_FILE_NAME} from '../lint/config.js'
+import type {Rule} from '../lint/rule.js'
+import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, lint, type LintOptions} from '../lint/run.js'
+import type {LintResult} from '../lint/types.js'
+import {parseQuantity} from '../model/quantity.js'
 
 /** Shipped with the package (package.json `files`) so `explain` and the docs can show real examples. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../../test/fixtures/rules/', import.meta.url))
@@ -54,4 +60,56 @@ export function fixturesFor(ruleId: string, root: string = FIXTURES_DIR): RuleFi
 
 export function readFixture(fixture: FixtureCase): string {
   return readFileSync(fixture.file, 'utf8')
+}
+
+export const FIXTURE_OPTION_KEYS = ['capacityCpu', 'capacityMemory', 'servicesPerJob', 'chartVersion', 'runnerVersion'] as const
+export type FixtureOptions = Partial<Pick<LintOptions, (typeof FIXTURE_OPTION_KEYS)[number]>>
+
+export class FixtureError extends Error {}
+
+/** `<case>.options.json`: lint options for the case; quantities may be written as on the command line ("16Gi"). */
+export function fixtureOptions(fixture: FixtureCase): FixtureOptions {
+  if (!fixture.optionsFile) return {}
+  const data = JSON.parse(readFileSync(fixture.optionsFile, 'utf8')) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(data)) {
+    if (!(FIXTURE_OPTION_KEYS as readonly string[]).includes(key)) throw new FixtureError(`${fixture.optionsFile}: unknown option "${key}" (allowed: ${FIXTURE_OPTION_KEYS.join(', ')}).`)
+    if (key === 'capacityCpu' || key === 'capacityMemory') {
+      const parsed = parseQuantity(value)
+      if (parsed === undefined) throw new FixtureError(`${fixture.optionsFile}: ${key} "${String(value)}" is not a Kubernetes quantity.`)
+      out[key] = parsed
+    } else out[key] = value
+  }
+  return out as FixtureOptions
+}
+
+const camelToFlag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+
+/** The case's options as the lint flags a reader would pass, e.g. `--capacity-cpu 16`. */
+export function fixtureFlags(fixture: FixtureCase): string {
+  if (!fixture.optionsFile) return ''
+  const options = JSON.parse(readFileSync(fixture.optionsFile, 'utf8')) as Record<string, unknown>
+  return Object.entries(options)
+    .map(([k, v]) => `${camelToFlag(k)} ${String(v)}`)
+    .join(' ')
+}
+
+/**
+ * Lints one fixture with only `rule` enabled, as the fixture tests do: inline suppressions honoured, the fixtures'
+ * own .runner-doctor.yaml so no configuration further up applies, and the case's options.
+ */
+export function lintFixture(rule: Rule, fixture: FixtureCase, root: string = FIXTURES_DIR): Promise<LintResult> {
+  return lint({
+    paths: [fixture.file],
+    cwd: dirname(fixture.file),
+    failOn: 'info',
+    configPath: join(root, CONFIG_FILE_NAME),
+    inlineConfig: true,
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    maxFiles: DEFAULT_MAX_FILES,
+    readStdin: () => Promise.reject(new FixtureError('Fixtures are files; nothing reads stdin.')),
+    // Rules that are not recommended are tested and shown like the others.
+    rules: [{...rule, recommended: true}],
+    ...fixtureOptions(fixture),
+  })
 }

@@ -1,13 +1,11 @@
 import {readFileSync} from 'node:fs'
-import {dirname, relative} from 'node:path'
+import {relative} from 'node:path'
 
-import {fixtureRuleIds, fixturesFor, FIXTURES_DIR, type FixtureCase, readFixture} from '../../src/docs/fixtures.js'
+import {type FixtureCase, fixtureOptions, type FixtureOptions, fixtureRuleIds, fixturesFor, lintFixture, readFixture} from '../../src/docs/fixtures.js'
 import {analyzeText} from '../../src/inputs/detect.js'
-import {NEWEST_CHART_VERSION} from '../../src/model/chart.js'
-import {parseQuantity} from '../../src/model/quantity.js'
 import {loadRules, type Rule} from '../../src/lint/rule.js'
-import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, lint, type LintOptions} from '../../src/lint/run.js'
 import type {Finding} from '../../src/lint/types.js'
+import {NEWEST_CHART_VERSION} from '../../src/model/chart.js'
 
 // Each fixture case runs with only its own rule enabled: the Polaris / Spectral testRule pattern (conventions §5).
 // RD_RULE=<id> narrows the run to one rule while writing its fixtures.
@@ -21,8 +19,6 @@ interface ExpectedFinding {
 }
 
 const EXPECTED_KEYS = new Set(['ruleId', 'line', 'column', 'pointer', 'messageIncludes'])
-const OPTION_KEYS = ['capacityCpu', 'capacityMemory', 'servicesPerJob', 'chartVersion', 'runnerVersion'] as const
-type CaseOptions = Partial<Pick<LintOptions, (typeof OPTION_KEYS)[number]>>
 
 const shown = (file: string) => relative(process.cwd(), file)
 
@@ -37,41 +33,8 @@ function readExpected(file: string): ExpectedFinding[] {
   return data as ExpectedFinding[]
 }
 
-// Quantities may be written as Kubernetes quantities ("16Gi"), as on the command line.
-function readOptions(file: string): CaseOptions {
-  const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(data)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) throw new Error(`${shown(file)}: unknown option "${key}" (allowed: ${OPTION_KEYS.join(', ')}).`)
-    if (key === 'capacityCpu' || key === 'capacityMemory') {
-      const parsed = parseQuantity(value)
-      if (parsed === undefined) throw new Error(`${shown(file)}: ${key} "${String(value)}" is not a Kubernetes quantity.`)
-      out[key] = parsed
-    } else out[key] = value
-  }
-  return out as CaseOptions
-}
-
-async function lintCase(rule: Rule, fixture: FixtureCase) {
-  const options = fixture.optionsFile ? readOptions(fixture.optionsFile) : {}
-  return lint({
-    paths: [fixture.file],
-    cwd: dirname(fixture.file),
-    failOn: 'info',
-    // The fixtures' own configuration file keeps a repository-level .runner-doctor.yaml from turning rules off.
-    configPath: `${FIXTURES_DIR}.runner-doctor.yaml`,
-    inlineConfig: true,
-    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-    maxFiles: DEFAULT_MAX_FILES,
-    readStdin: () => Promise.reject(new Error('fixtures never read stdin')),
-    // Non-recommended rules are tested like the others.
-    rules: [{...rule, recommended: true}],
-    ...options,
-  })
-}
-
 /** Whether the file holds something the rule looks at, so a silent valid case means the rule ran and passed. */
-function ruleApplies(rule: Rule, fixture: FixtureCase, options: CaseOptions): boolean {
+function ruleApplies(rule: Rule, fixture: FixtureCase, options: FixtureOptions): boolean {
   const analyzed = analyzeText(readFixture(fixture), {chartVersion: options.chartVersion ?? NEWEST_CHART_VERSION, chartVersionFromFlag: Boolean(options.chartVersion), runnerVersion: options.runnerVersion})
   if (rule.target === 'file') return analyzed.kind !== 'skipped'
   return analyzed.targets.some((t) => t.type === rule.target)
@@ -102,7 +65,7 @@ describe.each(ruleIds)('%s', (ruleId) => {
 
   test.each(invalid.map((c) => [c.name, c] as const))('invalid/%s is reported', async (_name, fixture) => {
     const rule = ruleFor()
-    const result = await lintCase(rule, fixture)
+    const result = await lintFixture(rule, fixture)
     const [file] = result.files
     expect(file.error).toBeUndefined()
     const active = file.findings.filter((f) => !f.suppressed)
@@ -127,9 +90,9 @@ describe.each(ruleIds)('%s', (ruleId) => {
 
   test.each(valid.map((c) => [c.name, c] as const))('valid/%s is not reported', async (_name, fixture) => {
     const rule = ruleFor()
-    const options = fixture.optionsFile ? readOptions(fixture.optionsFile) : {}
+    const options = fixtureOptions(fixture)
     expect(ruleApplies(rule, fixture, options)).toBe(true)
-    const result = await lintCase(rule, fixture)
+    const result = await lintFixture(rule, fixture)
     const [file] = result.files
     expect(file.error).toBeUndefined()
     const active = file.findings.filter((f) => !f.suppressed)

@@ -1,0 +1,103 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
+
+import {parse as parseYaml} from 'yaml'
+
+import {fixtureRuleIds, fixturesFor, FIXTURES_DIR} from '../../src/docs/fixtures.js'
+import {RULES_DOC} from '../../src/docs/rules-markdown.js'
+import {FILE_FUNCTIONS, FUNCTIONS} from '../../src/lint/functions/index.js'
+import {loadRules, type Rule, RULES_DIR} from '../../src/lint/rule.js'
+
+// Keeps rule files, fixtures and docs in step (conventions §6). Every problem names the file to edit.
+
+const KNOWN_PLACEHOLDERS = new Set(['key', 'value', 'runner', 'error', 'missing'])
+const ruleFile = (id: string) => `rules/${id}.yaml`
+let rules: Rule[]
+
+beforeAll(async () => {
+  // A rule that does not validate against rules/rule.schema.json fails here with its file and pointer.
+  rules = await loadRules()
+})
+
+test('rules load and validate against rules/rule.schema.json', () => {
+  expect(rules.length).toBeGreaterThan(0)
+})
+
+test('every rule id equals its file name', () => {
+  const problems: string[] = []
+  for (const file of readdirSync(RULES_DIR).filter((f) => f.endsWith('.yaml'))) {
+    const declared = (parseYaml(readFileSync(join(RULES_DIR, file), 'utf8')) as {id?: string}).id
+    if (declared !== undefined && `${declared}.yaml` !== file) problems.push(`rules/${file}: id "${declared}" must equal the file name; rename the file or fix the id.`)
+  }
+  for (const rule of rules) if (basename(rule.source) !== `${rule.id}.yaml`) problems.push(`${rule.source}: loaded as "${rule.id}".`)
+  expect(problems).toEqual([])
+})
+
+test('every rule has at least one valid and one invalid fixture', () => {
+  const problems: string[] = []
+  for (const rule of rules) {
+    const {valid, invalid} = fixturesFor(rule.id)
+    if (invalid.length === 0) problems.push(`test/fixtures/rules/${rule.id}/invalid/: add a .yaml or .toml case that ${ruleFile(rule.id)} reports.`)
+    if (valid.length === 0) problems.push(`test/fixtures/rules/${rule.id}/valid/: add a .yaml or .toml case that ${ruleFile(rule.id)} does not report.`)
+  }
+  expect(problems).toEqual([])
+})
+
+test('every fixture directory belongs to a rule', () => {
+  const ids = new Set(rules.map((r) => r.id))
+  const orphans = fixtureRuleIds().filter((id) => !ids.has(id))
+  expect(orphans.map((id) => `test/fixtures/rules/${id}/: no ${ruleFile(id)}; add the rule, or rename the directory (prefix _ to park it).`)).toEqual([])
+})
+
+test('every expected.json and options.json sits beside a fixture case', () => {
+  // A case renamed without its expected.json would silently lose its exact checks.
+  const problems: string[] = []
+  for (const id of fixtureRuleIds()) {
+    const {valid, invalid} = fixturesFor(id)
+    const claimed = new Set([...valid, ...invalid].flatMap((c) => [c.expectedFile, c.optionsFile]).filter(Boolean))
+    for (const kind of ['valid', 'invalid'] as const) {
+      const dir = join(FIXTURES_DIR, id, kind)
+      if (!existsSync(dir)) continue
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+        const path = join(dir, file)
+        if (!claimed.has(path)) problems.push(`test/fixtures/rules/${id}/${kind}/${file}: no case of that name beside it; rename it to <case>.expected.json or <case>.options.json.`)
+        if (kind === 'valid' && file.endsWith('.expected.json')) problems.push(`test/fixtures/rules/${id}/${kind}/${file}: valid cases report nothing; move it to invalid/.`)
+      }
+    }
+    const stray = readdirSync(join(FIXTURES_DIR, id)).filter((f) => f !== 'valid' && f !== 'invalid')
+    for (const f of stray) problems.push(`test/fixtures/rules/${id}/${f}: fixtures go in valid/ or invalid/.`)
+  }
+  expect(problems).toEqual([])
+})
+
+test('every remediation ends with a period', () => {
+  const problems = rules.filter((r) => !/\.\s*$/.test(r.remediation)).map((r) => `${ruleFile(r.id)}: remediation must end with a period.`)
+  expect(problems).toEqual([])
+})
+
+test('message placeholders are ones the engine fills in', () => {
+  const problems: string[] = []
+  for (const rule of rules) {
+    for (const m of rule.message.matchAll(/\{\{\s*(\w*)\s*\}\}/g)) {
+      if (!KNOWN_PLACEHOLDERS.has(m[1])) problems.push(`${ruleFile(rule.id)}: message placeholder {{${m[1]}}} is unknown (use ${[...KNOWN_PLACEHOLDERS].map((p) => `{{${p}}}`).join(', ')}).`)
+    }
+  }
+  expect(problems).toEqual([])
+})
+
+test('every function check names a registered function', () => {
+  const problems: string[] = []
+  for (const rule of rules) {
+    if (!('function' in rule.check)) continue
+    const registry = rule.target === 'file' ? FILE_FUNCTIONS : FUNCTIONS
+    const where = rule.target === 'file' ? 'FILE_FUNCTIONS' : 'FUNCTIONS'
+    if (!Object.hasOwn(registry, rule.check.function)) problems.push(`${ruleFile(rule.id)}: function "${rule.check.function}" is not in ${where} of src/lint/functions/index.ts.`)
+  }
+  expect(problems).toEqual([])
+})
+
+test('every rule appears in docs/rules.md', () => {
+  const doc = existsSync(RULES_DOC) ? readFileSync(RULES_DOC, 'utf8') : ''
+  const missing = rules.filter((r) => !doc.includes(`### \`${r.id}\``)).map((r) => `docs/rules.md: no section for ${r.id}; run npm run docs.`)
+  expect(missing).toEqual([])
+})
