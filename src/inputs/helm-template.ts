@@ -14,7 +14,6 @@ export interface PreparedToml {
   templated: boolean
 }
 
-const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g
 const OPENERS = new Set(['if', 'range', 'with', 'define', 'block'])
 
 const BARE_PLACEHOLDER = /^(\s*[\w".-]+\s*=\s*)(\$\{[^}\s]+\}|%\{[^}]+\})(\s*(?:#.*)?)$/gm
@@ -33,6 +32,33 @@ export function isTemplatePlaceholder(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('{{') || /^\{[\s\S]*\}$/.test(value.trim()))
 }
 
+/**
+ * The `{{ … }}` actions of one line, as `/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g` would find them, in linear time: that
+ * expression rescans the rest of the line from every unclosed `{{` and every blank before `}}`.
+ */
+function* actionsOf(line: string): Generator<{index: number; text: string; inner: string}> {
+  for (let start = line.indexOf('{{'); start !== -1; ) {
+    const end = line.indexOf('}}', start + 2)
+    if (end === -1) return
+    let inner = line.slice(start + 2, end)
+    if (inner.startsWith('-')) inner = inner.slice(1)
+    inner = inner.trimStart()
+    if (inner.endsWith('-')) inner = inner.slice(0, -1)
+    yield {index: start, text: line.slice(start, end + 2), inner: inner.trimEnd()}
+    start = line.indexOf('{{', end + 2)
+  }
+}
+
+/** Quotes in text that open or close a string, so their parity tells whether the text ends inside one. */
+function quotesIn(text: string, previous: string | undefined): number {
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (c === "'" || (c === '"' && (i > 0 ? text[i - 1] : previous) !== '\\')) count++
+  }
+  return count
+}
+
 function keyword(action: string): string {
   return /^(?:\/\*[\s\S]*\*\/|[a-z]+)/.exec(action)?.[0] ?? ''
 }
@@ -47,43 +73,50 @@ export function prepareTemplatedToml(raw: string): PreparedToml {
   if (!source.includes('{{')) return {text: source, notes: [], templated: false}
   const notes: TemplateNote[] = []
   const lines = source.split('\n')
-  // Each open block remembers whether lines are currently dropped (an else branch).
+  // Each open block remembers whether lines are currently dropped (an else branch); droppingBlocks counts those that do.
   const blocks: Array<{dropping: boolean}> = []
+  let droppingBlocks = 0
   const out: string[] = []
   lines.forEach((line, i) => {
-    const dropping = blocks.some((b) => b.dropping)
+    const dropping = droppingBlocks > 0
     let result = ''
+    let quotes = 0
     let last = 0
     let onlyActions = true
-    ACTION.lastIndex = 0
-    for (let m = ACTION.exec(line); m; m = ACTION.exec(line)) {
-      const before = line.slice(last, m.index)
+    for (const action of actionsOf(line)) {
+      const before = line.slice(last, action.index)
       if (before.trim() !== '') onlyActions = false
+      quotes += quotesIn(before, result.at(-1))
       result += before
-      const inner = m[1]
+      const inner = action.inner
       const word = keyword(inner)
-      const position = {line: i + 1, column: m.index + 1}
+      const position = {line: i + 1, column: action.index + 1}
       if (word.startsWith('/*')) {
-        result += ' '.repeat(m[0].length)
+        result += ' '.repeat(action.text.length)
       } else if (OPENERS.has(word)) {
         blocks.push({dropping: false})
-        notes.push({position, action: m[0], effect: word === 'if' ? 'condition not evaluated; its first branch is checked' : `${word} block not evaluated; its body is checked once`})
-        result += ' '.repeat(m[0].length)
+        notes.push({position, action: action.text, effect: word === 'if' ? 'condition not evaluated; its first branch is checked' : `${word} block not evaluated; its body is checked once`})
+        result += ' '.repeat(action.text.length)
       } else if (word === 'else') {
-        if (blocks.length > 0) blocks[blocks.length - 1].dropping = true
-        result += ' '.repeat(m[0].length)
+        const open = blocks.at(-1)
+        if (open && !open.dropping) {
+          open.dropping = true
+          droppingBlocks++
+        }
+        result += ' '.repeat(action.text.length)
       } else if (word === 'end') {
-        blocks.pop()
-        result += ' '.repeat(m[0].length)
+        if (blocks.pop()?.dropping) droppingBlocks--
+        result += ' '.repeat(action.text.length)
       } else {
-        const quotesBefore = (result.match(/(?<!\\)"/g) ?? []).length + (result.match(/'/g) ?? []).length
-        const inString = quotesBefore % 2 === 1
-        const body = m[0].slice(1, -1).replaceAll('"', "'").replaceAll('\\', '/')
-        result += inString ? `{${body}}` : `"${body}"`
+        const inString = quotes % 2 === 1
+        const body = action.text.slice(1, -1).replaceAll('"', "'").replaceAll('\\', '/')
+        const replacement = inString ? `{${body}}` : `"${body}"`
+        quotes += quotesIn(replacement, result.at(-1))
+        result += replacement
         onlyActions = false
-        notes.push({position, action: m[0], effect: inString ? 'value not evaluated inside a string' : 'value not evaluated; treated as unknown'})
+        notes.push({position, action: action.text, effect: inString ? 'value not evaluated inside a string' : 'value not evaluated; treated as unknown'})
       }
-      last = m.index + m[0].length
+      last = action.index + action.text.length
     }
     const rest = line.slice(last)
     if (rest.trim() !== '') onlyActions = false
