@@ -142,6 +142,13 @@ include:
   await expectValidJunit(dir)
 }, 120_000)
 
+test('fail_on none reports every finding and passes', async () => {
+  const dir = await consumer(`${fourLinePipeline}      fail_on: none\n`, {'values.yaml': runnerValues})
+  const result = await runJob(dir, 'runner-doctor-lint')
+  expect(jobOutcome(result.stdout + result.stderr, 'runner-doctor-lint')).toBe('PASS')
+  expect(readCodeQuality(dir).map((issue) => issue.check_name)).toContain('toml-privileged')
+}, 120_000)
+
 test('a file with no findings at or above fail_on passes, and still leaves both reports', async () => {
   const dir = await consumer(fourLinePipeline, {'values.yaml': cleanValues})
   const result = await runJob(dir, 'runner-doctor-lint')
