@@ -29,7 +29,9 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
   return list.map((doc, index) => {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]
-      return {index, doc, data: undefined, error: {message: firstLine(err.message), offset: err.pos[0]}}
+      // The parser recurses per level, so very deep nesting overflows its stack before the depth check below can run.
+      const message = /call stack/i.test(err.message) ? `YAML nesting is deeper than ${limits.maxDepth} levels.` : firstLine(err.message)
+      return {index, doc, data: undefined, error: {message, offset: err.pos[0]}}
     }
     const depthError = findTooDeep(doc.contents, limits.maxDepth)
     if (depthError) return {index, doc, data: undefined, error: depthError}
