@@ -21,6 +21,8 @@ function perRunner(check: (r: RunnerView & {k: Settings; kp: string}, target: To
 }
 
 const literal = (v: unknown): v is string => typeof v === 'string' && !isTemplatePlaceholder(v) && !isPlaceholder(v) && !v.includes('$')
+// Regexes end in `$`, so they are only skipped when a template or deploy-time placeholder stands in for them.
+const literalRegex = (v: unknown): v is string => typeof v === 'string' && !isTemplatePlaceholder(v) && !isPlaceholder(v)
 const asList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
 
 // ---- DNS -------------------------------------------------------------------------------------------------
@@ -325,7 +327,7 @@ export const overwriteRegexUnanchored: RuleFunction = ({target, options}) => {
   return kubernetesRunners(target).flatMap(({k, kp}) =>
     keys.flatMap((key) => {
       const regex = k[key]
-      if (!literal(regex) || regex === '' || re2Problem(regex) || isAnchored(regex)) return []
+      if (!literalRegex(regex) || regex === '' || re2Problem(regex) || isAnchored(regex)) return []
       return [{pointer: `${kp}/${key}`, message: `${key} = "${regex}" is not anchored: the runner accepts any value that merely contains a match. Write it as ^(…)$.`}]
     }),
   )
@@ -333,7 +335,7 @@ export const overwriteRegexUnanchored: RuleFunction = ({target, options}) => {
 
 export const namespaceOverwriteMatchesSystem = perRunner(({k, kp}) => {
   const regex = k.namespace_overwrite_allowed
-  if (!literal(regex) || regex === '') return []
+  if (!literalRegex(regex) || regex === '') return []
   const re = jsRegex(regex)
   const hits = re ? SYSTEM_NAMESPACES.filter((ns) => re.test(ns)) : []
   if (hits.length === 0) return []
@@ -343,7 +345,7 @@ export const namespaceOverwriteMatchesSystem = perRunner(({k, kp}) => {
 export const overwriteRegexInvalid = perRunner(({k, kp}) =>
   OVERWRITE_KEYS.flatMap((key) => {
     const regex = k[key]
-    if (!literal(regex) || regex === '') return []
+    if (!literalRegex(regex) || regex === '') return []
     const problem = re2Problem(regex)
     return problem ? [{pointer: `${kp}/${key}`, message: `${key} = "${regex}" is not a valid Go regular expression: ${problem}, so every job that uses the overwrite fails.`}] : []
   }),
