@@ -24,7 +24,16 @@ export function firstLine(message: string): string {
 }
 
 export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDoc[] {
-  const docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false})
+  // The parser makes an Error per problem, and a broken file can hold one per byte; only the first message is
+  // ever shown, so the stack traces those errors capture are pure cost (seconds for a few hundred KiB of quotes).
+  const stackTraceLimit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  let docs
+  try {
+    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false})
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit
+  }
   const list = Array.isArray(docs) ? docs : [docs as unknown as Document.Parsed]
   return list.map((doc, index) => {
     if (doc.errors.length > 0) {
