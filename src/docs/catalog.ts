@@ -90,14 +90,18 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]
 }
 
-/** The known id closest to `id` by edit distance (ties: the alphabetically first). */
+/**
+ * The known id closest to `id` by edit distance (ties: the alphabetically first), when it is close enough to be
+ * what was meant: a few edits away, or containing what was typed (an id without its `toml-` prefix).
+ */
 export function closestRuleId(id: string, ids: string[]): string | undefined {
   let best: {id: string; distance: number} | undefined
   for (const candidate of [...ids].sort()) {
     const distance = editDistance(id, candidate)
     if (!best || distance < best.distance) best = {id: candidate, distance}
   }
-  return best?.id
+  if (!best) return undefined
+  return best.distance <= Math.max(3, Math.floor(id.length / 3)) || best.id.includes(id) ? best.id : undefined
 }
 
 export function targetLabel(rule: Pick<Rule, 'target' | 'executor'>): string {

@@ -1,0 +1,26 @@
+import {closestRuleId, editDistance, filterRules} from '../../src/docs/catalog.js'
+import {loadRules} from '../../src/lint/rule.js'
+
+const IDS = ['toml-privileged', 'toml-container-privileged', 'values-legacy-privileged', 'toml-image-unpinned']
+
+test('edit distance counts insertions, deletions and substitutions', () => {
+  expect(editDistance('toml-privilegd', 'toml-privileged')).toBe(1)
+  expect(editDistance('kitten', 'sitting')).toBe(3)
+  expect(editDistance('', 'abc')).toBe(3)
+})
+
+test('explain suggests the id that was meant, and nothing for an id far from every rule', () => {
+  expect(closestRuleId('toml-privilegd', IDS)).toBe('toml-privileged')
+  expect(closestRuleId('privileged', IDS)).toBe('toml-privileged')
+  expect(closestRuleId('toml-image-unpined', IDS)).toBe('toml-image-unpinned')
+  expect(closestRuleId('nope', IDS)).toBeUndefined()
+  expect(closestRuleId('toml-privileged', [])).toBeUndefined()
+})
+
+test('filters combine and keep the order by id', async () => {
+  const rules = await loadRules()
+  const filtered = filterRules([...rules].reverse(), {category: 'security', target: 'config-toml'})
+  expect(filtered.length).toBeGreaterThan(0)
+  expect(filtered.every((r) => r.category === 'security' && r.target === 'config-toml')).toBe(true)
+  expect(filtered.map((r) => r.id)).toEqual(filtered.map((r) => r.id).sort())
+})
