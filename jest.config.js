@@ -7,5 +7,6 @@ export default {
   moduleNameMapper: {'^(\\.{1,2}/.*)\\.js$': '$1'},
   transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'tsconfig.test.json'}]},
   reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
-  testTimeout: 30000,
+  // Generous: suites start real dockerd and dnsmasq and compile TypeScript on first import; CI machines have 2 cores.
+  testTimeout: 120000,
 }
