@@ -30,7 +30,9 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
   Error.stackTraceLimit = 0
   let docs
   try {
-    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false})
+    // The parser's own duplicate-key check compares each key with every earlier one (a map of 300,000 keys ran for
+    // many minutes); checkStructure does the same check with a set.
+    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false, uniqueKeys: false})
   } finally {
     Error.stackTraceLimit = stackTraceLimit
   }
@@ -42,8 +44,8 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
       const message = /call stack/i.test(err.message) ? `YAML nesting is deeper than ${limits.maxDepth} levels.` : firstLine(err.message)
       return {index, doc, data: undefined, error: {message, offset: err.pos[0]}}
     }
-    const depthError = findTooDeep(doc.contents, limits.maxDepth)
-    if (depthError) return {index, doc, data: undefined, error: depthError}
+    const structureError = checkStructure(doc.contents, limits.maxDepth)
+    if (structureError) return {index, doc, data: undefined, error: structureError}
     try {
       return {index, doc, data: doc.toJS({maxAliasCount: limits.maxAliasCount})}
     } catch (error) {
@@ -55,22 +57,30 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
   })
 }
 
-function findTooDeep(root: unknown, maxDepth: number): {message: string; offset: number} | undefined {
+/** Nesting deeper than maxDepth, else the first duplicated key of any map (the parser runs with uniqueKeys off). */
+function checkStructure(root: unknown, maxDepth: number): {message: string; offset: number} | undefined {
   const stack: Array<[unknown, number]> = [[root, 0]]
+  let duplicate: number | undefined
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!
     if (depth > maxDepth) {
       const offset = (node as Node | undefined)?.range?.[0] ?? 0
       return {message: `YAML nesting is deeper than ${maxDepth} levels.`, offset}
     }
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) {
-        if (isPair(item)) stack.push([item.value, depth + 1])
-        else stack.push([item, depth + 1])
+    if (isMap(node)) {
+      const keys = new Set<unknown>()
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (keys.has(pair.key.value)) duplicate = Math.min(duplicate ?? Infinity, pair.key.range?.[0] ?? 0)
+          keys.add(pair.key.value)
+        }
+        stack.push([pair.value, depth + 1])
       }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push([isPair(item) ? item.value : item, depth + 1])
     }
   }
-  return undefined
+  return duplicate === undefined ? undefined : {message: 'Map keys must be unique', offset: duplicate}
 }
 
 export function decodePointer(pointer: string): string[] {

@@ -1,9 +1,10 @@
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {readdir, stat} from 'node:fs/promises'
 import {dirname, extname, join, relative, resolve, sep} from 'node:path'
 
 import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
 import {computeCapacity} from '../model/capacity.js'
 import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
+import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
 import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
@@ -145,9 +146,10 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     await ensureGlobMatcher(config)
     let text: string
     try {
-      const buffer = entry.path === '-' ? Buffer.from(await options.readStdin()) : await readFile(entry.path)
-      if (buffer.length > options.maxFileBytes) {
-        results.push({path: display, kind: 'skipped', findings: [], error: {message: `File is ${buffer.length} bytes, over the ${options.maxFileBytes}-byte limit (raise it with --max-file-size).`, line: 1, column: 1}})
+      const stdin = entry.path === '-' ? Buffer.from(await options.readStdin()) : undefined
+      const {buffer, size, tooLarge} = stdin ? {buffer: stdin, size: stdin.length, tooLarge: stdin.length > options.maxFileBytes} : await readBounded(entry.path, options.maxFileBytes)
+      if (tooLarge) {
+        results.push({path: display, kind: 'skipped', findings: [], error: {message: tooLargeMessage(size, options.maxFileBytes), line: 1, column: 1}})
         continue
       }
       if (!isTextual(buffer)) {
@@ -155,6 +157,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         continue
       }
       text = buffer.toString('utf8')
+      const problem = structureProblem(text, options.maxFileBytes)
+      if (problem) {
+        results.push({path: display, kind: 'skipped', findings: [], error: {message: problem, line: 1, column: 1}})
+        continue
+      }
     } catch (error) {
       results.push({path: display, kind: 'skipped', findings: [], error: {message: `Cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, line: 1, column: 1}})
       continue

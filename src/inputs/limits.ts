@@ -1,0 +1,84 @@
+import {open} from 'node:fs/promises'
+import {getHeapStatistics} from 'node:v8'
+
+/**
+ * Parsed YAML or TOML costs up to 5 KiB of memory per syntax item (a line, a list entry, a quote, a key
+ * separator), whatever the byte count. A file may hold one such item per this many bytes of --max-file-size:
+ * about 43,000 with the default 4 MiB, which lint handles in under 500 MiB; realistic files hold one item per
+ * 7 to 10 bytes and at most a thousand or so.
+ */
+export const BYTES_PER_ITEM = 96
+
+/** Memory one item can take while parsed, located and checked (measured: 1.2 KiB for YAML to 4.5 KiB for TOML), with headroom. */
+const HEAP_BYTES_PER_ITEM = 8192
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`
+  const units = ['KiB', 'MiB', 'GiB']
+  let value = bytes / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
+}
+
+export function tooLargeMessage(size: number | undefined, maxBytes: number): string {
+  const what = size === undefined ? 'File is larger than' : `File is ${formatBytes(size)}, over`
+  return `${what} the ${formatBytes(maxBytes)} limit (raise it with --max-file-size).`
+}
+
+/**
+ * Reads at most maxBytes + 1 bytes, so a 50 MB file, a FIFO or /dev/zero given by name never fills memory.
+ * `size` is the file's full size when the file system knows it.
+ */
+export async function readBounded(path: string, maxBytes: number): Promise<{buffer: Buffer; size?: number; tooLarge: boolean}> {
+  const handle = await open(path, 'r')
+  try {
+    const info = await handle.stat()
+    if (info.isFile() && info.size > maxBytes) return {buffer: Buffer.alloc(0), size: info.size, tooLarge: true}
+    const chunks: Buffer[] = []
+    let total = 0
+    while (total <= maxBytes) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total))
+      const {bytesRead} = await handle.read(chunk, 0, chunk.length, null)
+      if (bytesRead === 0) break
+      chunks.push(chunk.subarray(0, bytesRead))
+      total += bytesRead
+    }
+    return {buffer: Buffer.concat(chunks, total), size: info.isFile() ? info.size : undefined, tooLarge: total > maxBytes}
+  } finally {
+    await handle.close()
+  }
+}
+
+// Newline , " ' [ { : - ? & * ! = . : the characters that can start a YAML or TOML node or token.
+const ITEM_CHARS = new Uint8Array(128)
+for (const c of '\n,"\'[{:-?&*!=.') ITEM_CHARS[c.charCodeAt(0)] = 1
+
+/** An upper bound on the YAML or TOML nodes and tokens the text parses into, counted without parsing. */
+export function countItems(text: string): number {
+  let items = 1
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 128 && ITEM_CHARS[c] === 1) items++
+  }
+  return items
+}
+
+/** Why a text within the size limit must still not be parsed (too many items, or more memory than the heap holds). */
+export function structureProblem(text: string, maxFileBytes: number): string | undefined {
+  const items = countItems(text)
+  const maxItems = Math.floor(maxFileBytes / BYTES_PER_ITEM)
+  if (items > maxItems) {
+    return `File has ${items.toLocaleString('en-US')} lines, list entries, quotes and other syntax items, over the ${maxItems.toLocaleString('en-US')} that --max-file-size ${formatBytes(maxFileBytes)} allows (one per ${BYTES_PER_ITEM} bytes); raise it to read this file.`
+  }
+  const heap = getHeapStatistics()
+  const needed = items * HEAP_BYTES_PER_ITEM + text.length * 4
+  const available = heap.heap_size_limit - heap.used_heap_size
+  if (needed > available) {
+    return `Reading this file needs about ${formatBytes(needed)} of memory, more than the ${formatBytes(available)} left to this Node process (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>).`
+  }
+  return undefined
+}
