@@ -41,7 +41,10 @@ export async function readBounded(path: string, maxBytes: number): Promise<{buff
     const chunks: Buffer[] = []
     let total = 0
     while (total <= maxBytes) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, maxBytes + 1 - total))
+      // A regular file needs one read of its size (plus a byte to notice growth); streams, /proc files (size 0)
+      // and files that grew are read in 64 KiB steps.
+      const want = info.isFile() && total < info.size ? info.size + 1 - total : 1 << 16
+      const chunk = Buffer.allocUnsafe(Math.min(want, maxBytes + 1 - total))
       const {bytesRead} = await handle.read(chunk, 0, chunk.length, null)
       if (bytesRead === 0) break
       chunks.push(chunk.subarray(0, bytesRead))
