@@ -31,8 +31,9 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
   let docs
   try {
     // The parser's own duplicate-key check compares each key with every earlier one (a map of 300,000 keys ran for
-    // many minutes); checkStructure does the same check with a set.
-    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false, uniqueKeys: false})
+    // many minutes); checkStructure does the same check with a set. logLevel 'error': the parser's warnings go to
+    // stderr through process.emitWarning and quote source text (a collection key holding a token, for one).
+    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false, uniqueKeys: false, logLevel: 'error'})
   } finally {
     Error.stackTraceLimit = stackTraceLimit
   }
@@ -70,6 +71,8 @@ function checkStructure(root: unknown, maxDepth: number): {message: string; offs
     if (isMap(node)) {
       const keys = new Set<unknown>()
       for (const pair of node.items) {
+        // Helm cannot turn a collection key into JSON, and lint would print the key (which may hold a token) as a name.
+        if (pair.key !== null && !isScalar(pair.key)) return {message: 'Map keys must be plain scalars, not collections or aliases.', offset: (pair.key as Node).range?.[0] ?? 0}
         if (isScalar(pair.key)) {
           if (keys.has(pair.key.value)) duplicate = Math.min(duplicate ?? Infinity, pair.key.range?.[0] ?? 0)
           keys.add(pair.key.value)
