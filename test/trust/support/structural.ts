@@ -84,7 +84,7 @@ export function replaceField(seed: string, isToml: boolean, r: FieldReplacement)
   try {
     if (isToml) data = parseToml(seed)
     else {
-      const doc = parseDocument(seed, {maxAliasCount: 100})
+      const doc = parseDocument(seed)
       if (doc.errors.length > 0) return undefined
       data = doc.toJS({maxAliasCount: 100})
     }
