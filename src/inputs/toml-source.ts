@@ -106,7 +106,8 @@ function tooDeep(root: unknown, maxDepth: number): boolean {
 }
 
 export function parseTomlText(source: string): TomlDoc {
-  const prepared = prepareTemplatedToml(source)
+  // A byte order mark is not part of the first line as editors count columns, and the locator parser rejects it.
+  const prepared = prepareTemplatedToml(source.replace(/^\uFEFF/, ''))
   let spans: Map<string, Span> | undefined
   const locate = (pointer: string): Span => {
     spans ??= indexLocations(prepared.text)
