@@ -46,6 +46,12 @@ const SPECIAL_BYTES = [0x00, 0xff, 0xfe, 0xc3, 0x80, 0xed, 0xa0, 0x0d, 0x0a, 0x0
 
 const position = fc.nat({max: 1_000_000})
 
+// The default run keeps large inputs moderate to stay within its time budget (regression fixtures and the limits
+// tests cover the big ones); `npm run test:fuzz` sets FUZZ_LARGE=1 for scalars up to 300 KB and nesting up to 3,000.
+const LARGE = process.env.FUZZ_LARGE === '1'
+const MAX_SCALAR = LARGE ? 300_000 : 16_000
+const MAX_DEPTH = LARGE ? 3_000 : 600
+
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   {arbitrary: fc.record({op: fc.constant('truncate' as const), at: position}), weight: 3},
   {arbitrary: fc.record({op: fc.constant('flipByte' as const), at: position, byte: fc.oneof(fc.constantFrom(...SPECIAL_BYTES), fc.nat({max: 255}))}), weight: 4},
@@ -65,7 +71,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant('deepNesting' as const),
       line: position,
-      depth: fc.oneof(fc.integer({min: 1, max: 50}), fc.integer({min: 150, max: 3000})),
+      depth: fc.oneof(fc.integer({min: 1, max: 50}), fc.integer({min: 150, max: MAX_DEPTH})),
       style: fc.constantFrom<NestingStyle>('yaml-flow', 'yaml-block', 'toml-array', 'toml-inline-table', 'toml-tables'),
     }),
     weight: 2,
@@ -74,7 +80,7 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     arbitrary: fc.record({
       op: fc.constant('hugeScalar' as const),
       line: position,
-      size: fc.integer({min: 1_000, max: 64_000}),
+      size: fc.integer({min: 1_000, max: MAX_SCALAR}),
       char: fc.constantFrom('a', '🚀', '漢', ' ', '\\', '{', '"'),
     }),
     weight: 1,

@@ -78,8 +78,23 @@ function collapse(data: unknown): unknown {
   return data
 }
 
+// Parsed seeds, so each case does not parse its seed again; texts rewritten by an earlier replacement are not kept.
+const parsedSeeds = new Map<string, unknown>()
+const MAX_CACHED_SEEDS = 200
+
 /** Returns the rewritten file, or undefined when the seed itself does not parse (byte mutations cover those). */
 export function replaceField(seed: string, isToml: boolean, r: FieldReplacement): string | undefined {
+  const cached = parsedSeeds.get(seed)
+  const expanded = cached === undefined ? parseAndExpand(seed, isToml) : structuredClone(cached)
+  if (expanded === undefined) return undefined
+  if (cached === undefined && parsedSeeds.size < MAX_CACHED_SEEDS) parsedSeeds.set(seed, structuredClone(expanded))
+  const paths = leafPaths(expanded)
+  const path = paths[r.field % paths.length]
+  const changed = collapse(setAt(expanded, path, r.value))
+  return isToml ? tomlOf(changed) : stringifyYaml(changed, {aliasDuplicateObjects: false})
+}
+
+function parseAndExpand(seed: string, isToml: boolean): unknown {
   let data: unknown
   try {
     if (isToml) data = parseToml(seed)
@@ -91,9 +106,5 @@ export function replaceField(seed: string, isToml: boolean, r: FieldReplacement)
   } catch {
     return undefined
   }
-  const expanded = expand(data)
-  const paths = leafPaths(expanded)
-  const path = paths[r.field % paths.length]
-  const changed = collapse(setAt(expanded, path, r.value))
-  return isToml ? tomlOf(changed) : stringifyYaml(changed, {aliasDuplicateObjects: false})
+  return expand(data)
 }
