@@ -5,6 +5,7 @@ import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
 import {computeCapacity} from '../model/capacity.js'
 import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
 import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.js'
+import {redact, secretValues} from '../inputs/redact.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
 import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
@@ -198,9 +199,12 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
     if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
     const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
+    const secrets = secretValues(analyzed.targets)
     const seen = new Set<string>()
     for (const r of raw) {
       const finding = toFinding(display, relPath, r)
+      finding.message = redact(finding.message, secrets)
+      finding.pointer = redact(finding.pointer, secrets)
       if (seen.has(finding.fingerprint)) continue
       seen.add(finding.fingerprint)
       const directive = directives.find((d) => d.line === finding.line && (d.ruleIds.length === 0 || d.ruleIds.includes(finding.ruleId)))

@@ -34,6 +34,14 @@ describe('regression fixtures from fuzzing (test/fixtures/trust)', () => {
     expect(result.files[0].error).toEqual({message: 'Map keys must be plain scalars, not collections or aliases.', line: 3, column: 1})
   })
 
+  test('a credential nested in a value a rule quotes, or pasted as a key, is hidden in messages and pointers', async () => {
+    for (const name of ['secret-in-table-where-quantity-belongs.toml', 'token-pasted-as-key.yaml']) {
+      const {result} = await lintInProcess([fixtures.find((f) => f.name === name)!])
+      const shown = result.files[0].findings.filter((f) => f.message.includes('(hidden)') || f.pointer.includes('(hidden)'))
+      expect(shown.length).toBeGreaterThan(0)
+    }
+  })
+
   test('a NUL byte makes the file binary, named as such', async () => {
     const {result} = await lintInProcess([fixtures.find((f) => f.name === 'nul-byte-in-toml.toml')!])
     expect(result.files[0].error?.message).toBe('Binary file: not YAML or TOML.')
