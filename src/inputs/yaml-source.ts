@@ -20,7 +20,13 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = {maxAliasCount: 100, maxDepth: 20
 
 /** First line of a parser message: the rest can quote the source, which may hold a secret. */
 export function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim()
+  return message
+    .split('\n')[0]
+    .replace(/ at line \d+, column \d+:?$/, '')
+    // Messages that go on after a colon quote the offending source (`…in YAML stream: "token = …"`, `Not a YAML
+    // token: …`, `Could not resolve tag: …`), and that line may hold a secret.
+    .replace(/: .*$/, '')
+    .trim()
 }
 
 export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDoc[] {
