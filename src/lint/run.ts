@@ -187,15 +187,21 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       await loadTomlLocator()
       locatorLoaded = true
     }
-    for (const target of analyzed.targets) {
-      raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
-      if (target.type === 'values') {
-        result.chartVersion = target.chartVersion
-        result.runnerVersion = target.runnerVersion
-      } else {
-        result.runnerVersion ??= target.runnerVersion
-        result.capacity ??= computeCapacity(target, env)
+    try {
+      for (const target of analyzed.targets) {
+        raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
+        if (target.type === 'values') {
+          result.chartVersion = target.chartVersion
+          result.runnerVersion = target.runnerVersion
+        } else {
+          result.runnerVersion ??= target.runnerVersion
+          result.capacity ??= computeCapacity(target, env)
+        }
       }
+    } catch (error) {
+      // A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked.
+      const detail = redact(String((error as Error).message ?? error).split('\n')[0], secretValues(analyzed.targets))
+      result.error = {message: `Internal error while checking this file (${detail}); please report it.`, line: 1, column: 1}
     }
     if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
     const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
