@@ -70,7 +70,7 @@ export async function lintInProcess(inputs: LintInput[], overrides: Partial<Lint
 }
 
 /** What must hold for any input at all; returns each broken promise as a sentence (empty when all hold). */
-export async function invariantViolations(result: LintResult, expectedFiles: number): Promise<string[]> {
+export async function invariantViolations(result: LintResult, expectedFiles: number, options: {allowInternalError?: boolean} = {}): Promise<string[]> {
   const problems: string[] = []
   const {summary} = result
   if (![0, 1, 2].includes(summary.exitCode)) problems.push(`exit code ${summary.exitCode} is not 0, 1 or 2`)
@@ -82,6 +82,8 @@ export async function invariantViolations(result: LintResult, expectedFiles: num
       if (!message || /\n/.test(message)) problems.push(`${file.path}: error message is empty or spans lines: ${JSON.stringify(message)}`)
       if (!Number.isInteger(line) || !Number.isInteger(column) || line < 1 || column < 1) problems.push(`${file.path}: error position ${line}:${column} is not 1-based`)
       if (/\n\s+at /.test(message) || /\bat .*\.(js|ts):\d+/.test(message)) problems.push(`${file.path}: error message carries a stack trace`)
+      // lint turns a rule that throws into a file error so other files are still checked; for the fuzzer it is a bug.
+      if (message.startsWith('Internal error') && !options.allowInternalError) problems.push(`${file.path}: a rule threw: ${message}`)
     }
     for (const f of file.findings) {
       const positions = [f.line, f.column, f.endLine, f.endColumn]
