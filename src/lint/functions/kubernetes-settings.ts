@@ -7,6 +7,11 @@ import {isPlaceholder} from '../../model/secrets.js'
 import {imageReference} from './images.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
+/** A TOML value where a string belongs may be a table; String() of a table can throw (a `toString` key). */
+function stringOrEmpty(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
 type Settings = Record<string, unknown>
 
 /** Each Kubernetes runner's `[runners.kubernetes]` table with its pointer (the runner view keeps the rest). */
@@ -110,7 +115,7 @@ export const dindDockerHostLocalhost = perRunner((r) => {
 
 function mountPaths(k: Settings): string[] {
   const volumes = isPlainObject(k.volumes) ? k.volumes : {}
-  return Object.values(volumes).flatMap((list) => (Array.isArray(list) ? list.filter(isPlainObject).map((v) => String(v.mount_path ?? '').replace(/\/+$/, '')) : []))
+  return Object.values(volumes).flatMap((list) => (Array.isArray(list) ? list.filter(isPlainObject).map((v) => stringOrEmpty(v.mount_path).replace(/\/+$/, '')) : []))
 }
 
 export const dindTlsWithoutCertVolume = perRunner((r) => {
@@ -136,7 +141,7 @@ function privilegedFor(k: Settings, context: string): boolean {
 export const dindWithoutPrivileged = perRunner(({k, kp}) => {
   const services = [
     ...asList(k.allowed_services).map((s, i) => ({name: s, pointer: `${kp}/allowed_services/${i}`})),
-    ...(Array.isArray(k.services) ? k.services.filter(isPlainObject).map((s, i) => ({name: String(s.name ?? ''), pointer: `${kp}/services/${i}/name`})) : []),
+    ...(Array.isArray(k.services) ? k.services.filter(isPlainObject).map((s, i) => ({name: stringOrEmpty(s.name), pointer: `${kp}/services/${i}/name`})) : []),
   ]
   const dind = services.find((s) => /(^|\/)docker:[^/]*dind/.test(s.name))
   if (!dind || privilegedFor(k, 'service_container_security_context')) return []
@@ -445,7 +450,7 @@ export const pvcBuildsDirShared = perRunner((r, target) => {
   const list = Array.isArray(volumes.pvc) ? volumes.pvc : []
   const dir = buildsDir(r)
   return list.flatMap((v, i) => {
-    if (!isPlainObject(v) || typeof v.name !== 'string' || v.name.includes('CI_CONCURRENT_ID') || String(v.mount_path ?? '').replace(/\/+$/, '') !== dir) return []
+    if (!isPlainObject(v) || typeof v.name !== 'string' || v.name.includes('CI_CONCURRENT_ID') || stringOrEmpty(v.mount_path).replace(/\/+$/, '') !== dir) return []
     return [{pointer: `${r.kp}/volumes/pvc/${i}/name`, message: `PVC ${v.name} is the builds directory (${dir}) of up to ${Math.min(concurrent, limit)} concurrent jobs: they clone into the same directory, and a ReadWriteOnce claim leaves jobs stuck in ContainerCreating.`}]
   })
 })
