@@ -40,6 +40,19 @@ function quantityFlag(name: string, raw: string | undefined): number | undefined
   return value
 }
 
+/** Reads a stream up to `limit` bytes: lint then refuses it as too large instead of filling memory (`/dev/zero`). */
+async function readBounded(stream: NodeJS.ReadableStream, limit: number): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    chunks.push(buffer)
+    size += buffer.length
+    if (size >= limit) break
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
+}
+
 /** Runs lint with parsed flags and writes every requested format; returns the exit code. */
 export async function executeLint(flags: LintFlags, argPaths: string[], io: LintIo): Promise<0 | 1 | 2> {
   const paths = argPaths.length > 0 ? argPaths : ['.']
@@ -65,7 +78,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
       inlineConfig: flags['inline-config'],
       maxFileBytes: quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES,
       maxFiles: flags['max-files'],
-      readStdin: async () => (await import('node:stream/consumers')).text(io.stdin),
+      readStdin: () => readBounded(io.stdin, (quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES) + 1),
       rules,
     })
   } catch (error) {

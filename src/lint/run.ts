@@ -148,9 +148,10 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     let text: string
     try {
       const stdin = entry.path === '-' ? Buffer.from(await options.readStdin()) : undefined
+      // stdin is read only to the limit + 1 byte (lint/cli.ts), so its full size is unknown.
       const {buffer, size, tooLarge} = stdin ? {buffer: stdin, size: stdin.length, tooLarge: stdin.length > options.maxFileBytes} : await readBounded(entry.path, options.maxFileBytes)
       if (tooLarge) {
-        results.push({path: display, kind: 'skipped', findings: [], error: {message: tooLargeMessage(size, options.maxFileBytes), line: 1, column: 1}})
+        results.push({path: display, kind: 'skipped', findings: [], error: {message: tooLargeMessage(stdin ? undefined : size, options.maxFileBytes), line: 1, column: 1}})
         continue
       }
       if (!isTextual(buffer)) {
