@@ -63,6 +63,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     if (error instanceof RuleLoadError) throw new LintCliError(error.message, 'RD_RULE_INVALID')
     throw error
   })
+  const maxFileBytes = quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES
   let result
   try {
     result = await lint({
@@ -76,9 +77,9 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
       capacityMemory: quantityFlag('capacity-memory', flags['capacity-memory']),
       servicesPerJob: flags['services-per-job'],
       inlineConfig: flags['inline-config'],
-      maxFileBytes: quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES,
+      maxFileBytes,
       maxFiles: flags['max-files'],
-      readStdin: () => readBounded(io.stdin, (quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES) + 1),
+      readStdin: () => readBounded(io.stdin, maxFileBytes + 1),
       rules,
     })
   } catch (error) {
