@@ -1,5 +1,5 @@
-import {createHash} from 'node:crypto'
 import type {FormatContext, LintResult, RuleSummary, Severity} from '../lint/types.js'
+import {fingerprintHash} from '../util/fingerprint-hash.js'
 import {reportPath} from './paths.js'
 
 /** GitLab accepts exactly info, minor, major, critical and blocker. */
@@ -36,10 +36,6 @@ function categoriesFor(rule: RuleSummary | undefined): string[] | undefined {
   return ['Bug Risk']
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
-}
-
 /**
  * GitLab shows findings with the same fingerprint as one entry, so repeats (the same rule at the same
  * pointer twice) get a fingerprint derived from the original and its occurrence number; the first
@@ -49,8 +45,8 @@ function uniqueFingerprint(fingerprint: string, seen: Map<string, number>): stri
   const occurrence = seen.get(fingerprint) ?? 0
   seen.set(fingerprint, occurrence + 1)
   if (occurrence === 0) return fingerprint
-  let candidate = sha256(`${fingerprint}\u0000${occurrence}`)
-  while (seen.has(candidate)) candidate = sha256(`${candidate}\u0000${occurrence}`)
+  let candidate = fingerprintHash(`${fingerprint}\u0000${occurrence}`)
+  while (seen.has(candidate)) candidate = fingerprintHash(`${candidate}\u0000${occurrence}`)
   seen.set(candidate, 1)
   return candidate
 }
@@ -69,7 +65,7 @@ export function formatCodeClimate(result: LintResult, ctx: FormatContext): strin
         description: `${path} could not be checked: ${file.error.message}`,
         location: {path, lines: {begin: Math.max(1, file.error.line)}},
         severity: 'blocker',
-        fingerprint: uniqueFingerprint(sha256(`${path}\u0000${FILE_ERROR_CHECK}`), seen),
+        fingerprint: uniqueFingerprint(fingerprintHash(`${path}\u0000${FILE_ERROR_CHECK}`), seen),
       })
     }
     for (const finding of file.findings) {
@@ -81,7 +77,7 @@ export function formatCodeClimate(result: LintResult, ctx: FormatContext): strin
         location: {path, lines: {begin: Math.max(1, finding.line), end: Math.max(finding.line, finding.endLine, 1)}},
         severity: CODE_QUALITY_SEVERITY[finding.severity],
         fingerprint: uniqueFingerprint(
-          finding.fingerprint || sha256(`${path}\u0000${finding.pointer}\u0000${finding.ruleId}`),
+          finding.fingerprint || fingerprintHash(`${path}\u0000${finding.pointer}\u0000${finding.ruleId}`),
           seen,
         ),
       }

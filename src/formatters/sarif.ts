@@ -8,7 +8,7 @@ export const TOOL_NAME = 'runner-doctor'
 /** The package's registry page: the one address that exists for every released version. */
 export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/runner-doctor'
 /** Key of the partial fingerprint; bump the version if the engine's fingerprint recipe changes. */
-export const FINGERPRINT_KEY = 'runnerDoctor/v1'
+export const FINGERPRINT_KEY = 'runnerDoctor/v2'
 /** Base id for artifact paths, resolved through `originalUriBaseIds` to the working directory. */
 export const SOURCE_ROOT = '%SRCROOT%'
 

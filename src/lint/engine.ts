@@ -1,10 +1,9 @@
-import {createHash} from 'node:crypto'
-
 import type {AnalyzedFile} from '../inputs/detect.js'
 import type {LintTarget} from '../inputs/targets.js'
 import {decodePointer} from '../inputs/yaml-source.js'
 import {isSecretKey} from '../model/secrets.js'
 import {createAjv} from '../util/ajv.js'
+import {fingerprintHash} from '../util/fingerprint-hash.js'
 import {FILE_FUNCTIONS, FUNCTIONS} from './functions/index.js'
 import type {FunctionResult, LintEnvironment} from './functions/types.js'
 import {expandGiven, valueAt} from './pointer.js'
@@ -117,7 +116,7 @@ export function runFileRules(file: AnalyzedFile, rules: Rule[]): RawFinding[] {
 }
 
 export function fingerprint(relPath: string, raw: RawFinding): string {
-  return createHash('sha256').update(`${relPath}\0${raw.docIndex}${raw.pointer}\0${raw.rule.id}\0${raw.message}`).digest('hex')
+  return fingerprintHash(`${relPath}\0${raw.docIndex}${raw.pointer}\0${raw.rule.id}\0${raw.message}`)
 }
 
 export function toFinding(file: string, relPath: string, raw: RawFinding): Finding {

@@ -33,7 +33,7 @@ describe('codeclimate formatter (GitLab Code Quality)', () => {
     for (const issue of issues) {
       expect(typeof issue.description).toBe('string')
       expect(typeof issue.check_name).toBe('string')
-      expect(issue.fingerprint).toMatch(/^[0-9a-f]{64}$/)
+      expect(issue.fingerprint).toMatch(/^[0-9a-f]{32}$/)
       expect(GITLAB_SEVERITIES).toContain(issue.severity)
       expect(typeof issue.location.path).toBe('string')
       expect(Number.isInteger(issue.location.lines?.begin)).toBe(true)

@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto'
+import {fingerprintHash} from '../../src/util/fingerprint-hash.js'
 import type {
   Capacity,
   FileResult,
@@ -33,7 +33,7 @@ interface FindingSpec {
 }
 
 function fingerprintOf(relPath: string, pointer: string, ruleId: string): string {
-  return createHash('sha256').update(`${relPath}\u0000${pointer}\u0000${ruleId}`).digest('hex')
+  return fingerprintHash(`${relPath}\u0000${pointer}\u0000${ruleId}`)
 }
 
 export function finding(file: string, relPath: string, spec: FindingSpec): Finding {
