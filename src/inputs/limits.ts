@@ -1,5 +1,4 @@
-import {open} from 'node:fs/promises'
-import {getHeapStatistics} from 'node:v8'
+import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
 
 /**
  * Parsed YAML or TOML costs up to 5 KiB of memory per syntax item (a line, a list entry, a quote, a key
@@ -33,10 +32,11 @@ export function tooLargeMessage(size: number | undefined, maxBytes: number): str
  * Reads at most maxBytes + 1 bytes, so a 50 MB file, a FIFO or /dev/zero given by name never fills memory.
  * `size` is the file's full size when the file system knows it.
  */
-export async function readBounded(path: string, maxBytes: number): Promise<{buffer: Buffer; size?: number; tooLarge: boolean}> {
-  const handle = await open(path, 'r')
+export function readBounded(path: string, maxBytes: number): {buffer: Buffer; size?: number; tooLarge: boolean} {
+  // Synchronous on purpose: lint reads its files one after another, and node:fs/promises costs start-up time.
+  const fd = openSync(path, 'r')
   try {
-    const info = await handle.stat()
+    const info = fstatSync(fd)
     if (info.isFile() && info.size > maxBytes) return {buffer: Buffer.alloc(0), size: info.size, tooLarge: true}
     const chunks: Buffer[] = []
     let total = 0
@@ -45,14 +45,14 @@ export async function readBounded(path: string, maxBytes: number): Promise<{buff
       // and files that grew are read in 64 KiB steps.
       const want = info.isFile() && total < info.size ? info.size + 1 - total : 1 << 16
       const chunk = Buffer.allocUnsafe(Math.min(want, maxBytes + 1 - total))
-      const {bytesRead} = await handle.read(chunk, 0, chunk.length, null)
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null)
       if (bytesRead === 0) break
       chunks.push(chunk.subarray(0, bytesRead))
       total += bytesRead
     }
     return {buffer: Buffer.concat(chunks, total), size: info.isFile() ? info.size : undefined, tooLarge: total > maxBytes}
   } finally {
-    await handle.close()
+    closeSync(fd)
   }
 }
 
@@ -70,6 +70,8 @@ export function countItems(text: string): number {
   return items
 }
 
+const SMALLEST_HEAP_CONSIDERED = 16 * 1024 * 1024
+
 /** Why a text within the size limit must still not be parsed (too many items, or more memory than the heap holds). */
 export function structureProblem(text: string, maxFileBytes: number): string | undefined {
   const items = countItems(text)
@@ -77,9 +79,11 @@ export function structureProblem(text: string, maxFileBytes: number): string | u
   if (items > maxItems) {
     return `File has ${items.toLocaleString('en-US')} lines, list entries, quotes and other syntax items, over the ${maxItems.toLocaleString('en-US')} that --max-file-size ${formatBytes(maxFileBytes)} allows (one per ${BYTES_PER_ITEM} bytes); raise it to read this file.`
   }
-  const heap = getHeapStatistics()
   // A long scalar costs about 40 bytes of heap per character while lexed, composed and converted (measured on 50 MB).
   const needed = items * HEAP_BYTES_PER_ITEM + text.length * 40
+  // No Node heap is this small; node:v8 is loaded only for files that could matter (it costs ~3 ms of start-up).
+  if (needed < SMALLEST_HEAP_CONSIDERED) return undefined
+  const heap = process.getBuiltinModule('node:v8').getHeapStatistics()
   const available = heap.heap_size_limit - heap.used_heap_size
   if (needed > available) {
     return `Reading this file needs about ${formatBytes(needed)} of memory, more than the ${formatBytes(available)} left to this Node process (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>).`

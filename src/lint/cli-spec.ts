@@ -1,3 +1,5 @@
+import {parseArgs} from 'node:util'
+
 import {FORMAT_NAMES} from '../formatters/index.js'
 import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from './limits.js'
 
@@ -51,7 +53,6 @@ export interface LintFlags {
  * Returns undefined for anything unusual (help, unknown or malformed flags) so oclif handles it with its messages.
  */
 export async function parseLintArgvFast(argv: string[]): Promise<{flags: LintFlags; paths: string[]} | undefined> {
-  const {parseArgs} = await import('node:util')
   const options: Record<string, {type: 'string' | 'boolean'; short?: string; multiple?: boolean}> = {}
   for (const spec of LINT_FLAGS) {
     options[spec.name] = {type: spec.kind === 'boolean' ? 'boolean' : 'string', ...(spec.char ? {short: spec.char} : {}), ...(spec.multiple ? {multiple: true} : {})}

@@ -1,5 +1,4 @@
-import {readFileSync} from 'node:fs'
-import {writeFile} from 'node:fs/promises'
+import {readFileSync, writeFileSync} from 'node:fs'
 
 import {DEFAULT_FORMAT, type FormatName, formatters} from '../formatters/index.js'
 import {parseQuantity} from '../model/quantity.js'
@@ -98,7 +97,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   for (const [i, format] of formats.entries()) {
     const file = outputs[i]
     const rendered = formatters[format](result, file ? {...ctx, color: false} : ctx)
-    if (file) await writeFile(file, rendered)
+    if (file) writeFileSync(file, rendered)
     else {
       io.stdout.write(rendered)
       stylishOnStdout ||= format === 'stylish'

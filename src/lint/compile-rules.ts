@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {createAjv} from '../util/ajv.js'
 import {CONFIG_SCHEMA} from './config-schema.js'
-import {digestOf, loadRules, RULES_DIR, validatorExportName} from './rule.js'
+import {digestOf, loadRules, RULES_DIR, stampsOf, validatorExportName} from './rule.js'
 
 
 /**
@@ -25,7 +25,7 @@ export async function compileRules(outDir: string): Promise<number> {
   const {default: standaloneCode} = (await import('ajv/dist/standalone/index.js')) as unknown as {default: {default: (ajv: unknown, refs: Record<string, string>) => string}}
   const code = standaloneCode.default(ajv, refs)
   writeFileSync(join(outDir, 'rules.validators.cjs'), code)
-  const catalog = {digest: digestOf(RULES_DIR), rules: rules.map(({source, ...rest}) => ({...rest, source: source.slice(RULES_DIR.length)}))}
+  const catalog = {digest: digestOf(RULES_DIR), stamps: stampsOf(RULES_DIR), rules: rules.map(({source, ...rest}) => ({...rest, source: source.slice(RULES_DIR.length)}))}
   writeFileSync(join(outDir, 'rules.catalog.json'), JSON.stringify(catalog))
   return rules.length
 }

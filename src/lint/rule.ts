@@ -1,5 +1,5 @@
-import {createHash} from 'node:crypto'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -62,15 +62,19 @@ const CATALOG_URL = new URL('../rules.catalog.json', import.meta.url)
 const VALIDATORS_URL = new URL('../rules.validators.cjs', import.meta.url)
 
 type CompiledValidator = ((data: unknown) => boolean) & {errors?: unknown[] | null}
-let validators: Promise<Record<string, CompiledValidator> | undefined> | undefined
+let validators: Record<string, CompiledValidator> | null | undefined
 
 /** A rule schema compiled at build time, when the build is current (see compile-rules.ts). */
 export async function precompiledValidator(id: string): Promise<CompiledValidator | undefined> {
-  validators ??= import(VALIDATORS_URL.href).then(
-    (m: {default: Record<string, CompiledValidator>}) => m.default,
-    () => undefined,
-  )
-  return (await validators)?.[validatorExportName(id)]
+  if (validators === undefined) {
+    try {
+      // require, not import(): the validators are CommonJS, and import() would start the ESM loader for one file.
+      validators = createRequire(import.meta.url)(fileURLToPath(VALIDATORS_URL)) as Record<string, CompiledValidator>
+    } catch {
+      validators = null
+    }
+  }
+  return validators?.[validatorExportName(id)]
 }
 
 /** Rule ids are kebab-case; standalone validators are exported under identifier names. */
@@ -78,16 +82,34 @@ export function validatorExportName(id: string): string {
   return `v_${id.replaceAll('-', '_')}`
 }
 
+/** Size and modification time of each rule file: a cheap first test that the catalog was built from these files. */
+export type RuleFileStamps = Record<string, [size: number, mtimeMs: number]>
+
+export function stampsOf(dir: string): RuleFileStamps {
+  const stamps: RuleFileStamps = {}
+  for (const file of readdirSync(dir).sort()) {
+    const info = statSync(join(dir, file))
+    stamps[file] = [info.size, info.mtimeMs]
+  }
+  return stamps
+}
+
+function sameStamps(a: RuleFileStamps, b: RuleFileStamps): boolean {
+  const names = Object.keys(a)
+  return names.length === Object.keys(b).length && names.every((n) => b[n] !== undefined && a[n][0] === b[n][0] && a[n][1] === b[n][1])
+}
+
 function compiledCatalog(dir: string): Rule[] | undefined {
   if (dir !== RULES_DIR || !existsSync(fileURLToPath(CATALOG_URL))) return undefined
-  const catalog = JSON.parse(readFileSync(CATALOG_URL, 'utf8')) as {digest: string; rules: Rule[]}
-  // A catalog built from other rule files than the ones on disk would check stale rules.
-  if (catalog.digest !== digestOf(dir)) return undefined
+  const catalog = JSON.parse(readFileSync(CATALOG_URL, 'utf8')) as {digest: string; stamps?: RuleFileStamps; rules: Rule[]}
+  // A catalog built from other rule files than the ones on disk would check stale rules. Unchanged stamps prove it
+  // without reading every file; touched files (a checkout, an editor) are compared by content.
+  if (!(catalog.stamps && sameStamps(catalog.stamps, stampsOf(dir))) && catalog.digest !== digestOf(dir)) return undefined
   return catalog.rules.map((r) => ({...r, source: join(dir, r.source)}))
 }
 
 export function digestOf(dir: string): string {
-  const hash = createHash('sha256')
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256')
   for (const file of readdirSync(dir).sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file)))
   return hash.digest('hex')
 }
