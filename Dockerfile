@@ -21,11 +21,15 @@ FROM node:24-alpine
 ENV NODE_ENV=production
 WORKDIR /opt/runner-doctor
 COPY --from=build /app ./
+# Packing resets file times, so the build's V8 code cache would not match here: one lint as root writes it,
+# since the unprivileged user cannot ("Speed and limits" in README.md).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
- && chmod 0755 bin/run.js \
- && ln -s /opt/runner-doctor/bin/run.js /usr/local/bin/runner-doctor \
- && runner-doctor --version
+ && chmod 0755 bin/run.cjs \
+ && ln -s /opt/runner-doctor/bin/run.cjs /usr/local/bin/runner-doctor \
+ && runner-doctor --version \
+ && runner-doctor lint examples --fail-on none > /dev/null \
+ && ls dist/lint-bundle/*.cache
 USER node
 WORKDIR /home/node
 ENTRYPOINT []

@@ -117,7 +117,7 @@ try {
   }
   const cliStartedAt = performance.now()
   // Asynchronous on purpose: the DNS servers above live in this process and must keep answering.
-  const cli = await runCli([join(root, 'bin/run.js'), 'probe', '--local', '--resolv-conf', instantResolv, '--hosts-file', hostsFile,
+  const cli = await runCli([join(root, 'bin/run.cjs'), 'probe', '--local', '--resolv-conf', instantResolv, '--hosts-file', hostsFile,
     '--docker-host', `tcp://docker:${dockerd.port}`, '--dind-wait', '0', '--format', 'json', ...NAMES.slice(1, 5).flatMap(n => ['--target', n])])
   const cliMs = performance.now() - cliStartedAt
 

@@ -36,7 +36,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on, 2
     'helm template gitlab-runner gitlab/gitlab-runner -f values.yaml | <%= config.bin %> <%= command.id %> -',
   ]
 
-  // Built from the same spec as the fast path in bin/run.js, so both accept exactly the same flags.
+  // Built from the same spec as the fast path in bin/run.cjs, so both accept exactly the same flags.
   static override flags = Object.fromEntries(LINT_FLAGS.filter((s) => s.name !== 'verbose').map((s) => [s.name, toOclifFlag(s)])) as Interfaces.FlagInput<Record<string, unknown>>
 
   static override strict = false

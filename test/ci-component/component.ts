@@ -217,7 +217,7 @@ export function checkedOutCli(dir: string): NodeJS.ProcessEnv {
     throw new Error('dist/commands is missing; build first with `npx tsc -p tsconfig.build.json`.')
   }
   const shim = join(dir, 'runner-doctor')
-  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'bin/run.js')}" "$@"\n`)
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(repoRoot, 'bin/run.cjs')}" "$@"\n`)
   chmodSync(shim, 0o755)
   return {...process.env, PATH: `${dir}:${process.env.PATH}`}
 }

@@ -44,7 +44,7 @@ test('the image is built on and runs Node 24 on Alpine, as the unprivileged node
   const runtime = instructions().slice(instructions().lastIndexOf('FROM node:24-alpine'))
   expect(runtime).toContain('USER node')
   expect(runtime).toContain('ENTRYPOINT []')
-  expect(runtime.join('\n')).toContain('ln -s /opt/runner-doctor/bin/run.js /usr/local/bin/runner-doctor')
+  expect(runtime.join('\n')).toContain('ln -s /opt/runner-doctor/bin/run.cjs /usr/local/bin/runner-doctor')
   expect(runtime.join('\n')).toContain('npm ci --omit=dev')
 })
 
@@ -89,7 +89,9 @@ describe('a build from the Docker context alone', () => {
   })
 
   test('builds, and the package holds the CLI entry, its commands, the rules and the components', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'bin/run.js', 'templates/lint.yml', 'templates/probe.yml']))
+    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'bin/run.cjs', 'templates/lint.yml', 'templates/probe.yml', 'examples/gitlab-runner-values.yaml']))
+    // A code cache is only valid beside the exact bundle file it was taken from, so none is published.
+    expect(packedFiles.filter((file) => file.endsWith('.cache'))).toEqual([])
     const commands = packedFiles.filter((file) => file.startsWith('dist/commands/') && file.endsWith('.js'))
     expect(commands.length).toBeGreaterThan(0)
     expect(packedFiles.some((file) => file.startsWith('dist/') && file.includes('test'))).toBe(false)
@@ -104,12 +106,23 @@ describe('a build from the Docker context alone', () => {
     try {
       for (const file of packedFiles) cpSync(join(contextDir, file), join(installDir, file), {recursive: true})
       symlinkSync(join(repoRoot, 'node_modules'), join(installDir, 'node_modules'))
-      const version = await run(process.execPath, [join(installDir, 'bin/run.js'), '--version'], {cwd: installDir})
+      const version = await run(process.execPath, [join(installDir, 'bin/run.cjs'), '--version'], {cwd: installDir})
       expect(version.code).toBe(0)
       expect(version.stdout).toContain(`runner-doctor/${packageJson.version}`)
-      const help = await run(process.execPath, [join(installDir, 'bin/run.js'), 'lint', '--help'], {cwd: installDir})
+      const help = await run(process.execPath, [join(installDir, 'bin/run.cjs'), 'lint', '--help'], {cwd: installDir})
       expect(help.code).toBe(0)
       expect(help.stdout).toContain('--fail-on')
+      // The image's warm-up lint, as root: packing reset the file times, so it writes the code cache the
+      // unprivileged user then reads; the findings are the same with it.
+      const bundleDir = join(installDir, 'dist', 'lint-bundle')
+      expect(readdirSync(bundleDir).filter((file) => file.endsWith('.cache'))).toEqual([])
+      const lintArgs = [join(installDir, 'bin/run.cjs'), 'lint', 'examples', '--fail-on', 'none', '--format', 'json']
+      const first = await run(process.execPath, lintArgs, {cwd: installDir})
+      expect(first.code).toBe(0)
+      expect(readdirSync(bundleDir).filter((file) => file.endsWith('.cache'))).toHaveLength(1)
+      const second = await run(process.execPath, lintArgs, {cwd: installDir})
+      expect(JSON.parse(second.stdout).files).toEqual(JSON.parse(first.stdout).files)
+      expect(JSON.parse(first.stdout).summary.warnings).toBeGreaterThan(0)
     } finally {
       rmSync(installDir, {recursive: true, force: true})
     }

@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 // These run the built CLI (npm test builds first), as a user would.
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
-const cli = join(root, 'bin', 'run.js')
+const cli = join(root, 'bin', 'run.cjs')
 const example = join(root, 'examples', 'gitlab-runner-values.yaml')
 
 function run(args: string[], options: {cwd?: string; input?: string} = {}) {

@@ -5,7 +5,7 @@ import {join, resolve} from 'node:path'
 import type {ProbeReport} from '../../../src/probe/types.js'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..')
-const CLI = join(REPO_ROOT, 'bin', 'run.js')
+const CLI = join(REPO_ROOT, 'bin', 'run.cjs')
 
 export interface CliRun {
   code: number | null
@@ -21,7 +21,7 @@ export interface CliOptions {
   timeoutMs?: number
 }
 
-/** Runs `runner-doctor` as users do (bin/run.js over dist/), with Node 24 from the pinned devDependency. */
+/** Runs `runner-doctor` as users do (bin/run.cjs over dist/), with Node 24 from the pinned devDependency. */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {

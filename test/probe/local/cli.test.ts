@@ -59,7 +59,7 @@ afterAll(async () => {
 }, 60_000)
 
 test('probe --local --format json against dnsmasq and a real dockerd exits 0 with a parseable report', async () => {
-  const result = await run(['bin/run.js', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
+  const result = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
     '--docker-host', `tcp://docker:${dockerd.port}`, '--target', 'gitlab.example.com', '--dind-wait', '0', '--timeout', '1s', '--format', 'json'])
   expect(result.stderr).not.toContain('    at ')
   const report = JSON.parse(result.stdout) as ProbeReport
@@ -73,7 +73,7 @@ test('probe --local --format json against dnsmasq and a real dockerd exits 0 wit
 
 test('probe --local with a dead Docker port exits 1 and the stylish report leads with the verdict', async () => {
   const dead = await freeLoopbackPort()
-  const result = await run(['bin/run.js', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
+  const result = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
     '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0'])
   expect(result.code).toBe(1)
   const firstLine = result.stdout.split('\n')[0]
@@ -83,10 +83,10 @@ test('probe --local with a dead Docker port exits 1 and the stylish report leads
 })
 
 test('probe --local with an unreadable file or a bad duration exits 2 without a stack trace', async () => {
-  const missing = await run(['bin/run.js', 'probe', '--local', '--resolv-conf', join(files.dir, 'absent.conf')])
+  const missing = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', join(files.dir, 'absent.conf')])
   expect(missing.code).toBe(2)
   expect(missing.stderr).toBe(`runner-doctor probe: --resolv-conf ${join(files.dir, 'absent.conf')} cannot be read.\n`)
-  const badDuration = await run(['bin/run.js', 'probe', '--local', '--timeout', 'soon'])
+  const badDuration = await run(['bin/run.cjs', 'probe', '--local', '--timeout', 'soon'])
   expect(badDuration.code).toBe(2)
   expect(badDuration.stderr).toContain('"soon" is not a duration')
 })

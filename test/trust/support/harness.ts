@@ -121,7 +121,7 @@ export interface CliRun {
   elapsedMs: number
 }
 
-export const CLI = join(REPO_ROOT, 'bin', 'run.js')
+export const CLI = join(REPO_ROOT, 'bin', 'run.cjs')
 
 /** Runs the built CLI as a child process on the pinned Node; a run past the deadline is killed and reported as such. */
 export function runCli(args: string[], options: {stdin?: Buffer | string; cwd?: string; nodeArgs?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
