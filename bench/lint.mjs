@@ -69,6 +69,25 @@ const parsed = JSON.parse(many.stdout)
 rmSync(dir, {recursive: true, force: true})
 if (parsed.files.length !== fileCount) throw new Error(`expected ${fileCount} files in the report, got ${parsed.files.length}`)
 
+// Worst cases within the default limits: every key unknown, so each needs a "did you mean" search and a position.
+const worstDir = mkdtempSync(join(tmpdir(), 'rd-bench-worst-'))
+const unknownCount = 20000
+let tomlKeys = 'runners:\n  config: |\n    [[runners]]\n      executor = "kubernetes"\n      [runners.kubernetes]\n'
+let valueKeys = 'runners:\n  config: ""\n'
+for (let i = 0; i < unknownCount; i++) {
+  tomlKeys += `        unknown_key_number_${i} = ${i}\n`
+  valueKeys += `unknownValue${i}: ${i}\n`
+}
+writeFileSync(join(worstDir, 'unknown-toml-keys.yaml'), tomlKeys)
+writeFileSync(join(worstDir, 'unknown-values-keys.yaml'), valueKeys)
+const worstToml = run([cli, 'lint', join(worstDir, 'unknown-toml-keys.yaml'), '--format', 'json'])
+const worstValues = run([cli, 'lint', join(worstDir, 'unknown-values-keys.yaml'), '--format', 'json'])
+for (const r of [worstToml, worstValues]) {
+  const findings = JSON.parse(r.stdout).files[0].findings.length
+  if (findings < unknownCount) throw new Error(`expected ${unknownCount} findings, got ${findings}`)
+}
+rmSync(worstDir, {recursive: true, force: true})
+
 const fmt = (n) => n.toFixed(1)
 console.log(`node ${process.version}, ${pairs} paired runs`)
 console.log(`node -e 0:                 median ${fmt(median(base))} ms`)
@@ -76,4 +95,5 @@ console.log(`lint one values file:      median ${fmt(median(lint))} ms`)
 console.log(`ratio (median of pairs):   ${median(ratios).toFixed(2)}x   (target <= 3x)`)
 console.log(`without the code cache:    median ${fmt(median(uncached))} ms = ${median(uncachedRatios).toFixed(2)}x   (RUNNER_DOCTOR_NO_CODE_CACHE=1, for comparison)`)
 console.log(`lint ${fileCount} files in one call: ${fmt(many.ms)} ms = ${Math.round(fileCount / (many.ms / 1000))} files/s   (target >= 300 files/s)`)
+console.log(`${unknownCount} unknown keys in one file: runners.config ${fmt(worstToml.ms)} ms, chart values ${fmt(worstValues.ms)} ms`)
 console.log(`peak memory: one file ${Math.round(single.rssKb / 1024)} MiB, ${fileCount} files ${Math.round(many.rssKb / 1024)} MiB`)

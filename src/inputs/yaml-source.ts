@@ -1,4 +1,4 @@
-import {Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments, Scalar} from 'yaml'
+import {Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseAllDocuments, Scalar, type YAMLMap} from 'yaml'
 
 import {LineIndex, type PositionMap, type Span} from './position.js'
 
@@ -113,13 +113,32 @@ export interface YamlNodeHit {
 }
 
 /** Resolves a JSON Pointer to the YAML node range, falling back to the nearest ancestor that exists. */
+// Pairs of each large mapping by key, built on first lookup: a file with thousands of findings in one mapping
+// would otherwise scan it once per finding.
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>()
+const INDEXED_MAP_SIZE = 32
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  if (map.items.length < INDEXED_MAP_SIZE) return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key)
+  let index = pairIndexes.get(map)
+  if (!index) {
+    index = new Map()
+    for (const pair of map.items) {
+      // The first of duplicate keys wins, as a linear search would find it.
+      if (isScalar(pair.key) && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair)
+    }
+    pairIndexes.set(map, index)
+  }
+  return index.get(key)
+}
+
 export function locateInYaml(doc: Document.Parsed, segments: string[], lines: LineIndex): YamlNodeHit {
   let node: unknown = doc.contents
   let keyRange: [number, number] | undefined
   let found = 0
   for (const segment of segments) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment)
+      const pair = pairOf(node, segment)
       if (!pair) break
       const key = pair.key as Scalar
       keyRange = key.range ? [key.range[0], key.range[1]] : keyRange

@@ -5,7 +5,7 @@ import {encodePointer} from '../../inputs/yaml-source.js'
 import {compareVersions, isPlainObject, KNOWN_CHART_VERSIONS} from '../../model/chart.js'
 import {runnersOf} from '../../model/runners.js'
 import {isPlaceholder, tokenKind} from '../../model/secrets.js'
-import {closestKey} from '../../model/suggest.js'
+import {closestKey, KeyIndex} from '../../model/suggest.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
 const BY_VERSION = chartKeys.byChartVersion as Record<string, string[]>
@@ -29,7 +29,29 @@ const PASSTHROUGH = new Set([
 // Keys an umbrella chart or Helm itself uses inside a subchart's values.
 const HELM_KEYS = new Set(['global', 'enabled', 'install'])
 
+// Memoized: a values file with thousands of keys asks for the same few parents again and again.
+const childrenByPrefix = new Map<string, string[]>()
+const siblingIndexes = new Map<string, KeyIndex>()
+
 function childrenOf(prefix: string): string[] {
+  let children = childrenByPrefix.get(prefix)
+  if (!children) {
+    children = listChildren(prefix)
+    childrenByPrefix.set(prefix, children)
+  }
+  return children
+}
+
+function siblingIndex(prefix: string): KeyIndex {
+  let index = siblingIndexes.get(prefix)
+  if (!index) {
+    index = new KeyIndex(childrenOf(prefix))
+    siblingIndexes.set(prefix, index)
+  }
+  return index
+}
+
+function listChildren(prefix: string): string[] {
   const names = new Set<string>()
   const start = prefix === '' ? '' : `${prefix}.`
   for (const p of ALL_PATHS) if (p.startsWith(start)) names.add(p.slice(start.length).split('.')[0])
@@ -52,12 +74,13 @@ export const valuesUnknownKey: RuleFunction = ({target}) => {
       const dotted = p.join('.')
       if (path.length === 0 && HELM_KEYS.has(key)) continue
       if (isLeaf(dotted)) continue
-      const siblings = childrenOf(path.join('.'))
+      const parentPath = path.join('.')
+      const siblings = childrenOf(parentPath)
       if (siblings.includes(key)) {
         if (isPlainObject(child) && childrenOf(dotted).length > 0) visit(child, p)
         continue
       }
-      const guess = closestKey(key, siblings)
+      const guess = siblingIndex(parentPath).closest(key)
       const parent = path.length ? `${path.join('.')}.` : ''
       out.push({pointer: encodePointer(p), message: `${parent}${key} is not a value of the gitlab-runner chart, so Helm ignores it.${guess ? ` Did you mean ${parent}${guess}?` : ''}`})
     }

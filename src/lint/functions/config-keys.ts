@@ -4,7 +4,7 @@ import {encodePointer} from '../../inputs/yaml-source.js'
 import {isPlainObject} from '../../model/chart.js'
 import {isPlaceholder} from '../../model/secrets.js'
 import {DOCKER_KEYS, DOCKER_TO_KUBERNETES, GLOBAL, KUBERNETES, PLACES, type KeySpec, type TableSpec, type ValueKind} from '../../model/known-keys.js'
-import {closestKey, normalizeKey} from '../../model/suggest.js'
+import {KeyIndex} from '../../model/suggest.js'
 import {keyStatus, releaseAfter} from '../../model/versions.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
@@ -96,11 +96,27 @@ function lookup(spec: TableSpec, key: string): KeySpec | undefined {
   return hit ? spec.keys[hit] : undefined
 }
 
+/** Key indexes of each table, built on first use: one file can hold thousands of unknown keys. */
+interface SpecIndexes {
+  current: KeyIndex
+  tables: KeyIndex
+}
+const specIndexes = new WeakMap<TableSpec, SpecIndexes>()
+
+function indexesOf(spec: TableSpec): SpecIndexes {
+  let indexes = specIndexes.get(spec)
+  if (!indexes) {
+    const keys = Object.keys(spec.keys)
+    indexes = {current: new KeyIndex(keys.filter((k) => !spec.keys[k].lastSeen)), tables: new KeyIndex(keys.filter((k) => isTableSpecKey(spec, k)))}
+    specIndexes.set(spec, indexes)
+  }
+  return indexes
+}
+
 function misplacedIn(spec: TableSpec, key: string): string | undefined {
-  const norm = normalizeKey(key)
   for (const place of PLACES) {
     if (place.spec === spec) continue
-    const hit = Object.keys(place.spec.keys).find((k) => normalizeKey(k) === norm && !place.spec.keys[k].lastSeen)
+    const hit = indexesOf(place.spec).current.respelling(key)
     if (hit && !isTableSpecKey(place.spec, hit)) return place.path === '' ? `the global section (above any [[runners]])${hit !== key ? ` as ${hit}` : ''}` : `${place.path}${hit !== key ? ` as ${hit}` : ''}`
   }
   return undefined
@@ -167,8 +183,7 @@ class Walker {
     if (isTableValue(child)) {
       // A runner build with its own executor (executor = "cf") reads a table named after it.
       if (spec.display === '[[runners]]' && value.executor === key) return
-      const tableKeys = Object.keys(spec.keys).filter((k) => isTableSpecKey(spec, k))
-      const guess = closestKey(key, tableKeys)
+      const guess = indexesOf(spec).tables.closest(key)
       // A header such as [[runner.kubernetes.volumes.pvc]] creates nested tables: name it as it was written.
       const {tail, leaf} = writtenTail(child)
       const written = tableName([...childPath, ...tail], leaf)
@@ -176,14 +191,14 @@ class Walker {
       this.issues.push({kind: 'unknown-table', pointer, message: `${written} is not a table GitLab Runner reads, so everything in it is ignored.${suggestion}`})
       return
     }
-    const current = Object.keys(spec.keys).filter((k) => !spec.keys[k].lastSeen)
-    const respelled = current.find((k) => normalizeKey(k) === normalizeKey(key))
+    const current = indexesOf(spec).current
+    const respelled = current.respelling(key)
     const elsewhere = respelled ? undefined : misplacedIn(spec, key)
     if (elsewhere) {
       this.issues.push({kind: 'misplaced', pointer, message: `${key} does nothing in ${where}: it belongs in ${elsewhere}.`})
       return
     }
-    const guess = respelled ?? closestKey(key, current)
+    const guess = respelled ?? current.closest(key)
     this.issues.push({
       kind: 'unknown-key',
       pointer,
