@@ -139,6 +139,8 @@ export function formatSarif(result: LintResult, ctx: FormatContext): string {
           },
         },
         invocations: [invocation],
+        // Columns count UTF-16 code units (an emoji is two), as editors and GitHub code scanning do.
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: {[SOURCE_ROOT]: {uri: directoryUri(ctx.cwd)}},
         results,
       },

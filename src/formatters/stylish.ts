@@ -115,7 +115,12 @@ function summaryLine(result: LintResult, paint: Painter): string {
   const filesPart = `in ${plural(summary.files, 'file')}${skipped}`
 
   let head: string
-  if (problems === 0) {
+  if (problems === 0 && unreadable === summary.files) {
+    head = paint('✖ Nothing was checked', 'red', 'bold')
+  } else if (problems === 0 && unreadable > 0) {
+    // A check mark would read as a clean run; the files that could not be read are counted next.
+    head = paint(`✖ No problems in the ${plural(summary.files - unreadable, 'other file')}${skipped}`, 'red', 'bold')
+  } else if (problems === 0) {
     head = `${paint('✔', 'green')} No problems ${filesPart}`
   } else {
     const counts = [

@@ -76,6 +76,8 @@ describe('sarif formatter', () => {
     expect(log.runs).toHaveLength(1)
     expect(run.tool.driver).toMatchObject({name: 'runner-doctor', version: '0.1.0'})
     expect(run.tool.driver.informationUri).toMatch(/^https:\/\//)
+    // Our columns are UTF-16 code units (test/trust/columns.test.ts); the log says so instead of leaving it to a default.
+    expect(run.columnKind).toBe('utf16CodeUnits')
   })
 
   test('describes each catalog rule with its texts, link and default level', () => {

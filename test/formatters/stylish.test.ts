@@ -55,6 +55,15 @@ describe('stylish formatter', () => {
     expect(output).toBe('✔ No problems in 1 file · 12 rules, 12 passed · chart 0.86.0 (newest known)\n')
   })
 
+  test('a run where a file could not be read never shows the check mark of a clean run', () => {
+    expect(formatStylish(resultOf([brokenFile]), contextOf()).trimEnd().split('\n').at(-1)).toBe(
+      '✖ Nothing was checked · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)',
+    )
+    expect(formatStylish(resultOf([cleanFile, brokenFile]), contextOf()).trimEnd().split('\n').at(-1)).toBe(
+      '✖ No problems in the 1 other file · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)',
+    )
+  })
+
   test('counts are singular when there is one, and the chart version source is named', () => {
     const single = finding('values.yaml', 'values.yaml', {
       ruleId: 'toml-privileged',

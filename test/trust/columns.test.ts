@@ -1,7 +1,7 @@
 import {lintInProcess, lintRules} from './support/harness.js'
 
 /**
- * Columns are 1-based UTF-16 code units, as LSP, VS Code's go-to and SARIF's default `utf16CodeUnits` count them:
+ * Columns are 1-based UTF-16 code units, as LSP, VS Code's go-to and the SARIF log's `columnKind: utf16CodeUnits` count them:
  * a tab is one column, 漢 is one, 🚀 (outside the BMP) is two, and a byte order mark is none.
  */
 function expectedColumn(lineText: string, token: string): number {
