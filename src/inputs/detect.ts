@@ -336,7 +336,10 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
       return {kind: 'helm-values', targets: makeValuesTargets(ctx, value as Record<string, unknown>, base, yamlLocator(ctx, base))}
     }
   }
-  if (isGitlabCi(data)) return {kind: 'gitlab-ci', targets: [], skipped: 'GitLab CI configuration, not runner configuration'}
+  if (isGitlabCi(data)) {
+    const base = ctx.prefix ?? ''
+    return {kind: 'gitlab-ci', targets: [{type: 'gitlab-ci', data, pointerBase: base, docIndex: ctx.docIndex, locate: yamlLocator(ctx, ''), runners: []}]}
+  }
   return {kind: 'skipped', targets: [], skipped: 'not gitlab-runner values, config.toml or a wrapper of them'}
 }
 
@@ -354,7 +357,7 @@ function analyzeYaml(text: string, lines: LineIndex, options: AnalyzeOptions): A
     try {
       const result = analyzeDocument({doc: d.doc, docIndex: d.index, lines, options}, d.data)
       targets.push(...result.targets)
-      if (result.kind !== 'skipped' && result.kind !== 'gitlab-ci') kinds.push(result.kind)
+      if (result.kind !== 'skipped') kinds.push(result.kind)
       else if (result.skipped) skips.push(result.skipped)
     } catch (error) {
       if (error instanceof EmbeddedError) return {kind: kinds[0] ?? 'helm-values', targets, error: {message: error.message, line: error.line, column: error.column}, lines}

@@ -1,28 +1,28 @@
 import type {TemplateNote} from './helm-template.js'
 import type {Span} from './position.js'
 
-/** Helm chart values for gitlab/gitlab-runner, wherever they sit in the file. */
-export interface ValuesTarget {
-  type: 'values'
-  /** Values merged over the chart's defaults for the chart version. */
+/** What every target has: its data, and where it sits in the file. */
+interface PlacedTarget {
   data: Record<string, unknown>
-  /** Values exactly as written. */
-  user: Record<string, unknown>
-  /** Where the values sit in the file, e.g. `/spec/values` in a Flux HelmRelease. */
+  /** Where the data sits in the file, e.g. `/spec/values` in a Flux HelmRelease. */
   pointerBase: string
   docIndex: number
+  /** The span in the file of a pointer into `data`. */
   locate(pointer: string): Span
+}
+
+/** Helm chart values for gitlab/gitlab-runner, wherever they sit in the file; `data` is merged over the chart's defaults. */
+export interface ValuesTarget extends PlacedTarget {
+  type: 'values'
+  /** Values exactly as written. */
+  user: Record<string, unknown>
   chartVersion: string
   runnerVersion?: string
 }
 
 /** A runner config.toml (standalone, inside a ConfigMap, or the chart's `runners.config`). */
-export interface TomlTarget {
+export interface TomlTarget extends PlacedTarget {
   type: 'config-toml'
-  data: Record<string, unknown>
-  pointerBase: string
-  docIndex: number
-  locate(pointer: string): Span
   /** Set when the TOML is the chart's `runners.config`: global settings then come from these values. */
   values?: ValuesTarget
   /** The TOML came from the chart's default `runners.config`, not from the file. */
@@ -31,4 +31,22 @@ export interface TomlTarget {
   runnerVersion?: string
 }
 
-export type LintTarget = ValuesTarget | TomlTarget
+/** A runner a job in a .gitlab-ci.yml could run on: a Kubernetes runner from any file of the same lint run. */
+export interface CiRunner {
+  /** `runner "name" (values.yaml)`, for messages. */
+  label: string
+  /** Its [runners.kubernetes] settings. */
+  kubernetes: Record<string, unknown>
+  /** Its `environment` entries as KEY → value; job variables override them. */
+  environment: Map<string, string>
+}
+
+/** A project's .gitlab-ci.yml: its jobs are checked against the runner configs linted in the same run. */
+export interface GitlabCiTarget extends PlacedTarget {
+  type: 'gitlab-ci'
+  /** Filled in by the lint run once every file has been read; empty when no runner config was given. */
+  runners: CiRunner[]
+  runnerVersion?: undefined
+}
+
+export type LintTarget = ValuesTarget | TomlTarget | GitlabCiTarget

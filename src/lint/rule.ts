@@ -8,7 +8,7 @@ import {parse as parseYaml} from 'yaml'
 import {createAjv} from '../util/ajv.js'
 import type {Severity} from './types.js'
 
-export type RuleTarget = 'values' | 'config-toml' | 'file'
+export type RuleTarget = 'values' | 'config-toml' | 'gitlab-ci' | 'file'
 
 export interface SchemaCheck {
   given: string

@@ -2,10 +2,12 @@ import {readdirSync, statSync} from 'node:fs'
 import {dirname, extname, join, relative, resolve, sep} from 'node:path'
 
 import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
+import type {CiRunner, LintTarget} from '../inputs/targets.js'
 import {computeCapacity} from '../model/capacity.js'
 import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
 import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.js'
 import {redact, secretValues} from '../inputs/redact.js'
+import {ciRunnersOf} from '../model/runners.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
 import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
@@ -140,6 +142,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   let rulesRun = 0
   const failingRules = new Set<string>()
   let locatorLoaded = false
+  const runnersForCi: CiRunner[] = []
+  const ciChecks: Array<() => Promise<void>> = []
 
   for (const entry of files) {
     const display = entry.path
@@ -193,42 +197,64 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       await loadTomlLocator()
       locatorLoaded = true
     }
-    try {
-      for (const target of analyzed.targets) {
-        raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
+    // A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked.
+    const runContained = async (targets: LintTarget[], onTarget: (target: LintTarget) => void) => {
+      try {
+        for (const target of targets) {
+          raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
+          onTarget(target)
+        }
+      } catch (error) {
+        const detail = redact(String((error as Error).message ?? error).split('\n')[0], secretValues(analyzed.targets))
+        result.error = {message: `Internal error while checking this file (${detail}); please report it.`, line: 1, column: 1}
+      }
+    }
+    await runContained(
+      analyzed.targets.filter((t) => t.type !== 'gitlab-ci'),
+      (target) => {
         if (target.type === 'values') {
           result.chartVersion = target.chartVersion
           result.runnerVersion = target.runnerVersion
-        } else {
+        } else if (target.type === 'config-toml') {
           result.runnerVersion ??= target.runnerVersion
           result.capacity ??= computeCapacity(target, env)
+          runnersForCi.push(...ciRunnersOf(target, relPath))
         }
-      }
-    } catch (error) {
-      // A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked.
-      const detail = redact(String((error as Error).message ?? error).split('\n')[0], secretValues(analyzed.targets))
-      result.error = {message: `Internal error while checking this file (${detail}); please report it.`, line: 1, column: 1}
-    }
+      },
+    )
     if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
-    const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
-    const secrets = secretValues(analyzed.targets)
-    const seen = new Set<string>()
-    for (const r of raw) {
-      const finding = toFinding(display, relPath, r)
-      finding.message = redact(finding.message, secrets)
-      finding.pointer = redact(finding.pointer, secrets)
-      if (seen.has(finding.fingerprint)) continue
-      seen.add(finding.fingerprint)
-      const directive = directives.find((d) => d.line === finding.line && (d.ruleIds.length === 0 || d.ruleIds.includes(finding.ruleId)))
-      const exemption = exemptionFor(finding, relPath, config)
-      if (directive) finding.suppressed = {by: 'inline', reason: directive.reason}
-      else if (exemption) finding.suppressed = {by: 'config', reason: exemption.reason}
-      else failingRules.add(finding.ruleId)
-      result.findings.push(finding)
+    const finish = () => {
+      const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
+      const secrets = secretValues(analyzed.targets)
+      const seen = new Set<string>()
+      for (const r of raw) {
+        const finding = toFinding(display, relPath, r)
+        finding.message = redact(finding.message, secrets)
+        finding.pointer = redact(finding.pointer, secrets)
+        if (seen.has(finding.fingerprint)) continue
+        seen.add(finding.fingerprint)
+        const directive = directives.find((d) => d.line === finding.line && (d.ruleIds.length === 0 || d.ruleIds.includes(finding.ruleId)))
+        const exemption = exemptionFor(finding, relPath, config)
+        if (directive) finding.suppressed = {by: 'inline', reason: directive.reason}
+        else if (exemption) finding.suppressed = {by: 'config', reason: exemption.reason}
+        else failingRules.add(finding.ruleId)
+        result.findings.push(finding)
+      }
+      result.findings.sort((a, b) => a.line - b.line || a.column - b.column || compareText(a.ruleId, b.ruleId))
     }
-    result.findings.sort((a, b) => a.line - b.line || a.column - b.column || compareText(a.ruleId, b.ruleId))
     results.push(result)
+    const ciTargets = analyzed.targets.filter((t) => t.type === 'gitlab-ci')
+    if (ciTargets.length === 0) finish()
+    else {
+      // Jobs are checked against the runner configs of the whole run, so after every file has been read.
+      ciChecks.push(async () => {
+        for (const target of ciTargets) target.runners = runnersForCi
+        await runContained(ciTargets, () => {})
+        finish()
+      })
+    }
   }
+  for (const check of ciChecks) await check()
   const active = results.flatMap((f) => f.findings.filter((x) => !x.suppressed))
   const count = (s: Severity) => active.filter((f) => f.severity === s).length
   const hasFileError = results.some((f) => f.error)

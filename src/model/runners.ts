@@ -1,4 +1,4 @@
-import type {TomlTarget} from '../inputs/targets.js'
+import type {CiRunner, TomlTarget} from '../inputs/targets.js'
 import {isPlainObject} from './chart.js'
 
 /** One `[[runners]]` entry with what the chart and defaults make of it. */
@@ -39,4 +39,15 @@ export function environmentMap(environment: string[]): Map<string, {value: strin
     if (eq > 0) map.set(entry.slice(0, eq).trim(), {value: entry.slice(eq + 1), index})
   })
   return map
+}
+
+/** The Kubernetes runners of a config, as jobs of a .gitlab-ci.yml linted in the same run see them. */
+export function ciRunnersOf(target: TomlTarget, file: string): CiRunner[] {
+  return runnersOf(target)
+    .filter((r) => r.executor === 'kubernetes')
+    .map((r) => ({
+      label: `runner "${r.name}" (${file})`,
+      kubernetes: r.kubernetes ?? {},
+      environment: new Map([...environmentMap(r.environment)].map(([key, entry]) => [key, entry.value])),
+    }))
 }

@@ -118,3 +118,25 @@ test('usage errors exit 2 with one line', () => {
   expect(q.code).toBe(2)
   expect(q.stderr).toContain('--capacity-cpu "lots" is not a Kubernetes quantity')
 })
+
+test('a .gitlab-ci.yml is checked against the runner config of the same run, whichever order the files come in', () => {
+  const dir = tempDir()
+  writeFileSync(
+    join(dir, '.gitlab-ci.yml'),
+    ['build:', '  image: docker:27', '  services:', '    - docker:27-dind', '  variables:', '    DOCKER_HOST: tcp://docker:2375', '  script:', '    - docker build .', ''].join('\n'),
+  )
+  writeFileSync(join(dir, 'values.yaml'), ['gitlabUrl: https://gitlab.example.com', 'runners:', '  config: |', '    [[runners]]', '      name = "shared"', '      [runners.kubernetes]', '        namespace = "ci"', ''].join('\n'))
+  const findingsOf = (stdout: string) =>
+    (JSON.parse(stdout) as {files: Array<{path: string; kind: string; findings: Array<{ruleId: string; line: number; message: string}>}>}).files.find((f) => f.path.endsWith('.gitlab-ci.yml'))!
+  for (const order of [['.gitlab-ci.yml', 'values.yaml'], ['values.yaml', '.gitlab-ci.yml']]) {
+    const r = run(['lint', ...order, '--format', 'json'], {cwd: dir})
+    expect(r.code).toBe(1)
+    const ci = findingsOf(r.stdout)
+    expect(ci.kind).toBe('gitlab-ci')
+    expect(ci.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['4 ci-dind-runner-not-privileged', '6 ci-dind-tls-port-mismatch'])
+    expect(ci.findings[0].message).toContain('runner "shared" (values.yaml)')
+  }
+  // Alone, only what the file itself decides is checked: the port, not the runner's privileges.
+  const alone = findingsOf(run(['lint', '.gitlab-ci.yml', '--format', 'json'], {cwd: dir}).stdout)
+  expect(alone.findings.map((f) => f.ruleId)).toEqual(['ci-dind-tls-port-mismatch'])
+})

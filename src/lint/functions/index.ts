@@ -6,10 +6,15 @@ import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, t
 import type {FileRuleFunction, RuleFunction} from './types.js'
 import {containerSocketMounted, dangerousCapabilities, dindDockerHostLocalhost, dindTlsDisabled, dindTlsPortMismatch, dindTlsWithoutCertVolume, dindWithoutPrivileged, dnsNoneWithoutNameservers, dnsPolicyInvalid, emptyDirSizeInvalid, environmentEntryMalformed, helperImageFlavorInvalid, helperImageVersionMismatch, jobsInSystemNamespace, namespaceOverwriteMatchesSystem, overwriteMaxBelowBase, overwriteRegexInvalid, overwriteRegexUnanchored, podSpecPatchInvalid, podSpecWithoutFeatureFlag, pollIntervalAboveTimeout, pollTimeoutTooLow, privilegeEscalationAllowed, privilegedWithoutImageAllowlist, privilegedWithoutNodeIsolation, procMountInvalid, pullPolicyIfNotPresent, pullPolicyInvalid, pullPolicyNotAllowed, pvcBuildsDirShared, sensitiveHostPath, tolerationEffectInvalid} from './kubernetes-settings.js'
 import {featureFlagTypo, globalKeyInTemplate, limitAboveConcurrent, namespaceFeaturesNeedClusterWide, requestConcurrencyAboveLimit, templateRunnerCount, valuesDeprecatedRbacFields, valuesGraceBelowShutdownTimeout, valuesHpaMaxReplicasMissing, valuesImageString, valuesLegacyKeyIgnored, valuesLegacyKeyOverridesConfig, valuesManagerImageUnpinned, valuesManagerSecurityWeakened, valuesNoGitlabUrl, valuesNoServiceAccount, valuesPodSecurityPolicy, valuesRbacWildcard, valuesReservedRegistrationArgs, valuesServiceMonitorInert, valuesSessionServerExposed, valuesSessionServerWithReplicas, valuesUnknownKey, valuesUnregisterLifecycleConflict} from './chart-values.js'
+import {ciDindHostNotAService, ciDindRunnerNotPrivileged, ciDindTlsPortMismatch, ciDindTlsWithoutCertVolume} from './gitlab-ci.js'
 import {configValueType, keyNewerThanRunner, misplacedConfigKey, otherExecutorKey, removedConfigKey, unknownConfigKey, unknownConfigTable} from './config-keys.js'
 
 /** Named functions that rules reference as `check.function`. */
 export const FUNCTIONS: Record<string, RuleFunction> = {
+  ciDindHostNotAService,
+  ciDindRunnerNotPrivileged,
+  ciDindTlsPortMismatch,
+  ciDindTlsWithoutCertVolume,
   capacityExceeded,
   concurrentBelowRunners,
   invalidQuantity,

@@ -88,6 +88,11 @@ export const pullPolicyIfNotPresent = perRunner(({k, kp}) => {
 
 // ---- Docker-in-Docker ------------------------------------------------------------------------------------
 
+/** docker:dind, docker:27-dind, registry.example.com/mirror/docker:dind-rootless, ... */
+export function isDindImage(image: string): boolean {
+  return /(^|\/)docker:[^/]*dind/.test(image)
+}
+
 function dockerEnv(r: RunnerView) {
   const env = environmentMap(r.environment)
   const host = env.get('DOCKER_HOST')
@@ -113,7 +118,8 @@ export const dindDockerHostLocalhost = perRunner((r) => {
   return [{pointer: `${r.pointer}/environment/${host.index}`, message: `DOCKER_HOST=${host.value} points at localhost; with the Kubernetes executor reach the dind service by its alias, tcp://docker:2376.`}]
 })
 
-function mountPaths(k: Settings): string[] {
+/** Every volume mount path of a runner's job pods, without trailing slashes. */
+export function mountPaths(k: Settings): string[] {
   const volumes = isPlainObject(k.volumes) ? k.volumes : {}
   return Object.values(volumes).flatMap((list) => (Array.isArray(list) ? list.filter(isPlainObject).map((v) => stringOrEmpty(v.mount_path).replace(/\/+$/, '')) : []))
 }
@@ -133,7 +139,8 @@ export const dindTlsDisabled = perRunner((r) => {
   return [{pointer: `${r.pointer}/environment/${certdir.index}`, message: 'DOCKER_TLS_CERTDIR is empty, so docker:dind serves an unauthenticated Docker API that every container in the job pod can reach.'}]
 })
 
-function privilegedFor(k: Settings, context: string): boolean {
+/** Whether containers of a kind (`service_container_security_context`, ...) run privileged on this runner. */
+export function privilegedFor(k: Settings, context: string): boolean {
   const ctx = isPlainObject(k[context]) ? k[context] : {}
   return ctx.privileged === true || (ctx.privileged === undefined && k.privileged === true)
 }
@@ -143,7 +150,7 @@ export const dindWithoutPrivileged = perRunner(({k, kp}) => {
     ...asList(k.allowed_services).map((s, i) => ({name: s, pointer: `${kp}/allowed_services/${i}`})),
     ...(Array.isArray(k.services) ? k.services.filter(isPlainObject).map((s, i) => ({name: stringOrEmpty(s.name), pointer: `${kp}/services/${i}/name`})) : []),
   ]
-  const dind = services.find((s) => /(^|\/)docker:[^/]*dind/.test(s.name))
+  const dind = services.find((s) => isDindImage(s.name))
   if (!dind || privilegedFor(k, 'service_container_security_context')) return []
   return [{pointer: dind.pointer, message: `${dind.name} is allowed as a service but service containers are not privileged: the Docker daemon cannot start and jobs fail to connect to it.`}]
 })

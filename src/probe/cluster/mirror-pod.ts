@@ -12,6 +12,7 @@ import type {
 } from '@kubernetes/client-node'
 import {AGENT_BUNDLE_MAX_BYTES} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
+import {serviceAliases} from '../../model/service-aliases.js'
 
 export type {AgentOptions}
 
@@ -170,16 +171,6 @@ function securityContextFor(value: unknown, privileged: boolean | undefined): V1
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
-
-/** The aliases the runner derives from a service image name (`SplitNameAndVersion`), DNS-1123 ones only. */
-export function serviceAliases(image: string, alias?: string): string[] {
-  const withoutDigest = image.split('@')[0]!
-  const lastColon = withoutDigest.lastIndexOf(':')
-  const name = lastColon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, lastColon) : withoutDigest
-  const candidates = [name.replaceAll('/', '__'), name.replaceAll('/', '-')]
-  const explicit = alias ? alias.split(/[\s,]+/).filter(Boolean) : []
-  return [...new Set([...explicit, ...candidates])].filter((a) => /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(a) && a.length <= 253)
-}
 
 function pullPolicyFor(value: unknown): string | undefined {
   const first = Array.isArray(value) ? value[0] : value
