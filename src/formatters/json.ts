@@ -50,6 +50,7 @@ function fileDocument(file: FileResult): Record<string, unknown> {
   if (file.skipped !== undefined) document.skipped = file.skipped
   if (file.chartVersion !== undefined) document.chartVersion = file.chartVersion
   if (file.runnerVersion !== undefined) document.runnerVersion = file.runnerVersion
+  if (file.completedBy !== undefined) document.completedBy = file.completedBy
   if (file.error) document.error = {message: file.error.message, line: file.error.line, column: file.error.column}
   if (file.capacity) document.capacity = capacityDocument(file.capacity)
   document.findings = file.findings.map(findingDocument)

@@ -85,6 +85,7 @@ function fileHeader(file: FileResult, paint: Painter): string {
   const details: string[] = [file.kind]
   if (file.chartVersion) details.push(`chart ${file.chartVersion}`)
   if (file.runnerVersion) details.push(`runner ${file.runnerVersion}`)
+  if (file.completedBy) details.push(`completed by ${file.completedBy}: only what is written here is checked`)
   return `${paint(file.path, 'underline')} ${paint(`(${details.join(', ')})`, 'dim')}`
 }
 

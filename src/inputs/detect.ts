@@ -186,6 +186,18 @@ function makeValuesTargets(ctx: YamlContext, user: Record<string, unknown>, base
   return targets
 }
 
+/**
+ * Values other files complete: the values target is marked, and a `runners.config` taken from the chart's default
+ * is dropped, since the real one may be in the other files.
+ */
+function completedElsewhere(targets: LintTarget[], by: string | undefined): LintTarget[] {
+  if (!by) return targets
+  for (const target of targets) if (target.type === 'values') target.completedBy = by
+  return targets.filter((t) => !(t.type === 'config-toml' && t.fromChartDefault))
+}
+
+const nonEmptyList = (value: unknown) => Array.isArray(value) && value.length > 0
+
 class EmbeddedError extends Error {
   constructor(message: string, readonly line: number, readonly column: number) {
     super(message)
@@ -245,7 +257,8 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
     const chart = chartSpec?.chart ?? spec.chart
     const values = spec.values
     if (looksLikeRunnerValues(values) || (mentionsRunnerChart(chart, spec.releaseName) && isPlainObject(values))) {
-      return {kind: 'flux-helmrelease', targets: makeValuesTargets(ctx, values as Record<string, unknown>, '/spec/values', yamlLocator(ctx, '/spec/values'), undefined, pinnedChartVersion(ctx, chartSpec?.version))}
+      const targets = makeValuesTargets(ctx, values as Record<string, unknown>, '/spec/values', yamlLocator(ctx, '/spec/values'), undefined, pinnedChartVersion(ctx, chartSpec?.version))
+      return {kind: 'flux-helmrelease', targets: completedElsewhere(targets, nonEmptyList(spec.valuesFrom) ? 'spec.valuesFrom' : undefined)}
     }
     return {kind: 'skipped', targets: [], skipped: mentionsRunnerChart(chart) ? 'HelmRelease without inline values (valuesFrom is not read)' : 'HelmRelease for another chart'}
   }
@@ -260,14 +273,15 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
       const isRunner = mentionsRunnerChart(source.chart, source.path, source.repoURL)
       const {values, valuesObject} = source.helm
       const version = source.chart ? pinnedChartVersion(ctx, source.targetRevision) : undefined
+      const completedBy = nonEmptyList(source.helm.valueFiles) ? 'helm.valueFiles' : undefined
       if (isPlainObject(valuesObject) && (isRunner || looksLikeRunnerValues(valuesObject))) {
-        targets.push(...makeValuesTargets(ctx, valuesObject, `${pointer}/helm/valuesObject`, yamlLocator(ctx, `${pointer}/helm/valuesObject`), undefined, version))
+        targets.push(...completedElsewhere(makeValuesTargets(ctx, valuesObject, `${pointer}/helm/valuesObject`, yamlLocator(ctx, `${pointer}/helm/valuesObject`), undefined, version), completedBy))
       }
       if (typeof values === 'string') {
         const found = valuesFromYamlString(ctx, `${pointer}/helm/values`, values, version)
-        if (isRunner || (found[0] && looksLikeRunnerValues((found[0] as ValuesTarget).user))) targets.push(...found)
+        if (isRunner || (found[0] && looksLikeRunnerValues((found[0] as ValuesTarget).user))) targets.push(...completedElsewhere(found, completedBy))
       } else if (isPlainObject(values) && (isRunner || looksLikeRunnerValues(values))) {
-        targets.push(...makeValuesTargets(ctx, values, `${pointer}/helm/values`, yamlLocator(ctx, `${pointer}/helm/values`), undefined, version))
+        targets.push(...completedElsewhere(makeValuesTargets(ctx, values, `${pointer}/helm/values`, yamlLocator(ctx, `${pointer}/helm/values`), undefined, version), completedBy))
       }
     }
     return targets.length > 0 ? {kind: 'argocd-application', targets} : {kind: 'skipped', targets: [], skipped: 'Argo CD Application without gitlab-runner Helm values'}
@@ -302,7 +316,8 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
         if (!isPlainObject(chart) || !isPlainObject(chart.valuesInline)) return
         if (mentionsRunnerChart(chart.name, chart.releaseName) || looksLikeRunnerValues(chart.valuesInline)) {
           const base = `/helmCharts/${i}/valuesInline`
-          targets.push(...makeValuesTargets(ctx, chart.valuesInline, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, chart.version)))
+          const completedBy = typeof chart.valuesFile === 'string' || nonEmptyList(chart.additionalValuesFiles) ? 'valuesFile' : undefined
+          targets.push(...completedElsewhere(makeValuesTargets(ctx, chart.valuesInline, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, chart.version)), completedBy))
         }
       })
     }
@@ -315,11 +330,13 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
     const targets: LintTarget[] = []
     data.releases.forEach((release, i) => {
       if (!isPlainObject(release) || !Array.isArray(release.values)) return
+      // Each entry of a value list (inline maps and files) is merged with the others by helmfile.
+      const completedBy = release.values.length > 1 ? `releases[${i}].values` : undefined
       release.values.forEach((entry, j) => {
         if (!isPlainObject(entry)) return
         if (mentionsRunnerChart(release.chart, release.name) || looksLikeRunnerValues(entry)) {
           const base = `/releases/${i}/values/${j}`
-          targets.push(...makeValuesTargets(ctx, entry, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, release.version)))
+          targets.push(...completedElsewhere(makeValuesTargets(ctx, entry, base, yamlLocator(ctx, base), undefined, pinnedChartVersion(ctx, release.version)), completedBy))
         }
       })
     })

@@ -18,6 +18,9 @@ export interface ValuesTarget extends PlacedTarget {
   user: Record<string, unknown>
   chartVersion: string
   runnerVersion?: string
+  /** Set when other files complete these values (`spec.valuesFrom`, `valueFiles`, a helmfile value list): rules then
+   * judge only what is written here, never a chart default the other files may override. */
+  completedBy?: string
 }
 
 /** A runner config.toml (standalone, inside a ConfigMap, or the chart's `runners.config`). */

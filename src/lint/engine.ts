@@ -70,6 +70,8 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
   const out: RawFinding[] = []
   const emit = (rule: Rule, r: FunctionResult) => {
     const place = r.inValues && target.type === 'config-toml' && target.values ? target.values : target
+    // Values other files complete are judged on what is written: a chart default there may be overridden.
+    if (place.type === 'values' && place.completedBy && r.pointer !== '' && valueAt(place.user, r.pointer) === undefined) return
     const span = r.at ?? place.locate(r.pointer)
     out.push({rule, severity: r.severity ?? rule.severity, message: r.message, pointer: place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
   }

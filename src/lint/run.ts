@@ -215,6 +215,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
         if (target.type === 'values') {
           result.chartVersion = target.chartVersion
           result.runnerVersion = target.runnerVersion
+          if (target.completedBy) result.completedBy = target.completedBy
         } else if (target.type === 'config-toml') {
           result.runnerVersion ??= target.runnerVersion
           result.capacity ??= computeCapacity(target, env)

@@ -69,6 +69,8 @@ export interface FileResult {
   error?: FileError
   chartVersion?: string
   runnerVersion?: string
+  /** Other files complete this file's values (`spec.valuesFrom`, ...): only what is written here was checked. */
+  completedBy?: string
 }
 
 export interface LintSummary {

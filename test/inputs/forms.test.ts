@@ -205,3 +205,22 @@ describe('the whole corpus', () => {
     for (const f of result.files) for (const finding of f.findings) expect(finding.line).toBeGreaterThan(0)
   })
 })
+
+describe('values that other files complete', () => {
+  test('HelmRelease valuesFrom: what is written is checked, chart defaults and absences are not judged', async () => {
+    const file = await lintOne(inputs('helmrelease-values-from.yaml'))
+    expect(file.completedBy).toBe('spec.valuesFrom')
+    const rules = new Set(file.findings.map((f) => f.ruleId))
+    // Written here: the privileged runner.
+    expect(rules.has('toml-privileged')).toBe(true)
+    // Chart defaults (resources: {}) and settings the Secret may carry (gitlabUrl, rbac.rules) are not judged.
+    for (const id of ['values-manager-resources-missing', 'values-no-gitlab-url', 'values-rbac-wildcard']) expect(rules.has(id)).toBe(false)
+  })
+
+  test('a helmfile value list: each entry is judged on what it holds, without the chart default runners.config', async () => {
+    const file = await lintOne(corpus('helmfile/slimemoss__argocd-system__gitlab-runner__helmfile.yaml'))
+    expect(file.completedBy).toBe('releases[0].values')
+    expect(file.findings.every((f) => f.pointer.startsWith('/releases/0/values/'))).toBe(true)
+    expect(file.capacity).toBeUndefined()
+  })
+})

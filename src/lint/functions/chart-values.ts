@@ -224,6 +224,9 @@ export const valuesRbacWildcard: RuleFunction = ({target}) => {
   const rbac = rbacOf(target)
   if (rbac.create !== true) return []
   const rules = Array.isArray(rbac.rules) ? rbac.rules.filter(isPlainObject) : []
+  // Where other files complete the values, rbac.rules may be among what they add.
+  const userRbac = isPlainObject(target.user.rbac) ? target.user.rbac : {}
+  if (rules.length === 0 && target.completedBy && userRbac.rules === undefined) return []
   const wild = (v: unknown) => v === undefined || (Array.isArray(v) && v.includes('*'))
   const scope = rbac.clusterWideAccess === true ? 'in every namespace of the cluster' : 'in its namespace'
   const severity = rbac.clusterWideAccess === true ? 'error' : undefined
@@ -245,8 +248,7 @@ export const valuesPodSecurityPolicy: RuleFunction = ({target}) => {
  * without settings the others carry. Rules about a missing setting only judge values that hold the runner itself.
  */
 function looksComplete(target: ValuesTarget): boolean {
-  if (/^\/releases\/\d+\/values\/\d+$/.test(target.pointerBase)) return false
-  return isPlainObject(target.user.runners)
+  return !target.completedBy && isPlainObject(target.user.runners)
 }
 
 export const valuesNoServiceAccount: RuleFunction = ({target}) => {
