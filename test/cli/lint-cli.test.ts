@@ -136,7 +136,10 @@ test('a .gitlab-ci.yml is checked against the runner config of the same run, whi
     expect(ci.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['4 ci-dind-runner-not-privileged', '6 ci-dind-tls-port-mismatch'])
     expect(ci.findings[0].message).toContain('runner "shared" (values.yaml)')
   }
-  // Alone, only what the file itself decides is checked: the port, not the runner's privileges.
-  const alone = findingsOf(run(['lint', '.gitlab-ci.yml', '--format', 'json'], {cwd: dir}).stdout)
-  expect(alone.findings.map((f) => f.ruleId)).toEqual(['ci-dind-tls-port-mismatch'])
+  // Alone, only what the file itself decides is checked: the port, not the runner's privileges. The TLS default is
+  // then an assumption (the runner's environment could turn it off), so it warns instead of failing the run.
+  const aloneRun = run(['lint', '.gitlab-ci.yml', '--format', 'json'], {cwd: dir})
+  const alone = findingsOf(aloneRun.stdout) as unknown as {findings: Array<{ruleId: string; severity: string}>}
+  expect(alone.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['ci-dind-tls-port-mismatch warning'])
+  expect(aloneRun.code).toBe(0)
 })

@@ -32,6 +32,7 @@ const ANY_RUNNER: CiRunner = {label: '', kubernetes: {}, environment: new Map()}
 interface RunnerIssue {
   pointer: string
   message: string
+  severity?: FunctionResult['severity']
 }
 
 const unexpanded = (s: Setting | undefined) => s !== undefined && s.value.includes('$')
@@ -89,7 +90,7 @@ function acrossRunners(ctx: FunctionContext, check: (use: DindUse, runner: CiRun
       grouped.set(key, group)
     }
     for (const {issue, labels} of grouped.values()) {
-      out.push({pointer: issue.pointer, message: issue.message.replaceAll('{runners}', labels.join(', ') || 'the runner')})
+      out.push({pointer: issue.pointer, message: issue.message.replaceAll('{runners}', labels.join(', ') || 'the runner'), ...(issue.severity ? {severity: issue.severity} : {})})
     }
   }
   return out
@@ -121,7 +122,13 @@ export const ciDindTlsPortMismatch: RuleFunction = (ctx) =>
     const pointer = host.setting.pointer ?? certdir.pointer ?? use.service.pointer
     const hostFrom = host.setting.from === 'runner' ? ' (from the environment of {runners})' : ''
     if (host.port === '2375' && tls) {
-      return {pointer, message: `Job ${use.job.name}: DOCKER_HOST=${host.setting.value}${hostFrom} is the plain port, but ${use.service.image} listens with TLS on 2376 because its DOCKER_TLS_CERTDIR is ${describeCertDir(certdir)}: docker commands fail with "Cannot connect to the Docker daemon".`}
+      // Without the runner's config, its environment could still turn TLS off: say so, and do not fail the run on it.
+      const assumed = certdir.from === 'image default' && runner === ANY_RUNNER
+      return {
+        pointer,
+        severity: assumed ? 'warning' : undefined,
+        message: `Job ${use.job.name}: DOCKER_HOST=${host.setting.value}${hostFrom} is the plain port, but ${use.service.image} listens with TLS on 2376 because its DOCKER_TLS_CERTDIR is ${describeCertDir(certdir)}: docker commands fail with "Cannot connect to the Docker daemon".${assumed ? ' Unless the runner sets DOCKER_TLS_CERTDIR to "" in its environment; lint its config in the same run to know.' : ''}`,
+      }
     }
     if (host.port === '2376' && !tls) {
       return {pointer, message: `Job ${use.job.name}: DOCKER_HOST=${host.setting.value}${hostFrom} expects TLS on 2376, but DOCKER_TLS_CERTDIR is empty for ${use.service.image}, so it listens without TLS on 2375: docker commands cannot connect.`}
