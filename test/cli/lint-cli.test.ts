@@ -143,3 +143,13 @@ test('a .gitlab-ci.yml is checked against the runner config of the same run, whi
   expect(alone.findings.map((f) => `${f.ruleId} ${f.severity}`)).toEqual(['ci-dind-tls-port-mismatch warning'])
   expect(aloneRun.code).toBe(0)
 })
+
+test('without a build (no dist/), lint says what to run, in one line with exit 2', () => {
+  const dir = tempDir()
+  mkdirSync(join(dir, 'bin'))
+  copyFileSync(cli, join(dir, 'bin', 'run.cjs'))
+  copyFileSync(join(root, 'package.json'), join(dir, 'package.json'))
+  const r = spawnSync(process.execPath, [join(dir, 'bin', 'run.cjs'), 'lint', example], {encoding: 'utf8', timeout: 60_000})
+  expect(r.status).toBe(2)
+  expect(r.stderr).toBe('runner-doctor: dist/ is missing or incomplete: run `npm ci` (or `npm run build`) first.\n')
+})
