@@ -366,7 +366,8 @@ function analyzeYaml(text: string, lines: LineIndex, options: AnalyzeOptions): A
   const kinds: InputKind[] = []
   const skips: string[] = []
   for (const d of docs) {
-    if (d.error) {
+    // GitLab reads a pipeline with a repeated key (the last one wins), so for a .gitlab-ci.yml it is not an error.
+    if (d.error && !(d.error.duplicateKey && isGitlabCi(d.data))) {
       const at = lines.position(d.error.offset)
       return {kind: kinds[0] ?? 'skipped', targets, error: {message: d.error.message, ...at}, lines}
     }

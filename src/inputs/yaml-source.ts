@@ -7,7 +7,7 @@ export interface YamlDoc {
   doc: Document.Parsed
   /** Plain data, or undefined when the document could not be converted. */
   data: unknown
-  error?: {message: string; offset: number}
+  error?: {message: string; offset: number; duplicateKey?: boolean}
 }
 
 /** Limits that keep a hostile file (alias bomb, deep nesting) from exhausting memory or time. */
@@ -52,9 +52,10 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
       return {index, doc, data: undefined, error: {message, offset: err.pos[0]}}
     }
     const structureError = checkStructure(doc.contents, limits.maxDepth)
-    if (structureError) return {index, doc, data: undefined, error: structureError}
+    if (structureError && !structureError.duplicateKey) return {index, doc, data: undefined, error: structureError}
     try {
-      return {index, doc, data: doc.toJS({maxAliasCount: limits.maxAliasCount})}
+      // A duplicated key is an error for most readers, but some (GitLab CI) take the last one: the data comes along.
+      return {index, doc, data: doc.toJS({maxAliasCount: limits.maxAliasCount}), ...(structureError ? {error: structureError} : {})}
     } catch (error) {
       const message = (error as Error).message.includes('alias')
         ? `YAML aliases expand too far (more than ${limits.maxAliasCount} alias nodes); refusing a possible alias bomb.`
@@ -65,7 +66,7 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
 }
 
 /** Nesting deeper than maxDepth, else the first duplicated key of any map (the parser runs with uniqueKeys off). */
-function checkStructure(root: unknown, maxDepth: number): {message: string; offset: number} | undefined {
+function checkStructure(root: unknown, maxDepth: number): {message: string; offset: number; duplicateKey?: boolean} | undefined {
   const stack: Array<[unknown, number]> = [[root, 0]]
   let duplicate: number | undefined
   while (stack.length > 0) {
@@ -89,7 +90,7 @@ function checkStructure(root: unknown, maxDepth: number): {message: string; offs
       for (const item of node.items) stack.push([isPair(item) ? item.value : item, depth + 1])
     }
   }
-  return duplicate === undefined ? undefined : {message: 'Map keys must be unique', offset: duplicate}
+  return duplicate === undefined ? undefined : {message: 'Map keys must be unique', offset: duplicate, duplicateKey: true}
 }
 
 export function decodePointer(pointer: string): string[] {

@@ -1,5 +1,5 @@
 import type {CiRunner, TomlTarget} from '../inputs/targets.js'
-import {isPlainObject} from './chart.js'
+import {compareVersions, isPlainObject} from './chart.js'
 
 /** One `[[runners]]` entry with what the chart and defaults make of it. */
 export interface RunnerView {
@@ -43,11 +43,15 @@ export function environmentMap(environment: string[]): Map<string, {value: strin
 
 /** The Kubernetes runners of a config, as jobs of a .gitlab-ci.yml linted in the same run see them. */
 export function ciRunnersOf(target: TomlTarget, file: string): CiRunner[] {
+  // Charts before 0.53.0 turned the legacy runners.privileged value into the runner's registration settings.
+  const values = target.values
+  const legacyRunners = values && compareVersions(values.chartVersion, '0.53.0') < 0 && isPlainObject(values.user.runners) ? values.user.runners : undefined
+  const legacyPrivileged = legacyRunners?.privileged === true
   return runnersOf(target)
     .filter((r) => r.executor === 'kubernetes')
     .map((r) => ({
       label: `runner "${r.name}" (${file})`,
-      kubernetes: r.kubernetes ?? {},
+      kubernetes: legacyPrivileged && r.kubernetes?.privileged === undefined ? {...r.kubernetes, privileged: true} : (r.kubernetes ?? {}),
       environment: new Map([...environmentMap(r.environment)].map(([key, entry]) => [key, entry.value])),
     }))
 }

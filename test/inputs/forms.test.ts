@@ -224,3 +224,25 @@ describe('values that other files complete', () => {
     expect(file.capacity).toBeUndefined()
   })
 })
+
+describe('real .gitlab-ci.yml files with a dind service (test/fixtures/corpus/gitlab-ci)', () => {
+  const dir = corpus('gitlab-ci')
+
+  test('each is read as a pipeline, and pipelines that run as they are get no dind finding on their own', async () => {
+    const result = await lint(options([dir]))
+    expect(result.files.length).toBeGreaterThanOrEqual(12)
+    for (const file of result.files) {
+      // mender-convert repeats a key (needs:) in one job; GitLab takes the last one, and so does lint.
+      expect({path: file.path, kind: file.kind, error: file.error}).toEqual({path: file.path, kind: 'gitlab-ci', error: undefined})
+      expect(file.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual([])
+    }
+  })
+
+  test('with its runner values: chart 0.86 ignores the legacy runners.privileged, a pre-0.53 chart honours it', async () => {
+    const pair = [join(dir, 'nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-ci.yml'), corpus('values/nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-runner.yaml')]
+    const ciFindings = async (chartVersion?: string) => (await lint(options(pair, {chartVersion}))).files[0].findings.map((f) => `${f.line} ${f.ruleId}`)
+    expect(await ciFindings()).toEqual(['11 ci-dind-runner-not-privileged'])
+    // docker:18.09 predates TLS by default, so tcp://localhost:2375 is right for it.
+    expect(await ciFindings('0.40.0')).toEqual([])
+  })
+})

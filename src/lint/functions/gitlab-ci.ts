@@ -54,9 +54,15 @@ function serviceVariable(use: DindUse, runner: CiRunner, key: string): Setting |
   return own ? {value: own.value, pointer: own.pointer, from: 'file'} : buildVariable(use, runner, key)
 }
 
-/** DOCKER_TLS_CERTDIR of the dind container; the docker images default it to /certs, which turns TLS on. */
+/** docker:18.09-dind and older predate DOCKER_TLS_CERTDIR and always listen without TLS on 2375. */
+function predatesTls(image: string): boolean {
+  const m = /:(\d+)\.(\d+)[^/]*$/.exec(image.split('@')[0]!)
+  return m !== null && (Number(m[1]) < 19 || (Number(m[1]) === 19 && Number(m[2]) < 3))
+}
+
+/** DOCKER_TLS_CERTDIR of the dind container; the docker images default it to /certs (19.03 on), which turns TLS on. */
 function daemonCertDir(use: DindUse, runner: CiRunner): Setting {
-  return serviceVariable(use, runner, 'DOCKER_TLS_CERTDIR') ?? {value: '/certs', from: 'image default'}
+  return serviceVariable(use, runner, 'DOCKER_TLS_CERTDIR') ?? {value: predatesTls(use.service.image) ? '' : '/certs', from: 'image default'}
 }
 
 function dockerHost(use: DindUse, runner: CiRunner): {setting: Setting; host: string; port?: string} | undefined {
@@ -118,7 +124,7 @@ export const ciDindTlsPortMismatch: RuleFunction = (ctx) =>
     if (!host?.port || unexpanded(certdir)) return undefined
     // An included file or template could set DOCKER_TLS_CERTDIR where this file cannot see it.
     if (certdir.from === 'image default' && use.incomplete) return undefined
-    const tls = certdir.value.trim() !== ''
+    const tls = !predatesTls(use.service.image) && certdir.value.trim() !== ''
     const pointer = host.setting.pointer ?? certdir.pointer ?? use.service.pointer
     const hostFrom = host.setting.from === 'runner' ? ' (from the environment of {runners})' : ''
     if (host.port === '2375' && tls) {
@@ -160,7 +166,7 @@ export const ciDindTlsWithoutCertVolume: RuleFunction = (ctx) =>
     (use, runner) => {
       const host = dockerHost(use, runner)
       const certdir = daemonCertDir(use, runner)
-      if (host?.port !== '2376' || unexpanded(certdir) || certdir.value.trim() === '') return undefined
+      if (host?.port !== '2376' || unexpanded(certdir) || certdir.value.trim() === '' || predatesTls(use.service.image)) return undefined
       if (certdir.from === 'image default' && use.incomplete) return undefined
       const dir = certdir.value.trim().replace(/\/+$/, '')
       if (mountPaths(runner.kubernetes).some((m) => m === dir || m === `${dir}/client`)) return undefined
