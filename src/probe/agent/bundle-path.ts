@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {existsSync, readFileSync, statSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -47,6 +47,3 @@ function checkedSize(source: string): string {
   return source
 }
 
-export function agentBundleIsBuilt(): boolean {
-  return existsSync(AGENT_BUNDLE_PATH) && statSync(AGENT_BUNDLE_PATH).size > 0
-}

@@ -3,12 +3,11 @@
  * `node agent.bundle.cjs '<json options>'`. Progress goes to stderr; the last stdout line is
  * `RUNNER_DOCTOR_REPORT <json ProbeReport>`; the exit code is the report's (0 pass, 1 a check failed, 2 could not run).
  */
-import {buildReport, couldNotRunReport} from '../report/summary.js'
+import {buildReport, couldNotRunReport, REPORT_LINE_PREFIX} from '../report/summary.js'
 import type {ProbeReport} from '../types.js'
 import {AgentOptionsError, resolveAgentOptions, validateAgentOptions} from './options.js'
 import {runAllChecks} from './run-checks.js'
 
-export const REPORT_PREFIX = 'RUNNER_DOCTOR_REPORT '
 /** Inside a pod dind starts alongside the probe, so waiting for it is the normal case. */
 const POD_DIND_WAIT_MS = 60_000
 
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
     progress(reason)
     report = couldNotRunReport('local', reason, Math.round(performance.now() - startedAt))
   }
-  process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`, () => process.exit(report.summary.exitCode))
+  process.stdout.write(`${REPORT_LINE_PREFIX}${JSON.stringify(report)}\n`, () => process.exit(report.summary.exitCode))
 }
 
 void main()

@@ -20,8 +20,6 @@ import {type ClusterMode, describePermission, missingPermissions, requiredPermis
 import {blockedReport, mergeNodeReports, parseAgentReport, tail} from './report.js'
 import {waitForContainer, type WaitTimings} from './wait.js'
 
-export {ClientKubeApi, KubeConfigError, KubeError, loadKubeConfig, type KubeApi} from './kube-api.js'
-export type {RunnerSettings} from './mirror-pod.js'
 
 export interface ClusterProbeOptions {
   /** `mirror` (default): a pod like a job pod; `attach`: an existing job pod; `all-nodes`: one mirror pod per node. */

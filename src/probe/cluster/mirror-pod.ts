@@ -12,18 +12,13 @@ import type {
 } from '@kubernetes/client-node'
 import {AGENT_BUNDLE_MAX_BYTES} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
+import type {RunnerConfigView} from '../../inputs/runner-configs.js'
 import {serviceAliases} from '../../model/service-aliases.js'
 
 export type {AgentOptions}
 
 /** One `[[runners]]` entry as far as the probe cares: TOML snake_case keys, as parsed. */
-export interface RunnerSettings {
-  name?: string
-  executor?: string
-  url?: string
-  environment?: string[]
-  kubernetes?: Record<string, unknown>
-}
+export type RunnerSettings = RunnerConfigView
 
 export const PROBE_LABELS = {
   'app.kubernetes.io/name': 'runner-doctor',

@@ -1,8 +1,7 @@
 import type {CheckResult, ProbeReport} from '../types.js'
-import {buildReport, couldNotRunReport} from '../report/summary.js'
+import {buildReport, couldNotRunReport, REPORT_LINE_PREFIX} from '../report/summary.js'
 
 /** The check program's last stdout line starts with this (see src/probe/agent/main.ts). */
-export const REPORT_LINE_PREFIX = 'RUNNER_DOCTOR_REPORT '
 
 /** Finds the report line in a container log or exec output; the last one wins. */
 export function parseAgentReport(output: string): ProbeReport | undefined {

@@ -100,10 +100,11 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
       say(`Pod ${options.pod} scheduled on node ${pod.spec?.nodeName ?? 'unknown'} after ${(elapsed / 1000).toFixed(1)}s.`)
     }
     if (scheduled?.status === 'False' && !options.ephemeral) {
-      const events = await eventsFor(kube, options.namespace, options.pod, (e) => e.reason === 'FailedScheduling')
       lastPending = `the pod cannot be scheduled: ${scheduled.message ?? scheduled.reason ?? 'no reason given'}`
       say(`Pod ${options.pod} cannot be scheduled: ${scheduled.message ?? scheduled.reason}`)
       if (elapsed > options.startTimeoutMs) {
+        // Events are read only for the report: polling them every tick cost one API call per second per pod.
+        const events = await eventsFor(kube, options.namespace, options.pod, (e) => e.reason === 'FailedScheduling')
         return {
           kind: 'failed',
           summary: `The probe pod was not scheduled within ${Math.round(options.startTimeoutMs / 1000)}s: ${scheduled.message ?? scheduled.reason}`,

@@ -8,7 +8,3 @@ export const PROBE_FORMATS: readonly ProbeFormat[] = ['stylish', 'json']
 export function renderProbeReport(report: ProbeReport, format: ProbeFormat, options: StylishOptions = {}): string {
   return format === 'json' ? renderJson(report) : renderStylish(report, options)
 }
-
-export {renderJson} from './json.js'
-export {renderStylish, type StylishOptions} from './stylish.js'
-export {buildReport, couldNotRunReport, summarize} from './summary.js'

@@ -1,5 +1,8 @@
 import type {CheckResult, ProbeReport, ProbeSummary, ProbeTimings} from '../types.js'
 
+/** Starts the one stdout line that carries the agent's JSON report out of a pod; the CLI looks for it in the log. */
+export const REPORT_LINE_PREFIX = 'RUNNER_DOCTOR_REPORT '
+
 /** The verdict leads with the first failure, else the first warning: what a person should look at first. */
 export function summarize(checks: CheckResult[]): ProbeSummary {
   const count = (status: CheckResult['status']): number => checks.filter(c => c.status === status).length
