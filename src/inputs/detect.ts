@@ -12,7 +12,7 @@ import type {FileError, InputKind} from '../lint/types.js'
 import {LineIndex, mapSpan, type PositionMap, type Span, identityMap} from './position.js'
 import type {LintTarget, TomlTarget, ValuesTarget} from './targets.js'
 import {parseTomlText} from './toml-source.js'
-import {decodePointer, locateInYaml, parseYamlStream, scalarPositionMap, type YamlLimits, DEFAULT_YAML_LIMITS} from './yaml-source.js'
+import {decodePointer, encodePointer, locateInYaml, parseYamlStream, scalarPositionMap, type YamlLimits, DEFAULT_YAML_LIMITS} from './yaml-source.js'
 
 export interface AnalyzedFile {
   kind: InputKind
@@ -69,7 +69,8 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalyzedFile
   if (text.trim() === '') return {kind: 'skipped', targets: [], skipped: 'empty file', lines}
   if (text.includes('\u0000')) return {kind: 'skipped', targets: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}, lines}
   const trimmed = text.replace(/^\uFEFF/, '')
-  if (/^\s*(\[\[?[A-Za-z_."-]+\]\]?|[A-Za-z_][\w-]*\s*=)/m.test(firstMeaningfulLine(trimmed)) && !/^\s*[\w-]+\s*:/m.test(firstMeaningfulLine(trimmed))) {
+  const first = firstMeaningfulLine(trimmed)
+  if (/^\s*(\[\[?[A-Za-z_."-]+\]\]?|[A-Za-z_][\w-]*\s*=)/m.test(first) && !/^\s*[\w-]+\s*:/m.test(first)) {
     return analyzeToml(text, lines, options)
   }
   return analyzeYaml(text, lines, options)
@@ -230,7 +231,7 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
     const targets: LintTarget[] = []
     for (const [key, value] of Object.entries(data.data)) {
       if (!key.endsWith('.toml') || typeof value !== 'string') continue
-      const pointer = `/data/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`
+      const pointer = `/data${encodePointer([key])}`
       const node = nodeAt(ctx, pointer)
       const map = node ? scalarPositionMap(node, ctx.lines) : identityMap
       const toml = parseTomlText(value)
@@ -349,7 +350,7 @@ function analyzeDocument(ctx: YamlContext, data: unknown): {kind: InputKind; tar
     // Under a dependency named after the chart, any runner or chart key is enough (GitLab's own chart values).
     const namedAfterChart = /gitlab-runner/.test(key) && isPlainObject(value) && value.install !== false && (isPlainObject(value.runners) || CHART_KEYS.some((k) => k in value))
     if (namedAfterChart || looksLikeRunnerValues(value)) {
-      const base = `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`
+      const base = encodePointer([key])
       return {kind: 'helm-values', targets: makeValuesTargets(ctx, value as Record<string, unknown>, base, yamlLocator(ctx, base))}
     }
   }

@@ -1,4 +1,4 @@
-import {Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseAllDocuments, Scalar, type YAMLMap} from 'yaml'
+import {Document, isMap, isPair, isScalar, isSeq, type Node, type Pair, parseAllDocuments, Scalar, type YAMLMap} from 'yaml'
 
 import {LineIndex, type PositionMap, type Span} from './position.js'
 
@@ -39,7 +39,7 @@ export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_
     // The parser's own duplicate-key check compares each key with every earlier one (a map of 300,000 keys ran for
     // many minutes); checkStructure does the same check with a set. logLevel 'error': the parser's warnings go to
     // stderr through process.emitWarning and quote source text (a collection key holding a token, for one).
-    docs = parseAllDocuments(text, {lineCounter: new LineCounter(), prettyErrors: false, strict: false, uniqueKeys: false, logLevel: 'error'})
+    docs = parseAllDocuments(text, {prettyErrors: false, strict: false, uniqueKeys: false, logLevel: 'error'})
   } finally {
     Error.stackTraceLimit = stackTraceLimit
   }

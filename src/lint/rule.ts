@@ -50,7 +50,6 @@ export class RuleLoadError extends Error {
 }
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url))
-export const DOCS_BASE = 'https://runner-doctor.dev/rules/'
 
 export function docsUrl(id: string): string {
   return `https://github.com/runner-doctor/runner-doctor/blob/main/docs/rules.md#${id}`

@@ -9,7 +9,7 @@ import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.j
 import {redact, secretValues} from '../inputs/redact.js'
 import {ciRunnersOf} from '../model/runners.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
-import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
+import {CONFIG_FILE_NAME, EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
 import {parseInlineDirectives} from './functions/notices.js'
 import type {LintEnvironment} from './functions/types.js'
@@ -53,7 +53,7 @@ function expandPaths(paths: string[], maxFiles: number): Array<{path: string; mi
       const full = join(dir, entry.name)
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) walk(full)
-      } else if (entry.isFile() && WALKED_EXTENSIONS.has(extname(entry.name)) && entry.name !== '.runner-doctor.yaml') {
+      } else if (entry.isFile() && WALKED_EXTENSIONS.has(extname(entry.name)) && entry.name !== CONFIG_FILE_NAME) {
         out.push({path: full})
         if (out.length > maxFiles) throw new UsageError(`More than ${maxFiles} files to lint; name fewer paths or raise --max-files.`)
       }
@@ -141,7 +141,6 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const results: FileResult[] = []
   let rulesRun = 0
   const failingRules = new Set<string>()
-  let locatorLoaded = false
   const runnersForCi: CiRunner[] = []
   const ciChecks: Array<() => Promise<void>> = []
 
@@ -193,10 +192,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     }
     const raw: RawFinding[] = []
     if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') raw.push(...runFileRules(analyzed, rules))
-    if (analyzed.targets.length > 0 && !locatorLoaded) {
-      await loadTomlLocator()
-      locatorLoaded = true
-    }
+    if (analyzed.targets.some((t) => t.type === 'config-toml')) await loadTomlLocator()
     // A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked.
     const runContained = async (targets: LintTarget[], onTarget: (target: LintTarget) => void) => {
       try {
@@ -225,7 +221,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     )
     if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
     const finish = () => {
-      const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines.lineCount, (l) => analyzed.lines.lineText(l)).filter((d) => d.reason !== '') : []
+      const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines).filter((d) => d.reason !== '') : []
       const secrets = secretValues(analyzed.targets)
       const seen = new Set<string>()
       for (const r of raw) {

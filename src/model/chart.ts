@@ -40,13 +40,6 @@ export function runnerVersionFromImageTag(tag: unknown): string | undefined {
   return m?.[1]
 }
 
-/** Values paths the chart's templates read at a version (nearest known version at or below it). */
-export function chartValuePaths(chartVersion: string): Set<string> {
-  const known = KNOWN_CHART_VERSIONS.filter((v) => compareVersions(v, chartVersion) <= 0)
-  const pick = known.length > 0 ? known[known.length - 1] : KNOWN_CHART_VERSIONS[0]
-  return new Set((chartKeys.byChartVersion as Record<string, string[]>)[`v${pick}`])
-}
-
 export const DEFAULT_RUNNERS_CONFIG = `[[runners]]
   [runners.kubernetes]
     namespace = "{{.Release.Namespace}}"

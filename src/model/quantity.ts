@@ -14,10 +14,6 @@ export function parseQuantity(raw: unknown): number | undefined {
   return base * (BINARY[suffix] ?? DECIMAL[suffix])
 }
 
-export function isQuantity(raw: unknown): boolean {
-  return parseQuantity(raw) !== undefined
-}
-
 export function formatCpu(cores: number): string {
   return Number.isInteger(cores) ? `${cores}` : `${Math.round(cores * 1000)}m`
 }
@@ -32,3 +28,6 @@ export function formatMemory(bytes: number): string {
   }
   return `${bytes}`
 }
+
+/** Runner keys that hold a Kubernetes quantity: cpu_request, helper_memory_limit_overwrite_max_allowed, ... */
+export const QUANTITY_KEY = /(^|_)(cpu|memory|ephemeral_storage)_(request|limit)(_overwrite_max_allowed)?$/

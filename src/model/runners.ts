@@ -12,7 +12,19 @@ export interface RunnerView {
   environment: string[]
 }
 
+// Most config.toml rules ask for the runners: the views are built once per target (nothing changes them).
+const viewsOf = new WeakMap<TomlTarget, RunnerView[]>()
+
 export function runnersOf(target: TomlTarget): RunnerView[] {
+  let views = viewsOf.get(target)
+  if (!views) {
+    views = buildViews(target)
+    viewsOf.set(target, views)
+  }
+  return views
+}
+
+function buildViews(target: TomlTarget): RunnerView[] {
   const list = target.data.runners
   if (!Array.isArray(list)) return []
   const chartExecutor = target.values ? chartRunnerExecutor(target.values.data) : undefined
@@ -54,4 +66,10 @@ export function ciRunnersOf(target: TomlTarget, file: string): CiRunner[] {
       kubernetes: legacyPrivileged && r.kubernetes?.privileged === undefined ? {...r.kubernetes, privileged: true} : (r.kubernetes ?? {}),
       environment: new Map([...environmentMap(r.environment)].map(([key, entry]) => [key, entry.value])),
     }))
+}
+
+/** The global `concurrent`: from the chart values when the TOML is their runners.config, else from the TOML. */
+export function concurrentOf(target: TomlTarget): number | undefined {
+  const c = target.values ? target.values.data.concurrent : target.data.concurrent
+  return typeof c === 'number' ? c : undefined
 }

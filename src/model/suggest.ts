@@ -81,8 +81,3 @@ export class KeyIndex {
     return best?.key
   }
 }
-
-/** KeyIndex.closest for a one-off lookup. */
-export function closestKey(written: string, candidates: Iterable<string>): string | undefined {
-  return new KeyIndex(candidates).closest(written)
-}

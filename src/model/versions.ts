@@ -1,11 +1,5 @@
 import {compareVersions, parseVersion} from './chart.js'
 
-/** `16.11.0` for `16.11.4`: keys come and go with minor releases. */
-export function minorOf(version: string): string | undefined {
-  const v = parseVersion(version)
-  return v ? `${v[0]}.${v[1]}` : undefined
-}
-
 /**
  * The release that no longer has a key last seen in `lastSeen`. GitLab ships minors .0 to .11 and then the
  * next major, so the release after 16.11 is 17.0.
@@ -24,6 +18,3 @@ export function keyStatus(version: string | undefined, since?: string, lastSeen?
   return 'known'
 }
 
-export function atLeast(version: string | undefined, floor: string): boolean {
-  return version !== undefined && parseVersion(version) !== undefined && compareVersions(version, floor) >= 0
-}

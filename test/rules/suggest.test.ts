@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 
-import {closestKey, editDistance, editDistanceWithin, normalizeKey} from '../../src/model/suggest.js'
+import {editDistance, editDistanceWithin, KeyIndex, normalizeKey} from '../../src/model/suggest.js'
+
+const closestKey = (written: string, candidates: string[]) => new KeyIndex(candidates).closest(written)
 
 const KEYS = ['kubernetes', 'BucketName', 'privileged', 'cpu_limit', 'cpu_request', 'helper_image', 'namespace', 'dns_policy', 'image']
 

@@ -3,9 +3,9 @@ import {isTemplatePlaceholder} from '../../inputs/helm-template.js'
 import type {TomlTarget, ValuesTarget} from '../../inputs/targets.js'
 import {encodePointer} from '../../inputs/yaml-source.js'
 import {compareVersions, isPlainObject, KNOWN_CHART_VERSIONS} from '../../model/chart.js'
-import {runnersOf} from '../../model/runners.js'
+import {concurrentOf, runnersOf} from '../../model/runners.js'
 import {isPlaceholder, tokenKind} from '../../model/secrets.js'
-import {closestKey, KeyIndex} from '../../model/suggest.js'
+import {KeyIndex} from '../../model/suggest.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
 const BY_VERSION = chartKeys.byChartVersion as Record<string, string[]>
@@ -394,11 +394,6 @@ export const namespaceFeaturesNeedClusterWide: RuleFunction = ({target}) => {
   })
 }
 
-function concurrentOf(target: TomlTarget): number | undefined {
-  const c = target.values ? target.values.data.concurrent : target.data.concurrent
-  return typeof c === 'number' ? c : undefined
-}
-
 export const limitAboveConcurrent: RuleFunction = ({target}) => {
   if (target.type !== 'config-toml') return []
   const concurrent = concurrentOf(target)
@@ -416,6 +411,7 @@ export const requestConcurrencyAboveLimit: RuleFunction = ({target}) => {
 }
 
 // Feature flags of runner 18.3 (helpers/featureflags/flags.go); unknown names are accepted and ignored.
+let featureFlagIndex: KeyIndex | undefined
 const FEATURE_FLAGS = [
   'FF_NETWORK_PER_BUILD', 'FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY', 'FF_USE_DIRECT_DOWNLOAD', 'FF_SKIP_NOOP_BUILD_STAGES', 'FF_USE_FASTZIP',
   'FF_DISABLE_UMASK_FOR_DOCKER_EXECUTOR', 'FF_ENABLE_BASH_EXIT_CODE_CHECK', 'FF_USE_WINDOWS_LEGACY_PROCESS_STRATEGY', 'FF_USE_NEW_BASH_EVAL_STRATEGY',
@@ -442,7 +438,8 @@ export const featureFlagTypo: RuleFunction = ({target}) => {
     const out: FunctionResult[] = []
     const check = (name: string, pointer: string) => {
       if (FEATURE_FLAGS.includes(name)) return
-      const guess = closestKey(name, FEATURE_FLAGS)
+      featureFlagIndex ??= new KeyIndex(FEATURE_FLAGS)
+      const guess = featureFlagIndex.closest(name)
       if (guess && guess.toLowerCase() !== name.toLowerCase()) out.push({pointer, message: `${name} is not a feature flag, so it changes nothing. Did you mean ${guess}?`})
       else if (guess) out.push({pointer, message: `Feature flag names are case-sensitive: ${name} is ignored; write ${guess}.`})
     }

@@ -2,6 +2,7 @@ import {isTemplatePlaceholder} from '../../inputs/helm-template.js'
 import type {TomlTarget} from '../../inputs/targets.js'
 import {encodePointer} from '../../inputs/yaml-source.js'
 import {isPlainObject} from '../../model/chart.js'
+import {QUANTITY_KEY} from '../../model/quantity.js'
 import {isPlaceholder} from '../../model/secrets.js'
 import {DOCKER_KEYS, DOCKER_TO_KUBERNETES, GLOBAL, KUBERNETES, PLACES, type KeySpec, type TableSpec, type ValueKind} from '../../model/known-keys.js'
 import {KeyIndex} from '../../model/suggest.js'
@@ -16,7 +17,6 @@ export interface KeyIssue {
   message: string
 }
 
-const QUANTITY_KEY = /(^|_)(cpu|memory|ephemeral_storage)_(request|limit)(_overwrite_max_allowed)?$/
 
 const KIND_TEXT: Record<ValueKind, string> = {
   string: 'a string',

@@ -37,9 +37,17 @@ interface RunnerIssue {
 
 const unexpanded = (s: Setting | undefined) => s !== undefined && s.value.includes('$')
 
+// Each of the four rules asks for the same jobs: the pipeline is resolved once per target.
+const dindUsesOf = new WeakMap<GitlabCiTarget, DindUse[]>()
+
 function dindUses(target: GitlabCiTarget): DindUse[] {
-  const config = readGitlabCi(target.data)
-  return config.jobs.flatMap((job) => job.services.filter((s) => isDindImage(s.image)).map((service) => ({job, service, incomplete: config.includes || job.partial})))
+  let uses = dindUsesOf.get(target)
+  if (!uses) {
+    const config = readGitlabCi(target.data)
+    uses = config.jobs.flatMap((job) => job.services.filter((s) => isDindImage(s.image)).map((service) => ({job, service, incomplete: config.includes || job.partial})))
+    dindUsesOf.set(target, uses)
+  }
+  return uses
 }
 
 function buildVariable(use: DindUse, runner: CiRunner, key: string): Setting | undefined {

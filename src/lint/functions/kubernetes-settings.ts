@@ -2,7 +2,8 @@ import {isTemplatePlaceholder} from '../../inputs/helm-template.js'
 import type {TomlTarget} from '../../inputs/targets.js'
 import {isPlainObject} from '../../model/chart.js'
 import {parseQuantity} from '../../model/quantity.js'
-import {environmentMap, runnersOf, type RunnerView} from '../../model/runners.js'
+import {concurrentOf, environmentMap, runnersOf, type RunnerView} from '../../model/runners.js'
+import {encodePointer} from '../../inputs/yaml-source.js'
 import {isPlaceholder} from '../../model/secrets.js'
 import {imageReference} from './images.js'
 import type {FunctionResult, RuleFunction} from './types.js'
@@ -387,7 +388,7 @@ export const tolerationEffectInvalid = perRunner(({k, kp}) => {
   return Object.entries(tolerations).flatMap(([key, effect]) => {
     if (typeof effect !== 'string' || EFFECTS.includes(effect)) return []
     const meant = EFFECTS.find((e) => e && e.toLowerCase() === effect.toLowerCase())
-    return [{pointer: `${kp}/node_tolerations/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`, message: `Toleration "${key}" has effect "${effect}", which Kubernetes rejects.${meant ? ` Write "${meant}".` : ' Use NoSchedule, PreferNoSchedule, NoExecute or "".'}`}]
+    return [{pointer: `${kp}/node_tolerations${encodePointer([key])}`, message: `Toleration "${key}" has effect "${effect}", which Kubernetes rejects.${meant ? ` Write "${meant}".` : ' Use NoSchedule, PreferNoSchedule, NoExecute or "".'}`}]
   })
 })
 
@@ -442,11 +443,6 @@ export const emptyDirSizeInvalid = perRunner(({k, kp}) => {
 
 function buildsDir(r: RunnerView): string {
   return typeof r.settings.builds_dir === 'string' && r.settings.builds_dir ? r.settings.builds_dir.replace(/\/+$/, '') : '/builds'
-}
-
-function concurrentOf(target: TomlTarget): number | undefined {
-  const c = target.values ? target.values.data.concurrent : target.data.concurrent
-  return typeof c === 'number' ? c : undefined
 }
 
 export const pvcBuildsDirShared = perRunner((r, target) => {

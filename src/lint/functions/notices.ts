@@ -2,6 +2,7 @@ import {PLACEHOLDER} from '../../model/secrets.js'
 import {isPlainObject} from '../../model/chart.js'
 import {encodePointer} from '../../inputs/yaml-source.js'
 import type {FileRuleFunction, FunctionResult, RuleFunction} from './types.js'
+import type {LineIndex} from '../../inputs/position.js'
 
 /** `${var}` left by Terraform templatefile, envsubst or Flux substitution: named once, not judged as config. */
 export const unrenderedPlaceholders: RuleFunction = ({target}) => {
@@ -40,10 +41,22 @@ export interface InlineDirective {
   column: number
 }
 
-export function parseInlineDirectives(lineCount: number, lineText: (line: number) => string): InlineDirective[] {
+// The suppression rule and the lint run both need a file's directives: they are parsed once per file.
+const directivesOf = new WeakMap<LineIndex, InlineDirective[]>()
+
+export function parseInlineDirectives(lines: LineIndex): InlineDirective[] {
+  let directives = directivesOf.get(lines)
+  if (!directives) {
+    directives = lines.text.includes('runner-doctor-disable') ? scanDirectives(lines) : []
+    directivesOf.set(lines, directives)
+  }
+  return directives
+}
+
+function scanDirectives(lines: LineIndex): InlineDirective[] {
   const out: InlineDirective[] = []
-  for (let line = 1; line <= lineCount; line++) {
-    const text = lineText(line)
+  for (let line = 1; line <= lines.lineCount; line++) {
+    const text = lines.lineText(line)
     if (!text.includes('runner-doctor-disable')) continue
     const m = DIRECTIVE.exec(text)
     if (!m) continue
@@ -56,6 +69,6 @@ export function parseInlineDirectives(lineCount: number, lineText: (line: number
 
 /** An inline suppression must say why; one without a reason does not suppress. */
 export const suppressionWithoutReason: FileRuleFunction = ({file}) =>
-  parseInlineDirectives(file.lines.lineCount, (l) => file.lines.lineText(l))
+  parseInlineDirectives(file.lines)
     .filter((d) => d.reason === '')
     .map((d) => ({line: d.directiveLine, column: d.column, message: `This runner-doctor-disable-next-line comment has no reason (add " -- why"), so it suppresses nothing.`}))

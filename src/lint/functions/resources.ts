@@ -1,6 +1,6 @@
 import {isTemplatePlaceholder} from '../../inputs/helm-template.js'
 import {isPlainObject} from '../../model/chart.js'
-import {parseQuantity} from '../../model/quantity.js'
+import {parseQuantity, QUANTITY_KEY} from '../../model/quantity.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
 const CONTAINERS = [
@@ -49,7 +49,6 @@ export const requestAboveLimit: RuleFunction = ({given}) => {
   return out
 }
 
-const QUANTITY_KEY = /(^|_)(cpu|memory|ephemeral_storage)_(request|limit)(_overwrite_max_allowed)?$/
 
 /** Every resource value must parse as a Kubernetes quantity, or the job fails when its pod is built. */
 export const invalidQuantity: RuleFunction = ({given}) => {
