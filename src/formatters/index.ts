@@ -24,4 +24,3 @@ export function isFormatName(name: string): name is FormatName {
   return (FORMAT_NAMES as readonly string[]).includes(name)
 }
 
-export {formatCodeClimate, formatJson, formatJunit, formatSarif, formatStylish}

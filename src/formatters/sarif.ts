@@ -64,20 +64,20 @@ function region(line: number, column: number, endLine: number, endColumn: number
   return result
 }
 
-function physicalLocation(file: string, cwd: string, where: Json | undefined): Json {
-  const location: Json = {artifactLocation: artifactLocation(file, cwd)}
+function physicalLocation(artifact: Json, where: Json | undefined): Json {
+  const location: Json = {artifactLocation: artifact}
   if (where) location.region = where
   return {physicalLocation: location}
 }
 
-function resultFor(finding: Finding, ruleIndex: number, path: string, cwd: string): Json {
+function resultFor(finding: Finding, ruleIndex: number, artifact: Json): Json {
   const result: Json = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: SARIF_LEVEL[finding.severity],
     message: text(finding.message),
     locations: [
-      physicalLocation(path, cwd, region(finding.line, finding.column, finding.endLine, finding.endColumn)),
+      physicalLocation(artifact, region(finding.line, finding.column, finding.endLine, finding.endColumn)),
     ],
   }
   if (finding.fingerprint) result.partialFingerprints = {[FINGERPRINT_KEY]: finding.fingerprint}
@@ -105,11 +105,13 @@ export function formatSarif(result: LintResult, ctx: FormatContext): string {
   const notifications: Json[] = []
 
   for (const file of result.files) {
+    // Once per file: a file can hold thousands of findings, all at the same artifact.
+    const artifact = artifactLocation(file.path, ctx.cwd)
     if (file.error) {
       notifications.push({
         level: 'error',
         message: text(file.error.message),
-        locations: [physicalLocation(file.path, ctx.cwd, region(file.error.line, file.error.column, 0, 0))],
+        locations: [physicalLocation(artifact, region(file.error.line, file.error.column, 0, 0))],
       })
     }
     for (const finding of file.findings) {
@@ -118,11 +120,11 @@ export function formatSarif(result: LintResult, ctx: FormatContext): string {
         index = rules.push(ruleFromFinding(finding)) - 1
         ruleIndex.set(finding.ruleId, index)
       }
-      results.push(resultFor(finding, index, file.path, ctx.cwd))
+      results.push(resultFor(finding, index, artifact))
     }
   }
 
-  const invocation: Json = {executionSuccessful: !result.files.some((file) => file.error)}
+  const invocation: Json = {executionSuccessful: result.summary.filesWithErrors === 0}
   if (notifications.length > 0) invocation.toolExecutionNotifications = notifications
 
   const log = {

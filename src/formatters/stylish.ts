@@ -111,7 +111,7 @@ function fileBlock(file: FileResult, ctx: FormatContext, paint: Painter): string
 function summaryLine(result: LintResult, paint: Painter): string {
   const summary = result.summary
   const problems = summary.errors + summary.warnings + summary.infos
-  const unreadable = result.files.filter((file) => file.error).length
+  const unreadable = summary.filesWithErrors
   const skipped = summary.skipped > 0 ? ` (${summary.skipped} skipped)` : ''
   const filesPart = `in ${plural(summary.files, 'file')}${skipped}`
 

@@ -4,7 +4,6 @@ import {DEFAULT_FORMAT, type FormatName, formatters} from '../formatters/index.j
 import {parseQuantity} from '../model/quantity.js'
 import type {LintFlags} from './cli-spec.js'
 import {ConfigError} from './config.js'
-import {DEFAULT_MAX_FILE_BYTES} from './limits.js'
 import {docsUrl, loadRules, RuleLoadError} from './rule.js'
 import {lint, UsageError} from './run.js'
 import type {FormatContext} from './types.js'
@@ -62,7 +61,8 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     if (error instanceof RuleLoadError) throw new LintCliError(error.message, 'RD_RULE_INVALID')
     throw error
   })
-  const maxFileBytes = quantityFlag('max-file-size', flags['max-file-size']) ?? DEFAULT_MAX_FILE_BYTES
+  // Both argument parsers fill in the flag's default, so it is always set.
+  const maxFileBytes = quantityFlag('max-file-size', flags['max-file-size'])!
   let result
   try {
     result = await lint({
