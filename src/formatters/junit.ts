@@ -1,6 +1,6 @@
 import type {FileResult, Finding, FormatContext, LintResult} from '../lint/types.js'
 import {describeCapacity} from './capacity-text.js'
-import {reportPath} from './paths.js'
+import {isSkippedFile, reportPath} from './paths.js'
 import {escapeXmlText, xmlAttributes} from './xml.js'
 
 /** Optional clock for the suites' `timestamp`; tests pin it, the CLI leaves it to the current time. */
@@ -49,7 +49,7 @@ function findingCase(finding: Finding, path: string): TestCase {
 }
 
 function fileCases(file: FileResult, path: string): TestCase[] {
-  if (file.skipped !== undefined || file.kind === 'skipped') {
+  if (isSkippedFile(file)) {
     return [
       {
         classname: FILE_CLASSNAME,

@@ -1,5 +1,7 @@
 import path from 'node:path'
 
+import type {FileResult} from '../lint/types.js'
+
 /** The path the engine uses for standard input. */
 export const STDIN_PATH = '-'
 
@@ -13,4 +15,12 @@ export function reportPath(file: string, cwd: string): string {
   const relative = path.relative(cwd, absolute)
   const chosen = relative === '' ? path.basename(absolute) : relative
   return chosen.split(path.sep).join('/')
+}
+
+/**
+ * A file lint passed over on purpose (not runner configuration, empty, encrypted). A file that could not be read
+ * (missing, binary, too large) also has kind `skipped`, but it is an error, never a skip.
+ */
+export function isSkippedFile(file: FileResult): boolean {
+  return !file.error && (file.skipped !== undefined || file.kind === 'skipped')
 }

@@ -1,5 +1,6 @@
 import type {Finding, FileResult, FormatContext, LintResult, LintSummary, Severity} from '../lint/types.js'
 import {describeCapacity, plural} from './capacity-text.js'
+import {isSkippedFile} from './paths.js'
 
 /** SGR codes; a paint call emits nothing extra when colour is off so widths stay computable. */
 const SGR = {bold: 1, dim: 2, underline: 4, red: 31, green: 32, yellow: 33, blue: 34, gray: 90} as const
@@ -90,7 +91,7 @@ function fileHeader(file: FileResult, paint: Painter): string {
 }
 
 function fileBlock(file: FileResult, ctx: FormatContext, paint: Painter): string[] {
-  if (!file.error && (file.skipped !== undefined || file.kind === 'skipped')) {
+  if (isSkippedFile(file)) {
     const reason = file.skipped ? ` (${file.skipped})` : ''
     return [paint(`${file.path}: skipped${reason}`, 'gray')]
   }

@@ -81,6 +81,15 @@ describe('junit formatter', () => {
     expect(xpath(xml, `count((${fileCases})[3]/*)`)).toBe('0')
   })
 
+  test('a file that could not be read at all (missing, binary) is an error, not a skip, though its kind is skipped', () => {
+    const missing: FileResult = {path: '/builds/platform/runners/deploy/gone.yaml', kind: 'skipped', findings: [], error: {message: 'No such file or directory.', line: 1, column: 1}}
+    const report = formatJunit(resultOf([missing]), {...contextOf(), now: NOW})
+    const fileCases = `//testcase[@classname='${FILE_CLASSNAME}']`
+    expect(attributeValues(report, `${fileCases}/@name`)).toEqual(['deploy/gone.yaml: could not be read'])
+    expect(xpath(report, `string((${fileCases})[1]/error/@message)`)).toBe('No such file or directory.')
+    expect(xpath(report, `count(//skipped)`)).toBe('0')
+  })
+
   test('test case names are unique, because GitLab drops repeated ones', () => {
     const names = attributeValues(xml, '//testcase/@name')
     expect(new Set(names).size).toBe(names.length)
