@@ -36,6 +36,18 @@ export function outboundTargets(ctx: ProbeContext): OutboundTarget[] {
   return targets
 }
 
+// GitLab and each registry are checked with the same trust store: it is built once per run.
+const trustedCas = new WeakMap<ProbeContext, Buffer | undefined>()
+
+/** Node's roots plus the runner's tls-ca-file, when one is given; undefined means Node's defaults. */
+function trustedCa(ctx: ProbeContext): Buffer | undefined {
+  if (!trustedCas.has(ctx)) {
+    const extraCa = ctx.options.tlsCaFile ? readFileSync(ctx.options.tlsCaFile) : undefined
+    trustedCas.set(ctx, extraCa ? Buffer.from([...rootCertificates, extraCa.toString('utf8')].join('\n')) : undefined)
+  }
+  return trustedCas.get(ctx)
+}
+
 export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): Promise<CheckResult> {
   const startedAt = performance.now()
   const endpoint = `${target.host}:${target.port}`
@@ -56,9 +68,7 @@ export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): 
   if (!target.tls) {
     return simpleCheck(target.id, 'pass', `${target.label} at ${endpoint} accepts TCP in ${formatMs(connect.ms)} (plain HTTP, no TLS).`, evidence, startedAt)
   }
-  const extraCa = ctx.options.tlsCaFile ? readFileSync(ctx.options.tlsCaFile) : undefined
-  const ca = extraCa ? [...rootCertificates, extraCa.toString('utf8')].join('\n') : undefined
-  const handshake = await tlsHandshake(resolved.address, target.port, {ca: ca ? Buffer.from(ca) : undefined, rejectUnauthorized: true, servername: resolved.via === 'literal' ? undefined : target.host}, ctx.options.timeoutMs)
+  const handshake = await tlsHandshake(resolved.address, target.port, {ca: trustedCa(ctx), rejectUnauthorized: true, servername: resolved.via === 'literal' ? undefined : target.host}, ctx.options.timeoutMs)
   const findings: Finding[] = []
   if (!handshake.ok) {
     evidence.push(`TLS handshake: ${handshake.errorMessage ?? handshake.error} after ${formatMs(handshake.ms)}`)
