@@ -1,8 +1,8 @@
 import {Args, Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {executeLint, LintCliError} from '../lint/cli.js'
-import {type FlagSpec, LINT_FLAGS, type LintFlags} from '../lint/cli-spec.js'
+import {executeLint, LintCliError} from './lint/execute.js'
+import {type FlagSpec, LINT_FLAGS, type LintFlags} from './lint/flags.js'
 
 function toOclifFlag(spec: FlagSpec) {
   const common = {description: spec.description, ...(spec.char ? {char: spec.char as 'f'} : {})}

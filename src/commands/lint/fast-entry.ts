@@ -1,5 +1,5 @@
-import {executeLint, LintCliError} from './cli.js'
-import {parseLintArgvFast} from './cli-spec.js'
+import {executeLint, LintCliError} from './execute.js'
+import {parseLintArgvFast} from './flags.js'
 
 /**
  * `runner-doctor lint` without oclif's start-up cost. Returns false when the arguments need oclif (help, unknown

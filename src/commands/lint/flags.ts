@@ -1,7 +1,7 @@
 import {parseArgs} from 'node:util'
 
-import {FORMAT_NAMES} from '../formatters/index.js'
-import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from './limits.js'
+import {FORMAT_NAMES} from '../../formatters/index.js'
+import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from '../../lint/limits.js'
 
 /** One flag of `runner-doctor lint`, described once for both the oclif command and the fast start-up path. */
 export interface FlagSpec {

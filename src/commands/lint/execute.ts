@@ -1,12 +1,12 @@
-import {readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 
-import {DEFAULT_FORMAT, type FormatName, formatters} from '../formatters/index.js'
-import {parseQuantity} from '../model/quantity.js'
-import type {LintFlags} from './cli-spec.js'
-import {ConfigError} from './config.js'
-import {docsUrl, loadRules, RuleLoadError} from './rule.js'
-import {lint, UsageError} from './run.js'
-import type {FormatContext} from './types.js'
+import {DEFAULT_FORMAT, type FormatName, formatters} from '../../formatters/index.js'
+import {parseQuantity} from '../../model/quantity.js'
+import type {LintFlags} from './flags.js'
+import {ConfigError} from '../../lint/config.js'
+import {docsUrl, loadRules, RuleLoadError} from '../../lint/rule.js'
+import {lint, UsageError} from '../../lint/run.js'
+import type {FormatContext} from '../../lint/types.js'
 
 /** A failure that is not a finding: printed as one line, exit code 2. */
 export class LintCliError extends Error {
@@ -26,9 +26,19 @@ export interface LintIo {
   env: NodeJS.ProcessEnv
 }
 
+/**
+ * The package's own version. This module runs both from dist/commands/lint/ and bundled into dist/lint-bundle/,
+ * so the package root is searched upward rather than assumed at a fixed depth.
+ */
 export function toolVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
-  return pkg.version
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    const candidate = new URL('package.json', dir)
+    if (existsSync(candidate)) {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as {name?: string; version: string}
+      if (pkg.name === 'runner-doctor') return pkg.version
+    }
+    if (dir.pathname === '/') throw new Error('package.json of runner-doctor not found above the CLI.')
+  }
 }
 
 function quantityFlag(name: string, raw: string | undefined): number | undefined {
