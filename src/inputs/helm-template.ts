@@ -27,10 +27,7 @@ function quoteBarePlaceholders(source: string): string {
   return source.replace(BARE_PLACEHOLDER, (_, key: string, value: string, rest: string) => `${key}"${value}"${rest}`)
 }
 
-/** Values that stand in for an unevaluated template expression look like `{ .Values.x }` after preparation. */
-export function isTemplatePlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && (value.includes('{{') || /^\{[\s\S]*\}$/.test(value.trim()))
-}
+export {isTemplatePlaceholder} from '../model/placeholders.js'
 
 /**
  * The `{{ … }}` actions of one line, as `/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g` would find them, in linear time: that

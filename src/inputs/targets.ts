@@ -1,3 +1,4 @@
+import type {CiRunner} from '../model/runners.js'
 import type {TemplateNote} from './helm-template.js'
 import type {Span} from './position.js'
 
@@ -34,16 +35,6 @@ export interface TomlTarget extends PlacedTarget {
   runnerVersion?: string
 }
 
-/** A runner a job in a .gitlab-ci.yml could run on: a Kubernetes runner from any file of the same lint run. */
-export interface CiRunner {
-  /** `runner "name" (values.yaml)`, for messages. */
-  label: string
-  /** Its [runners.kubernetes] settings. */
-  kubernetes: Record<string, unknown>
-  /** Its `environment` entries as KEY → value; job variables override them. */
-  environment: Map<string, string>
-}
-
 /** A project's .gitlab-ci.yml: its jobs are checked against the runner configs linted in the same run. */
 export interface GitlabCiTarget extends PlacedTarget {
   type: 'gitlab-ci'
@@ -51,5 +42,7 @@ export interface GitlabCiTarget extends PlacedTarget {
   runners: CiRunner[]
   runnerVersion?: undefined
 }
+
+export type {CiRunner}
 
 export type LintTarget = ValuesTarget | TomlTarget | GitlabCiTarget

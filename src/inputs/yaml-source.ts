@@ -93,17 +93,8 @@ function checkStructure(root: unknown, maxDepth: number): {message: string; offs
   return duplicate === undefined ? undefined : {message: 'Map keys must be unique', offset: duplicate, duplicateKey: true}
 }
 
-export function decodePointer(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return []
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
-}
-
-export function encodePointer(segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('')
-}
+export {decodePointer, encodePointer} from '../util/json-pointer.js'
+import {decodePointer} from '../util/json-pointer.js'
 
 export interface YamlNodeHit {
   /** Segments actually found (a prefix of the ones asked for when the path does not exist in the file). */

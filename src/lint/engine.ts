@@ -4,10 +4,14 @@ import {decodePointer} from '../inputs/yaml-source.js'
 import {isSecretKey} from '../model/secrets.js'
 import {createAjv} from '../util/ajv.js'
 import {fingerprintHash} from '../util/fingerprint-hash.js'
+import type {LintEnvironment} from '../model/capacity.js'
+import {runnersOf, type RunnerView} from '../model/runners.js'
+import {fillTemplate, isFileRule, type MessageData, MESSAGE_PLACEHOLDER, type Report, type RuleContext, type RuleModule, type TargetOf} from './define-rule.js'
 import {FILE_FUNCTIONS, FUNCTIONS} from './functions/index.js'
-import type {FunctionResult, LintEnvironment} from './functions/types.js'
+import type {FunctionResult} from './functions/types.js'
 import {expandGiven, valueAt} from './pointer.js'
-import {docsUrl, precompiledValidator, type Rule, type SchemaCheck} from './rule.js'
+import {docsUrl, isSchemaCheck, precompiledValidator, type Rule, type SchemaCheck} from './rule.js'
+import {RULE_MODULES} from './rules/index.js'
 import type {Finding, Severity} from './types.js'
 
 type Validator = ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string; keyword: string; params: Record<string, unknown>}> | null}
@@ -77,8 +81,11 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
   }
   for (const rule of rules) {
     if (rule.target !== target.type) continue
-    if ('schema' in rule.check) {
-      const check = rule.check
+    const check = rule.check
+    const module = RULE_MODULES[rule.id]
+    if (module) {
+      for (const r of runModule(module, rule, target, env)) emit(rule, r)
+    } else if (isSchemaCheck(check)) {
       const validate = await schemas.get(rule, check.schema)
       for (const node of expandGiven(target, check.given, rule.executor)) {
         if (validate(node.value)) continue
@@ -89,24 +96,72 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
           if (seen.has(pointer)) continue
           seen.add(pointer)
           const missing = typeof error.params.missingProperty === 'string' ? error.params.missingProperty : ''
-          emit(rule, {pointer, message: renderMessage(rule.message, target, pointer, {error: error.message ?? '', missing})})
+          emit(rule, {pointer, message: renderMessage(rule.message ?? '', target, pointer, {error: error.message ?? '', missing})})
         }
       }
+    } else if ('function' in check) {
+      const fn = FUNCTIONS[check.function]
+      if (!fn) throw new Error(`Rule ${rule.id}: unknown function "${check.function}".`)
+      const given = check.given ? expandGiven(target, check.given, rule.executor) : [{pointer: '', value: target.data}]
+      if (check.given && given.length === 0) continue
+      for (const r of fn({rule, target, given, options: check.options ?? {}, env})) emit(rule, r)
     } else {
-      const fn = FUNCTIONS[rule.check.function]
-      if (!fn) throw new Error(`Rule ${rule.id}: unknown function "${rule.check.function}".`)
-      const given = rule.check.given ? expandGiven(target, rule.check.given, rule.executor) : [{pointer: '', value: target.data}]
-      if (rule.check.given && given.length === 0) continue
-      for (const r of fn({rule, target, given, options: rule.check.options ?? {}, env})) emit(rule, r)
+      throw new Error(`Rule ${rule.id}: no JSON-Schema check and no module src/lint/rules/${rule.id}.ts.`)
     }
   }
   return out
 }
 
+/**
+ * Runs a rule module on a target of its type. The engine, not the rule, applies the metadata's `executor` and
+ * `given`: a rule bound to an executor is not called for a config without such runners.
+ */
+function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: LintEnvironment): FunctionResult[] {
+  if (isFileRule(module) || module.target !== target.type) return []
+  let runners: RunnerView[] = []
+  if (target.type === 'config-toml') {
+    runners = runnersOf(target)
+    if (rule.executor) {
+      runners = runners.filter((r) => r.executor === rule.executor)
+      if (runners.length === 0) return []
+    }
+  }
+  const given = rule.check.given ? expandGiven(target, rule.check.given, rule.executor) : [{pointer: '', value: target.data}]
+  if (rule.check.given && given.length === 0) return []
+  const options = 'options' in rule.check ? (rule.check.options ?? {}) : {}
+  const ctx = {rule, target, runners, given, options, env} as RuleContext<keyof TargetOf>
+  const reports = (module.check as (ctx: RuleContext<keyof TargetOf>) => Array<Report<string>>)(ctx)
+  return reports.map((r) => ({pointer: r.pointer, message: moduleMessage(module, rule, target, r), severity: r.severity, inValues: r.inValues, at: r.at}))
+}
+
+/** A module's message by id, its placeholders filled from the report's data and, for `key`, `value` and `runner`, from its pointer. */
+function moduleMessage(module: RuleModule, rule: Rule, target: LintTarget | undefined, report: {messageId: string; data?: MessageData; pointer?: string}): string {
+  const template = (module.messages as Record<string, string>)[report.messageId]
+  if (template === undefined) throw new Error(`Rule ${rule.id}: no message "${report.messageId}".`)
+  const vars: MessageData = {...report.data}
+  for (const [, name] of template.matchAll(MESSAGE_PLACEHOLDER)) {
+    if (vars[name] !== undefined || !target || report.pointer === undefined) continue
+    const pointer = report.pointer
+    if (name === 'key') vars.key = decodePointer(pointer).at(-1) ?? ''
+    else if (name === 'value') vars.value = describeValue(pointer, valueAt(target.data, pointer))
+    else if (name === 'runner') vars.runner = runnerLabel(target, pointer)
+  }
+  return fillTemplate(template, vars, rule.id)
+}
+
 export function runFileRules(file: AnalyzedFile, rules: Rule[]): RawFinding[] {
   const out: RawFinding[] = []
   for (const rule of rules) {
-    if (rule.target !== 'file' || !('function' in rule.check)) continue
+    if (rule.target !== 'file') continue
+    const module = RULE_MODULES[rule.id]
+    if (module && isFileRule(module)) {
+      for (const r of module.check({rule, file})) {
+        const at = {line: r.line, column: r.column}
+        out.push({rule, severity: rule.severity, message: moduleMessage(module, rule, undefined, r), pointer: '', docIndex: 0, start: at, end: at})
+      }
+      continue
+    }
+    if (!('function' in rule.check)) continue
     const fn = FILE_FUNCTIONS[rule.check.function]
     if (!fn) throw new Error(`Rule ${rule.id}: unknown file function "${rule.check.function}".`)
     for (const r of fn({rule, file})) {

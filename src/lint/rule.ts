@@ -21,6 +21,12 @@ export interface FunctionCheck {
   options?: Record<string, unknown>
 }
 
+/** A rule whose code is its module `src/lint/rules/<id>.ts`: `given` and `options` are handed to it. */
+export interface CodeCheck {
+  given?: string
+  options?: Record<string, unknown>
+}
+
 export interface Rule {
   id: string
   title: string
@@ -29,12 +35,13 @@ export interface Rule {
   category: string
   recommended: boolean
   executor?: string
-  message: string
+  /** Schema rules only: code rules keep their messages in their module. */
+  message?: string
   rationale: string
   remediation: string
   references: string[]
   deprecated?: {replacedBy?: string}
-  check: SchemaCheck | FunctionCheck
+  check: SchemaCheck | FunctionCheck | CodeCheck
   /** Path of the YAML file the rule came from. */
   source: string
 }
@@ -136,11 +143,15 @@ export async function loadRules(dir: string = RULES_DIR): Promise<Rule[]> {
       const err = validate.errors![0]
       throw new RuleLoadError(path, err.instancePath || '/', `${err.message ?? 'invalid'}${err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''}`)
     }
-    const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended'> & {id?: string; references?: string[]; recommended?: boolean}
+    const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended' | 'check'> & {id?: string; references?: string[]; recommended?: boolean; check?: Rule['check']}
     const id = file.slice(0, -'.yaml'.length)
     if (data.id !== undefined && data.id !== id) throw new RuleLoadError(path, '/id', `id "${data.id}" must equal the file name "${id}"`)
-    return {...data, id, references: data.references ?? [], recommended: data.recommended ?? true, source: path}
+    return {...data, id, check: data.check ?? {}, references: data.references ?? [], recommended: data.recommended ?? true, source: path}
   })
   if (dir === RULES_DIR) cache = rules
   return rules
+}
+
+export function isSchemaCheck(check: Rule['check']): check is SchemaCheck {
+  return 'schema' in check
 }

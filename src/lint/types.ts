@@ -1,3 +1,5 @@
+import type {Capacity} from '../model/capacity.js'
+
 export type Severity = 'error' | 'warning' | 'info'
 
 export const SEVERITY_RANK: Record<Severity, number> = {info: 1, warning: 2, error: 3}
@@ -39,24 +41,13 @@ export interface Finding {
   suppressed?: Suppression
 }
 
-/** Concurrency math for one values file or config.toml. */
-export interface Capacity {
-  maxConcurrentJobs: number | null
-  managerReplicas: number
-  replicasSource: 'replicas' | 'hpa.maxReplicas' | 'default' | 'config.toml'
-  concurrent: number
-  runnerLimitSum: number | null
-  perJobRequests: {cpuMillicores: number; memoryBytes: number}
-  perJobLimits: {cpuMillicores: number | null; memoryBytes: number | null}
-  totalRequests: {cpuMillicores: number; memoryBytes: number} | null
-  clusterCapacity?: {cpuMillicores?: number; memoryBytes?: number}
-}
-
 export interface FileError {
   message: string
   line: number
   column: number
 }
+
+export type {Capacity}
 
 export interface FileResult {
   path: string

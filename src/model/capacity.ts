@@ -1,10 +1,27 @@
-import type {TomlTarget} from '../inputs/targets.js'
-import type {LintEnvironment} from '../lint/functions/types.js'
-import type {Capacity} from '../lint/types.js'
 import {isPlainObject} from './chart.js'
+import {isTemplatePlaceholder} from './placeholders.js'
 import {parseQuantity} from './quantity.js'
-import {runnersOf} from './runners.js'
-import {isTemplatePlaceholder} from '../inputs/helm-template.js'
+import {type RunnerConfigData, runnersOf} from './runners.js'
+
+/** What the user told lint about the cluster and the jobs, for capacity rules. */
+export interface LintEnvironment {
+  capacityCpu?: number
+  capacityMemory?: number
+  servicesPerJob: number
+}
+
+/** Concurrency math for one values file or config.toml. */
+export interface Capacity {
+  maxConcurrentJobs: number | null
+  managerReplicas: number
+  replicasSource: 'replicas' | 'hpa.maxReplicas' | 'default' | 'config.toml'
+  concurrent: number
+  runnerLimitSum: number | null
+  perJobRequests: {cpuMillicores: number; memoryBytes: number}
+  perJobLimits: {cpuMillicores: number | null; memoryBytes: number | null}
+  totalRequests: {cpuMillicores: number; memoryBytes: number} | null
+  clusterCapacity?: {cpuMillicores?: number; memoryBytes?: number}
+}
 
 function positiveInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && !isTemplatePlaceholder(value) ? value : undefined
@@ -36,7 +53,7 @@ function maxOrNull(a: number | null, b: number | null): number | null {
  * Max concurrent jobs = manager replicas (or hpa.maxReplicas) × min(concurrent, Σ runner limit when every runner
  * sets one), and what those jobs request from the cluster.
  */
-export function computeCapacity(target: TomlTarget, env: LintEnvironment): Capacity | undefined {
+export function computeCapacity(target: RunnerConfigData, env: LintEnvironment): Capacity | undefined {
   const runners = runnersOf(target).filter((r) => r.executor === 'kubernetes')
   if (runners.length === 0) return undefined
   const values = target.values?.data

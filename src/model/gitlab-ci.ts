@@ -1,4 +1,4 @@
-import {encodePointer} from '../inputs/yaml-source.js'
+import {encodePointer} from '../util/json-pointer.js'
 import {isPlainObject} from './chart.js'
 
 /*

@@ -1,5 +1,23 @@
-import type {CiRunner, TomlTarget} from '../inputs/targets.js'
 import {compareVersions, isPlainObject} from './chart.js'
+
+/**
+ * A runner configuration as data: the parsed config.toml and, when it is a chart's `runners.config`, the chart
+ * values around it (`data` merged over the chart defaults, `user` as written).
+ */
+export interface RunnerConfigData {
+  data: Record<string, unknown>
+  values?: {data: Record<string, unknown>; user: Record<string, unknown>; chartVersion: string}
+}
+
+/** A runner a job in a .gitlab-ci.yml could run on: a Kubernetes runner from any file of the same lint run. */
+export interface CiRunner {
+  /** `runner "name" (values.yaml)`, for messages. */
+  label: string
+  /** Its [runners.kubernetes] settings. */
+  kubernetes: Record<string, unknown>
+  /** Its `environment` entries as KEY → value; job variables override them. */
+  environment: Map<string, string>
+}
 
 /** One `[[runners]]` entry with what the chart and defaults make of it. */
 export interface RunnerView {
@@ -13,9 +31,9 @@ export interface RunnerView {
 }
 
 // Most config.toml rules ask for the runners: the views are built once per target (nothing changes them).
-const viewsOf = new WeakMap<TomlTarget, RunnerView[]>()
+const viewsOf = new WeakMap<RunnerConfigData, RunnerView[]>()
 
-export function runnersOf(target: TomlTarget): RunnerView[] {
+export function runnersOf(target: RunnerConfigData): RunnerView[] {
   let views = viewsOf.get(target)
   if (!views) {
     views = buildViews(target)
@@ -24,7 +42,7 @@ export function runnersOf(target: TomlTarget): RunnerView[] {
   return views
 }
 
-function buildViews(target: TomlTarget): RunnerView[] {
+function buildViews(target: RunnerConfigData): RunnerView[] {
   const list = target.data.runners
   if (!Array.isArray(list)) return []
   const chartExecutor = target.values ? chartRunnerExecutor(target.values.data) : undefined
@@ -54,7 +72,7 @@ export function environmentMap(environment: string[]): Map<string, {value: strin
 }
 
 /** The Kubernetes runners of a config, as jobs of a .gitlab-ci.yml linted in the same run see them. */
-export function ciRunnersOf(target: TomlTarget, file: string): CiRunner[] {
+export function ciRunnersOf(target: RunnerConfigData, file: string): CiRunner[] {
   // Charts before 0.53.0 turned the legacy runners.privileged value into the runner's registration settings.
   const values = target.values
   const legacyRunners = values && compareVersions(values.chartVersion, '0.53.0') < 0 && isPlainObject(values.user.runners) ? values.user.runners : undefined
@@ -69,7 +87,7 @@ export function ciRunnersOf(target: TomlTarget, file: string): CiRunner[] {
 }
 
 /** The global `concurrent`: from the chart values when the TOML is their runners.config, else from the TOML. */
-export function concurrentOf(target: TomlTarget): number | undefined {
+export function concurrentOf(target: RunnerConfigData): number | undefined {
   const c = target.values ? target.values.data.concurrent : target.data.concurrent
   return typeof c === 'number' ? c : undefined
 }

@@ -5,8 +5,11 @@ import {parse as parseYaml} from 'yaml'
 
 import {fixtureRuleIds, fixturesFor, FIXTURES_DIR} from '../../src/docs/fixtures.js'
 import {RULES_DOC} from '../../src/docs/rules-markdown.js'
+import {execFileSync} from 'node:child_process'
+
 import {FILE_FUNCTIONS, FUNCTIONS} from '../../src/lint/functions/index.js'
-import {loadRules, type Rule, RULES_DIR} from '../../src/lint/rule.js'
+import {isSchemaCheck, loadRules, type Rule, RULES_DIR} from '../../src/lint/rule.js'
+import {RULE_MODULES} from '../../src/lint/rules/index.js'
 
 // Keeps rule files, fixtures and docs in step (conventions §6). Every problem names the file to edit.
 
@@ -78,7 +81,7 @@ test('every remediation ends with a period', () => {
 test('message placeholders are ones the engine fills in', () => {
   const problems: string[] = []
   for (const rule of rules) {
-    for (const m of rule.message.matchAll(/\{\{\s*(\w*)\s*\}\}/g)) {
+    for (const m of (rule.message ?? '').matchAll(/\{\{\s*(\w*)\s*\}\}/g)) {
       if (!KNOWN_PLACEHOLDERS.has(m[1])) problems.push(`${ruleFile(rule.id)}: message placeholder {{${m[1]}}} is unknown (use ${[...KNOWN_PLACEHOLDERS].map((p) => `{{${p}}}`).join(', ')}).`)
     }
   }
@@ -100,4 +103,24 @@ test('every rule appears in docs/rules.md', () => {
   const doc = existsSync(RULES_DOC) ? readFileSync(RULES_DOC, 'utf8') : ''
   const missing = rules.filter((r) => !doc.includes(`### \`${r.id}\``)).map((r) => `docs/rules.md: no section for ${r.id}; run npm run docs.`)
   expect(missing).toEqual([])
+})
+
+test('every code rule has its module, and the module declares the id and target of its metadata', () => {
+  const problems: string[] = []
+  for (const rule of rules) {
+    if (isSchemaCheck(rule.check) || 'function' in rule.check) continue
+    const module = RULE_MODULES[rule.id]
+    if (!module) problems.push(`src/lint/rules/${rule.id}.ts: missing; ${ruleFile(rule.id)} has no JSON-Schema check, so its code lives there.`)
+    else {
+      if (module.id !== rule.id) problems.push(`src/lint/rules/${rule.id}.ts: declares id "${module.id}"; it must be "${rule.id}".`)
+      if (module.target !== rule.target) problems.push(`src/lint/rules/${rule.id}.ts: declares target "${module.target}" but ${ruleFile(rule.id)} says "${rule.target}".`)
+      if (Object.keys(module.messages).length === 0) problems.push(`src/lint/rules/${rule.id}.ts: has no messages.`)
+    }
+  }
+  for (const id of Object.keys(RULE_MODULES)) if (!rules.some((r) => r.id === id)) problems.push(`src/lint/rules/${id}.ts: no ${ruleFile(id)}.`)
+  expect(problems).toEqual([])
+})
+
+test('src/lint/rules/index.ts is generated from the current rule files', () => {
+  expect(() => execFileSync(process.execPath, ['scripts/generate-rule-index.mjs', '--check'], {stdio: 'pipe'})).not.toThrow()
 })

@@ -1,5 +1,4 @@
 import {capacityExceeded, concurrentBelowRunners, requestConcurrencyBottleneck} from './concurrency.js'
-import {unpinnedImage} from './images.js'
 import {suppressionWithoutReason, templateNotEvaluated, unrenderedPlaceholders} from './notices.js'
 import {invalidQuantity, missingContainerResources, privilegedContainerContext, requestAboveLimit} from './resources.js'
 import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
@@ -28,7 +27,6 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   templateNotEvaluated,
   tokenInConfigToml,
   tokenKindMismatch,
-  unpinnedImage,
   unrenderedPlaceholders,
   configValueType,
   keyNewerThanRunner,

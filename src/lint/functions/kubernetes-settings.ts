@@ -5,7 +5,7 @@ import {parseQuantity} from '../../model/quantity.js'
 import {concurrentOf, environmentMap, runnersOf, type RunnerView} from '../../model/runners.js'
 import {encodePointer} from '../../inputs/yaml-source.js'
 import {isPlaceholder} from '../../model/secrets.js'
-import {imageReference} from './images.js'
+import {imageReference} from '../../model/images.js'
 import type {FunctionResult, RuleFunction} from './types.js'
 
 /** A TOML value where a string belongs may be a table; String() of a table can throw (a `toString` key). */

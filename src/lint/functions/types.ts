@@ -4,12 +4,8 @@ import type {LintTarget} from '../../inputs/targets.js'
 import type {Rule} from '../rule.js'
 import type {Severity} from '../types.js'
 
-/** What the user told lint about the cluster and the jobs, for capacity rules. */
-export interface LintEnvironment {
-  capacityCpu?: number
-  capacityMemory?: number
-  servicesPerJob: number
-}
+export type {LintEnvironment} from '../../model/capacity.js'
+import type {LintEnvironment} from '../../model/capacity.js'
 
 export interface FunctionContext {
   rule: Rule
