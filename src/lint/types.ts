@@ -1,20 +1,10 @@
+import type {FileError, InputKind} from '../inputs/types.js'
+
 import type {Capacity} from '../model/capacity.js'
 
 export type Severity = 'error' | 'warning' | 'info'
 
 export const SEVERITY_RANK: Record<Severity, number> = {info: 1, warning: 2, error: 3}
-
-/** What a file turned out to be, decided by its content. */
-export type InputKind =
-  | 'helm-values'
-  | 'config-toml'
-  | 'configmap'
-  | 'flux-helmrelease'
-  | 'argocd-application'
-  | 'helmfile'
-  | 'kustomization'
-  | 'gitlab-ci'
-  | 'skipped'
 
 export interface Suppression {
   by: 'config' | 'inline'
@@ -39,12 +29,6 @@ export interface Finding {
   /** sha256(relPath NUL pointer NUL ruleId), stable when lines move. */
   fingerprint: string
   suppressed?: Suppression
-}
-
-export interface FileError {
-  message: string
-  line: number
-  column: number
 }
 
 export type {Capacity}

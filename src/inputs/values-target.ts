@@ -1,0 +1,64 @@
+import {chartDefaults, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeValues, runnerVersionForChart, runnerVersionFromImageTag} from '../model/chart.js'
+import type {AnalyzeOptions} from './analyze-options.js'
+import type {PositionMap, Span} from './position.js'
+import type {LintTarget, ValuesTarget} from './targets.js'
+import {tomlTarget} from './toml-target.js'
+
+/** Where chart values sit in a file, and how to find positions in them. */
+export interface ValuesPlacement {
+  /** Pointer of the values in the file's data, e.g. `/spec/values`. */
+  pointerBase: string
+  docIndex: number
+  options: AnalyzeOptions
+  /** The span in the file of a pointer into the values as written. */
+  locate(pointer: string): Span
+  /** Maps a position in the text of the user's `runners.config` string to the file; asked only when there is one. */
+  runnersConfigMap(): PositionMap
+  /** A chart version the wrapper pins (HelmRelease, Application, helmfile, kustomize, Terraform). */
+  wrapperVersion?: string
+}
+
+/** The values target, and the config.toml target of its `runners.config` (the user's, or the chart's default). */
+export function valuesTargets(user: Record<string, unknown>, placement: ValuesPlacement): LintTarget[] {
+  const {options, locate} = placement
+  const chartVersion = placement.wrapperVersion ?? options.chartVersion
+  const data = mergeValues(chartDefaults(chartVersion), user) as Record<string, unknown>
+  const image = user.image
+  const runnerVersion = options.runnerVersion ?? (isPlainObject(image) ? runnerVersionFromImageTag(image.tag) : undefined) ?? runnerVersionForChart(chartVersion)
+  const values: ValuesTarget = {type: 'values', data, user, pointerBase: placement.pointerBase, docIndex: placement.docIndex, locate, chartVersion, runnerVersion}
+  const targets: LintTarget[] = [values]
+  const runners = isPlainObject(data.runners) ? data.runners : undefined
+  const config = runners?.config
+  if (typeof config !== 'string') return targets
+  const userRunners = isPlainObject(user.runners) ? user.runners : undefined
+  const fromChartDefault = typeof userRunners?.config !== 'string'
+  let map: PositionMap
+  if (fromChartDefault) {
+    const anchor = locate('/runners').start
+    map = () => anchor
+  } else {
+    map = placement.runnersConfigMap()
+  }
+  targets.push(
+    tomlTarget(fromChartDefault ? DEFAULT_RUNNERS_CONFIG : config, {
+      pointerBase: placement.pointerBase + '/runners/config',
+      docIndex: placement.docIndex,
+      map,
+      label: 'runners.config',
+      values,
+      fromChartDefault,
+      runnerVersion,
+    }),
+  )
+  return targets
+}
+
+/**
+ * Values other files complete: the values target is marked, and a `runners.config` taken from the chart's default
+ * is dropped, since the real one may be in the other files.
+ */
+export function completedElsewhere(targets: LintTarget[], by: string | undefined): LintTarget[] {
+  if (!by) return targets
+  for (const target of targets) if (target.type === 'values') target.completedBy = by
+  return targets.filter((t) => !(t.type === 'config-toml' && t.fromChartDefault))
+}
