@@ -1,12 +1,19 @@
-import type {FileResult, Finding, FormatContext, LintResult} from '../lint/types.js'
+import {type FileResult, type Finding, type FormatContext, type LintResult, SEVERITY_RANK, type Severity} from '../lint/types.js'
 import {describeCapacity} from './capacity-text.js'
 import {isSkippedFile, reportPath} from './paths.js'
 import {escapeXmlText, xmlAttributes} from './xml.js'
 
-/** Optional clock for the suites' `timestamp`; tests pin it, the CLI leaves it to the current time. */
+/**
+ * `failOn` decides which findings are failing test cases (the CLI passes `--fail-on`); `now` pins the
+ * suites' `timestamp` in tests, the CLI leaves it to the current time.
+ */
 export interface JunitContext extends FormatContext {
+  failOn?: Severity | 'none'
   now?: Date
 }
+
+/** What `lint` fails on by default, and so what a report made without `failOn` treats as failing. */
+const DEFAULT_FAIL_ON = 'error'
 
 /** Class name of test cases that are about a whole file rather than one rule. */
 export const FILE_CLASSNAME = 'runner-doctor'
@@ -35,29 +42,48 @@ function failureBody(finding: Finding, path: string): string {
   return lines.join('\n')
 }
 
+/** A finding that makes the run fail, whether or not it was suppressed (a suppressed one is shown as skipped). */
+function reachesFailOn(finding: Finding, failOn: Severity | 'none'): boolean {
+  return failOn !== 'none' && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn]
+}
+
+/**
+ * GitLab compares test cases between pipelines by class name and name, so neither holds a line number: a finding
+ * that moves when lines are added above it stays the same test. The JSON Pointer names the place (and, in a file
+ * with several runners, the runner) without depending on lines.
+ */
 function findingCase(finding: Finding, path: string): TestCase {
-  const testCase = {classname: finding.ruleId, name: `${path}:${finding.line}:${finding.column} ${finding.ruleId}`}
+  const testCase = {classname: finding.ruleId, name: `${path} ${finding.pointer || '/'}`}
   if (finding.suppressed) {
     const where = finding.suppressed.by === 'config' ? 'in config' : 'inline'
     return {...testCase, outcome: {kind: 'skipped', message: `Suppressed ${where}: ${finding.suppressed.reason}`}}
   }
-  if (finding.severity === 'info') return {...testCase, outcome: {kind: 'pass'}}
   return {
     ...testCase,
     outcome: {kind: 'failure', message: finding.message, type: finding.severity, body: failureBody(finding, path)},
   }
 }
 
-function fileCases(file: FileResult, path: string): TestCase[] {
-  if (isSkippedFile(file)) {
-    return [
-      {
-        classname: FILE_CLASSNAME,
-        name: `${path}: skipped`,
-        outcome: {kind: 'skipped', message: file.skipped ? `Skipped: ${file.skipped}` : 'Skipped.'},
-      },
-    ]
+/**
+ * The suite's standard output: findings below the failing severity and the capacity line, for people who open the
+ * file (GitLab itself reads standard output only inside test cases, which the Ant schema does not allow).
+ */
+function suiteOutput(file: FileResult, path: string, failOn: Severity | 'none'): string {
+  const lines: string[] = []
+  for (const finding of file.findings) {
+    if (finding.suppressed || reachesFailOn(finding, failOn)) continue
+    lines.push(`${path}:${finding.line}:${finding.column}: ${finding.severity}: ${finding.message} (${finding.ruleId})`)
   }
+  if (file.capacity) lines.push(`Capacity: ${describeCapacity(file.capacity)}`)
+  return lines.join('\n')
+}
+
+/**
+ * Skipped files (not runner configuration) have no test cases at all: in a repository with hundreds of other
+ * manifests they would bury the findings. A checked file with nothing at or above `failOn` is one passing case.
+ */
+function fileCases(file: FileResult, path: string, failOn: Severity | 'none'): TestCase[] {
+  if (isSkippedFile(file)) return []
   const cases: TestCase[] = []
   if (file.error) {
     const where = `${path}:${file.error.line}:${file.error.column}`
@@ -67,8 +93,9 @@ function fileCases(file: FileResult, path: string): TestCase[] {
       outcome: {kind: 'error', message: file.error.message, type: 'file-error', body: `${where}: ${file.error.message}`},
     })
   }
-  cases.push(...file.findings.map((finding) => findingCase(finding, path)))
-  if (cases.length === 0) cases.push({classname: FILE_CLASSNAME, name: `${path}: no findings`, outcome: {kind: 'pass'}})
+  const failing = file.findings.filter((finding) => reachesFailOn(finding, failOn))
+  cases.push(...failing.map((finding) => findingCase(finding, path)))
+  if (cases.length === 0) cases.push({classname: FILE_CLASSNAME, name: path, outcome: {kind: 'pass'}})
   return withUniqueNames(cases)
 }
 
@@ -99,21 +126,8 @@ function renderCase(testCase: TestCase): string {
   }
 }
 
-/** Infos pass as test cases, so their text and the capacity line go to the suite's standard output. */
-function suiteOutput(file: FileResult, path: string): string {
-  const lines: string[] = []
-  for (const finding of file.findings) {
-    if (finding.severity === 'info' && !finding.suppressed) {
-      lines.push(`${path}:${finding.line}:${finding.column}: info: ${finding.message} (${finding.ruleId})`)
-    }
-  }
-  if (file.capacity) lines.push(`Capacity: ${describeCapacity(file.capacity)}`)
-  return lines.join('\n')
-}
-
-function renderSuite(file: FileResult, id: number, ctx: JunitContext, timestamp: string): string {
-  const path = reportPath(file.path, ctx.cwd)
-  const cases = fileCases(file, path)
+function renderSuite(file: FileResult, cases: TestCase[], path: string, id: number, ctx: JunitContext, timestamp: string): string {
+  const output = suiteOutput(file, path, ctx.failOn ?? DEFAULT_FAIL_ON)
   const count = (kind: Outcome['kind']) => cases.filter((testCase) => testCase.outcome.kind === kind).length
   const attributes = xmlAttributes({
     name: path,
@@ -135,7 +149,6 @@ function renderSuite(file: FileResult, id: number, ctx: JunitContext, timestamp:
   ]
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `      <property${xmlAttributes({name, value})}/>`)
-  const output = suiteOutput(file, path)
   return [
     `  <testsuite${attributes}>`,
     '    <properties>',
@@ -149,11 +162,17 @@ function renderSuite(file: FileResult, id: number, ctx: JunitContext, timestamp:
 }
 
 /**
- * JUnit XML for `artifacts:reports:junit`: one suite per file, one test case per finding (GitLab uses
- * the class name, here the rule id, as the suite it shows). Valid against the Ant JUnit schema.
+ * JUnit XML for `artifacts:reports:junit`: one suite per checked file, one failing test case per finding at or
+ * above `failOn` (GitLab shows the class name, here the rule id, as the suite). Valid against the Ant JUnit schema.
  */
 export function formatJunit(result: LintResult, ctx: JunitContext): string {
   const timestamp = junitTimestamp(ctx.now ?? new Date())
-  const suites = result.files.map((file, index) => renderSuite(file, index, ctx, timestamp))
+  const failOn = ctx.failOn ?? DEFAULT_FAIL_ON
+  const suites: string[] = []
+  for (const file of result.files) {
+    const path = reportPath(file.path, ctx.cwd)
+    const cases = fileCases(file, path, failOn)
+    if (cases.length > 0) suites.push(renderSuite(file, cases, path, suites.length, ctx, timestamp))
+  }
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...suites, '</testsuites>', ''].join('\n')
 }

@@ -1,6 +1,6 @@
 import {formatJunit, FILE_CLASSNAME} from '../../src/formatters/junit.js'
 import type {FileResult} from '../../src/lint/types.js'
-import {cleanFile, contextOf, finding, resultOf, sampleResult, valuesFile} from './sample-result.js'
+import {cleanFile, contextOf, finding, resultOf, sampleResult, skippedFile, valuesFile} from './sample-result.js'
 import {junitSchemaErrors, xpath} from './xmllint.js'
 
 const NOW = new Date('2026-03-14T09:26:53.589Z')
@@ -25,15 +25,15 @@ describe('junit formatter', () => {
     expect(junitSchemaErrors(xml.replace('<system-err/>', ''))).not.toBe('')
   })
 
-  test('has one suite per file, named by its relative path, with consistent counts', () => {
+  test('has one suite per checked file, named by its relative path, with consistent counts; skipped files have none', () => {
     expect(attributeValues(xml, '//testsuite/@name')).toEqual([
       'charts/gitlab-runner/values.yaml',
       'config.toml',
-      'deploy/README.md',
       'deploy/broken-values.yaml',
       'deploy/helmrelease.yaml',
     ])
-    for (let index = 1; index <= 5; index += 1) {
+    expect(xml).not.toContain('deploy/README.md')
+    for (let index = 1; index <= 4; index += 1) {
       const suite = `/testsuites/testsuite[${index}]`
       expect(xpath(xml, `string(${suite}/@tests)`)).toBe(xpath(xml, `count(${suite}/testcase)`))
       expect(xpath(xml, `string(${suite}/@failures)`)).toBe(xpath(xml, `count(${suite}/testcase/failure)`))
@@ -43,39 +43,89 @@ describe('junit formatter', () => {
     }
   })
 
-  test('an error or warning is a failing test case named path:line:col ruleId', () => {
+  test('a finding at or above fail_on is a failing test case named by file and JSON Pointer, with no line number', () => {
     const testCase = "//testcase[@classname='toml-privileged']"
-    expect(xpath(xml, `string(${testCase}/@name)`)).toBe('charts/gitlab-runner/values.yaml:24:9 toml-privileged')
+    expect(xpath(xml, `string(${testCase}/@name)`)).toBe('charts/gitlab-runner/values.yaml /runners/config/runners/kubernetes/privileged')
     expect(xpath(xml, `string(${testCase}/failure/@type)`)).toBe('error')
     expect(xpath(xml, `string(${testCase}/failure/@message)`)).toBe(
       'Jobs run privileged: any job can take over the node it runs on.',
     )
+    // The line stays in the failure text, where people read it, not in the identity GitLab compares.
+    expect(xpath(xml, `string(${testCase}/failure)`)).toContain('Location: charts/gitlab-runner/values.yaml:24:9')
     expect(xpath(xml, `string(${testCase}/failure)`)).toContain('Set privileged = false and build images with a rootless builder.')
-    expect(xpath(xml, "string(//testcase[@classname='toml-image-latest']/failure/@type)")).toBe('warning')
-    expect(xpath(xml, 'count(//failure)')).toBe('6')
+    for (const name of attributeValues(xml, '//testcase/@name')) expect(name).not.toMatch(/:\d+(:\d+)?\b/)
   })
 
-  test('an info passes, its text goes to the suite output; suppressed findings are skipped with the reason', () => {
-    expect(xpath(xml, "count(//testcase[@classname='values-template-not-evaluated']/*)")).toBe('0')
-    expect(xpath(xml, 'string(/testsuites/testsuite[1]/system-out)')).toContain(
-      'charts/gitlab-runner/values.yaml:18:11: info: The template {{ include "runner.name" . }} & <its helpers> were not evaluated.',
-    )
-    expect(xpath(xml, "string(//testcase[@classname='toml-service-limits-missing']/skipped/@message)")).toBe(
+  test('with the default fail_on (error) warnings are not failures; with fail_on warning they are', () => {
+    expect(attributeValues(xml, '//failure/../@classname')).toEqual(['toml-privileged', 'values-runner-token-plain'])
+    const strict = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn: 'warning'})
+    expect(junitSchemaErrors(strict)).toBe('')
+    expect(attributeValues(strict, '//failure/../@classname')).toEqual([
+      'toml-privileged',
+      'values-runner-token-plain',
+      'toml-helper-requests-missing',
+      'toml-helper-requests-missing',
+      'toml-image-latest',
+      'toml-dns-policy-spelling',
+    ])
+    expect(xpath(strict, "string(//testcase[@classname='toml-image-latest']/failure/@type)")).toBe('warning')
+    // A suppressed finding that would fail is shown as skipped, with the reason.
+    expect(xpath(strict, "string(//testcase[@classname='toml-service-limits-missing']/skipped/@message)")).toBe(
       'Suppressed in config: Services are sized by the namespace LimitRange.',
     )
-    expect(xpath(xml, "string(//testcase[@classname='toml-poll-timeout-low']/skipped/@message)")).toBe(
-      'Suppressed inline: Kept explicit for the platform team.',
-    )
+    expect(xpath(xml, "count(//testcase[@classname='toml-service-limits-missing'])")).toBe('0')
   })
 
-  test('whole-file outcomes: no findings passes, skipped is skipped, unreadable is an error', () => {
+  test('fail_on none has no failing test cases: every checked file is one passing test', () => {
+    const report = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn: 'none'})
+    expect(junitSchemaErrors(report)).toBe('')
+    expect(xpath(report, 'count(//failure)')).toBe('0')
+    expect(attributeValues(report, `//testcase[@classname='${FILE_CLASSNAME}' and not(*)]/@name`)).toEqual([
+      'charts/gitlab-runner/values.yaml',
+      'config.toml',
+      'deploy/helmrelease.yaml',
+    ])
+  })
+
+  test('info findings are test cases only when fail_on is info; otherwise they go to the suite output', () => {
+    const infoRules = ['values-template-not-evaluated', 'toml-poll-timeout-low']
+    for (const failOn of ['error', 'warning', 'none'] as const) {
+      const report = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn})
+      for (const ruleId of infoRules) expect(xpath(report, `count(//testcase[@classname='${ruleId}'])`)).toBe('0')
+    }
+    const everything = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn: 'info'})
+    expect(xpath(everything, "string(//testcase[@classname='values-template-not-evaluated']/failure/@type)")).toBe('info')
+    const values = xpath(xml, 'string(/testsuites/testsuite[1]/system-out)')
+    expect(values).toContain(
+      'charts/gitlab-runner/values.yaml:18:11: info: The template {{ include "runner.name" . }} & <its helpers> were not evaluated.',
+    )
+    expect(values).toContain('charts/gitlab-runner/values.yaml:23:13: warning: The default job image "alpine:latest" uses a moving tag.')
+  })
+
+  test('test case identity does not change when the findings move to other lines', () => {
+    const identities = (report: string) =>
+      attributeValues(report, '//testcase/@classname').map((classname, index) => `${classname} ${attributeValues(report, '//testcase/@name')[index]}`)
+    const moved = resultOf(
+      sampleResult.files.map((file) => ({
+        ...file,
+        findings: file.findings.map((entry) => ({...entry, line: entry.line + 7, endLine: entry.endLine + 7})),
+      })),
+    )
+    for (const failOn of ['error', 'warning'] as const) {
+      const before = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn})
+      const after = formatJunit(moved, {...contextOf(), now: NOW, failOn})
+      expect(identities(after)).toEqual(identities(before))
+      expect(after).not.toEqual(before)
+    }
+  })
+
+  test('whole-file outcomes: a clean file passes, an unreadable one is an error', () => {
     const fileCases = `//testcase[@classname='${FILE_CLASSNAME}']`
     expect(attributeValues(xml, `${fileCases}/@name`)).toEqual([
-      'deploy/README.md: skipped',
+      'config.toml',
       'deploy/broken-values.yaml: could not be read',
-      'deploy/helmrelease.yaml: no findings',
+      'deploy/helmrelease.yaml',
     ])
-    expect(xpath(xml, `string((${fileCases})[1]/skipped/@message)`)).toBe('Skipped: not a runner configuration file')
     expect(xpath(xml, `string((${fileCases})[2]/error/@message)`)).toBe('Unexpected end of flow mapping.')
     expect(xpath(xml, `string((${fileCases})[2]/error)`)).toBe('deploy/broken-values.yaml:14:3: Unexpected end of flow mapping.')
     expect(xpath(xml, `count((${fileCases})[3]/*)`)).toBe('0')
@@ -90,10 +140,12 @@ describe('junit formatter', () => {
     expect(xpath(report, `count(//skipped)`)).toBe('0')
   })
 
-  test('test case names are unique, because GitLab drops repeated ones', () => {
-    const names = attributeValues(xml, '//testcase/@name')
-    expect(new Set(names).size).toBe(names.length)
-    expect(names).toContain('charts/gitlab-runner/values.yaml:20:5 toml-helper-requests-missing #2')
+  test('class name and name together are unique, because GitLab keys test cases by them and drops repeats', () => {
+    const strict = formatJunit(sampleResult, {...contextOf(), now: NOW, failOn: 'warning'})
+    const names = attributeValues(strict, '//testcase/@name')
+    const keys = attributeValues(strict, '//testcase/@classname').map((classname, index) => `${classname} ${names[index]}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(names).toContain('charts/gitlab-runner/values.yaml /runners/config/runners/kubernetes #2')
   })
 
   test('escapes markup and drops characters XML 1.0 cannot hold', () => {
@@ -116,6 +168,12 @@ describe('junit formatter', () => {
     )
     expect(xpath(hostileXml, 'string(//failure)')).toContain('Line one.\nLine two & <three>.')
     expect(xpath(hostileXml, 'string(//testsuite/@name)')).toBe('dir with space/values.yaml')
+  })
+
+  test('a run with only skipped files is still a valid report, with no suites', () => {
+    const report = render(resultOf([skippedFile]))
+    expect(junitSchemaErrors(report)).toBe('')
+    expect(xpath(report, 'count(//testsuite)')).toBe('0')
   })
 
   test('a run with one clean file is still a valid report with one passing test', () => {

@@ -1,12 +1,12 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 
 import {DEFAULT_FORMAT, type FormatName, formatters} from '../../formatters/index.js'
+import type {JunitContext} from '../../formatters/junit.js'
 import {parseQuantity} from '../../model/quantity.js'
 import type {LintFlags} from './flags.js'
 import {ConfigError} from '../../lint/config.js'
 import {docsUrl, loadRules, RuleLoadError} from '../../lint/rule.js'
 import {lint, UsageError} from '../../lint/run.js'
-import type {FormatContext} from '../../lint/types.js'
 
 /** A failure that is not a finding: printed as one line, exit code 2. */
 export class LintCliError extends Error {
@@ -96,7 +96,8 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     if (error instanceof UsageError) throw new LintCliError(error.message, 'RD_USAGE')
     throw error
   }
-  const ctx: FormatContext = {
+  const ctx: JunitContext = {
+    failOn: flags['fail-on'],
     cwd: io.cwd,
     color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
     verbose: flags.verbose,
