@@ -6,7 +6,7 @@
 //   3. peak memory (maxRSS) of both lint runs.
 // Usage: npm run build && node bench/lint.mjs [--pairs 21] [--files 1000]
 import {spawnSync} from 'node:child_process'
-import {cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, dirname} from 'node:path'
 import {fileURLToPath} from 'node:url'

@@ -94,7 +94,6 @@ function checkStructure(root: unknown, maxDepth: number): {message: string; offs
 }
 
 export {decodePointer, encodePointer} from '../util/json-pointer.js'
-import {decodePointer} from '../util/json-pointer.js'
 
 export interface YamlNodeHit {
   /** Segments actually found (a prefix of the ones asked for when the path does not exist in the file). */
