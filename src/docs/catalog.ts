@@ -3,6 +3,7 @@ import {join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {docsUrl, RULES_DIR, type Rule} from '../lint/rule.js'
+import {editDistance} from '../model/suggest.js'
 import {type FixtureCase, fixtureFlags, fixturesFor, lintFixture, readFixture} from './fixtures.js'
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -80,15 +81,6 @@ export async function explainRule(rule: Rule, fixturesRoot?: string): Promise<Ru
   }
 }
 
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({length: b.length + 1}, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]
-}
 
 /**
  * The known id closest to `id` by edit distance (ties: the alphabetically first), when it is close enough to be

@@ -1,6 +1,6 @@
+import {formatBytes} from '../util/bytes.js'
 import type {Capacity} from '../lint/types.js'
 
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
 function trimNumber(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)))
@@ -10,15 +10,7 @@ export function formatCpu(millicores: number): string {
   return `${trimNumber(millicores / 1000, 3)} CPU`
 }
 
-export function formatBytes(bytes: number): string {
-  let value = bytes
-  let unit = 0
-  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024
-    unit += 1
-  }
-  return `${trimNumber(value, 2)} ${BYTE_UNITS[unit]}`
-}
+export {formatBytes}
 
 const ABSENT = '—'
 

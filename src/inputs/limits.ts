@@ -1,4 +1,5 @@
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
+import {formatBytes as formatSize} from '../util/bytes.js'
 
 /**
  * Parsed YAML or TOML costs up to 5 KiB of memory per syntax item (a line, a list entry, a quote, a key
@@ -11,17 +12,8 @@ export const BYTES_PER_ITEM = 96
 /** Memory one item can take while parsed, located and checked (measured: 1.2 KiB for YAML to 4.5 KiB for TOML), with headroom. */
 const HEAP_BYTES_PER_ITEM = 8192
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`
-  const units = ['KiB', 'MiB', 'GiB']
-  let value = bytes / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`
-}
+/** Limits are round numbers and sizes are shown to one decimal, as users type them for --max-file-size. */
+export const formatBytes = (bytes: number): string => formatSize(bytes, 1)
 
 export function tooLargeMessage(size: number | undefined, maxBytes: number): string {
   const what = size === undefined ? 'File is larger than' : `File is ${formatBytes(size)}, over`
