@@ -1,4 +1,5 @@
-import {closestRuleId, editDistance, filterRules} from '../../src/docs/catalog.js'
+import {closestRuleId, filterRules} from '../../src/docs/catalog.js'
+import {editDistance} from '../../src/model/suggest.js'
 import {loadRules} from '../../src/lint/rule.js'
 
 const IDS = ['toml-privileged', 'toml-container-privileged', 'values-legacy-privileged', 'toml-image-unpinned']
