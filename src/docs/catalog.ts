@@ -3,6 +3,7 @@ import {join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {docsUrl, RULES_DIR, type Rule} from '../lint/rule.js'
+import {RULE_MODULES} from '../lint/rules/index.js'
 import {editDistance} from '../model/suggest.js'
 import {type FixtureCase, fixtureFlags, fixturesFor, lintFixture, readFixture} from './fixtures.js'
 
@@ -24,7 +25,16 @@ export interface RuleExample {
 
 /** What `explain <id>` shows: the rule, and its first invalid and first valid fixture verbatim. */
 export type RuleExplanation = RuleEntry & Pick<Rule, 'executor' | 'deprecated'> & {
+  /** What the rule can print, with `{{placeholders}}` for what each finding fills in. */
+  messages: string[]
   examples: {bad?: RuleExample; good?: RuleExample}
+}
+
+/** A code rule's message templates from its module; a schema rule's one message from its metadata. */
+export function messagesOf(rule: Rule): string[] {
+  const module = RULE_MODULES[rule.id]
+  if (module) return Object.values(module.messages)
+  return rule.message ? [rule.message] : []
 }
 
 export interface RuleFilter {
@@ -77,6 +87,7 @@ export async function explainRule(rule: Rule, fixturesRoot?: string): Promise<Ru
     ...toEntry(rule),
     ...(rule.executor ? {executor: rule.executor} : {}),
     ...(rule.deprecated ? {deprecated: rule.deprecated} : {}),
+    messages: messagesOf(rule),
     examples: {bad: await toExample(rule, invalid[0], fixturesRoot), good: await toExample(rule, valid[0], fixturesRoot)},
   }
 }
@@ -124,6 +135,7 @@ export function renderExplanation(e: RuleExplanation): string {
   const parts = [`${e.id}: ${e.title}`, facts.join(' | ')]
   if (e.deprecated) parts.push(`Deprecated${e.deprecated.replacedBy ? `: replaced by ${e.deprecated.replacedBy}` : ''}.`)
   parts.push('', 'Why', indent(e.rationale), '', 'Fix', indent(e.remediation))
+  if (e.messages.length > 0) parts.push('', 'Messages', ...e.messages.map((m) => `  - ${m}`))
   if (e.references.length > 0) parts.push('', 'References', ...e.references.map((r) => `  - ${r}`))
   parts.push('', `Docs: ${e.docsUrl}`)
   const {bad, good} = e.examples

@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {Rule} from '../lint/rule.js'
-import {packagePath, PACKAGE_ROOT, targetLabel} from './catalog.js'
+import {messagesOf, packagePath, PACKAGE_ROOT, targetLabel} from './catalog.js'
 import {type FixtureCase, fixtureFlags, fixturesFor, readFixture} from './fixtures.js'
 
 export const RULES_DOC = join(PACKAGE_ROOT, 'docs', 'rules.md')
@@ -54,6 +54,8 @@ function renderRule(rule: Rule, fixturesRoot?: string): string[] {
   ]
   if (rule.deprecated) out.push(`Deprecated${rule.deprecated.replacedBy ? `: replaced by [\`${rule.deprecated.replacedBy}\`](#${rule.deprecated.replacedBy})` : ''}.`, '')
   out.push(`**Why it matters.** ${rule.rationale}`, '', `**How to fix.** ${rule.remediation}`, '')
+  const messages = messagesOf(rule)
+  if (messages.length > 0) out.push('**Messages**', '', ...messages.map((m) => `- ${m}`), '')
   if (rule.references.length > 0) out.push('**References**', '', ...rule.references.map((r) => `- <${r}>`), '')
   out.push(...renderFixtures('Reported', invalid), ...renderFixtures('Not reported', valid))
   return out

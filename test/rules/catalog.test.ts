@@ -25,3 +25,17 @@ test('filters combine and keep the order by id', async () => {
   expect(filtered.every((r) => r.category === 'security' && r.target === 'config-toml')).toBe(true)
   expect(filtered.map((r) => r.id)).toEqual(filtered.map((r) => r.id).sort())
 })
+
+test('explain shows what a code rule prints, from its module, and a schema rule its one message', async () => {
+  const {explainRule, renderExplanation} = await import('../../src/docs/catalog.js')
+  const {loadRules} = await import('../../src/lint/rule.js')
+  const rules = await loadRules()
+  const code = await explainRule(rules.find((r) => r.id === 'toml-image-unpinned')!)
+  expect(code.messages).toEqual([
+    'Image "{{image}}" has no tag, so it means {{image}}:latest and changes with every push upstream.',
+    'Image "{{image}}" is tagged latest and changes with every push upstream.',
+  ])
+  expect(renderExplanation(code)).toContain('Messages\n  - Image "{{image}}" has no tag')
+  const schemaRule = rules.find((r) => 'schema' in r.check)!
+  expect((await explainRule(schemaRule)).messages).toEqual([schemaRule.message])
+})
