@@ -1,20 +1,19 @@
-import {readdirSync, statSync} from 'node:fs'
-import {dirname, extname, join, relative, resolve, sep} from 'node:path'
+import {dirname, relative, resolve, sep} from 'node:path'
 
-import {analyzeText, type AnalyzedFile} from '../inputs/detect.js'
-import type {CiRunner, LintTarget} from '../inputs/targets.js'
-import {computeCapacity} from '../model/capacity.js'
-import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
-import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.js'
+import {analyzeInput, type AnalyzedFile} from '../inputs/detect.js'
 import {redact, secretValues} from '../inputs/redact.js'
-import {ciRunnersOf} from '../model/runners.js'
+import type {LintTarget} from '../inputs/targets.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
-import {CONFIG_FILE_NAME, EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
+import {computeCapacity, type LintEnvironment} from '../model/capacity.js'
+import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
+import {ciRunnersOf, type CiRunner} from '../model/runners.js'
+import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
-import {parseInlineDirectives} from './functions/notices.js'
-import type {LintEnvironment} from './functions/types.js'
+import {compareText, enumerateInputs, type InputEntry, UsageError} from './enumerate.js'
+import {readInput} from './read.js'
 import {loadRules, type Rule} from './rule.js'
-import {type FileResult, type Finding, type LintResult, SEVERITY_RANK, type Severity} from './types.js'
+import {applySuppression, ensureGlobMatcher, parseInlineDirectives} from './suppressions.js'
+import {type FileResult, type LintResult, SEVERITY_RANK, type Severity} from './types.js'
 
 export interface LintOptions {
   paths: string[]
@@ -36,46 +35,10 @@ export interface LintOptions {
 }
 
 export {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from './limits.js'
-const WALKED_EXTENSIONS = new Set(['.yaml', '.yml', '.toml'])
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'vendor', '.terraform'])
-
-export class UsageError extends Error {}
+export {UsageError}
 
 // Compiling rule schemas costs far more than checking a file, so repeated in-process runs over the same rule set share them.
 const schemaCaches = new WeakMap<Rule[], SchemaCache>()
-
-function expandPaths(paths: string[], maxFiles: number): Array<{path: string; missing?: string}> {
-  const out: Array<{path: string; missing?: string}> = []
-  const walk = (dir: string): void => {
-    const entries = readdirSync(dir, {withFileTypes: true})
-    entries.sort((a, b) => compareText(a.name, b.name))
-    for (const entry of entries) {
-      const full = join(dir, entry.name)
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) walk(full)
-      } else if (entry.isFile() && WALKED_EXTENSIONS.has(extname(entry.name)) && entry.name !== CONFIG_FILE_NAME) {
-        out.push({path: full})
-        if (out.length > maxFiles) throw new UsageError(`More than ${maxFiles} files to lint; name fewer paths or raise --max-files.`)
-      }
-    }
-  }
-  for (const p of paths) {
-    if (p === '-') {
-      out.push({path: '-'})
-      continue
-    }
-    let info
-    try {
-      info = statSync(p)
-    } catch (error) {
-      out.push({path: p, missing: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory.' : `Cannot read: ${(error as Error).message}.`})
-      continue
-    }
-    if (info.isDirectory()) walk(p)
-    else out.push({path: p})
-  }
-  return out
-}
 
 function selectRules(rules: Rule[], config: RunnerDoctorConfig): Rule[] {
   return rules
@@ -87,47 +50,26 @@ function selectRules(rules: Rule[], config: RunnerDoctorConfig): Rule[] {
     })
 }
 
-type Matcher = (path: string, glob: string, options: {dot: boolean; matchBase: boolean}) => boolean
-let minimatch: Matcher | undefined
-
-/** Glob matching is only needed for exemptions that name files, so it is loaded then. */
-async function ensureGlobMatcher(config: RunnerDoctorConfig): Promise<void> {
-  if (!minimatch && config.exemptions.some((e) => e.files)) minimatch = (await import('minimatch')).minimatch
+/** One file on its way through the run: what was read and found so far, and its .gitlab-ci.yml targets for pass 2. */
+interface FileRun {
+  result: FileResult
+  relPath: string
+  config: RunnerDoctorConfig
+  rules: Rule[]
+  env: LintEnvironment
+  analyzed?: AnalyzedFile
+  raw: RawFinding[]
+  ciTargets: LintTarget[]
 }
 
-function exemptionFor(finding: Finding, relPath: string, config: RunnerDoctorConfig) {
-  return config.exemptions.find(
-    (e) =>
-      (!e.rules || e.rules.includes(finding.ruleId)) &&
-      (!e.files || e.files.some((g) => minimatch!(relPath, g, {dot: true, matchBase: !g.includes('/')}))) &&
-      (!e.pointers || e.pointers.some((p) => finding.pointer === p || finding.pointer.startsWith(p.endsWith('/') ? p : `${p}/`))),
-  )
-}
-
-/** Code-unit order: the same on every machine, and localeCompare's first call loads ICU collation (~8 ms). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
-}
-
-function isTextual(buffer: Buffer): boolean {
-  const sample = buffer.subarray(0, 8192)
-  return !sample.includes(0)
-}
-
+/**
+ * Lints the given paths in two passes. Pass 1 reads every file and checks its values and runner configs; pass 2
+ * checks each .gitlab-ci.yml against the Kubernetes runners that pass 1 found in the whole run, whichever order the
+ * files came in. Then each file's findings are placed, redacted, matched against suppressions and sorted.
+ */
 export async function lint(options: LintOptions): Promise<LintResult> {
   const allRules = options.rules ?? (await loadRules())
-  const files = expandPaths(options.paths, options.maxFiles)
-  const configCache = new Map<string, Promise<RunnerDoctorConfig>>()
-  const configFor = (path: string): Promise<RunnerDoctorConfig> => {
-    const found = options.configPath ?? (path === '-' ? findConfigUpward(options.cwd) : findConfigUpward(dirname(resolve(path))))
-    if (!found) return Promise.resolve(EMPTY_CONFIG)
-    let c = configCache.get(found)
-    if (!c) {
-      c = loadConfig(found)
-      configCache.set(found, c)
-    }
-    return c
-  }
+  const entries = enumerateInputs(options.paths, options.maxFiles)
   const chartVersionSource = options.chartVersion ? 'flag' : 'newest-known'
   const chartVersion = options.chartVersion ?? NEWEST_CHART_VERSION
   if (options.chartVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(options.chartVersion)) {
@@ -138,124 +80,140 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     schemas = new SchemaCache()
     schemaCaches.set(allRules, schemas)
   }
-  const results: FileResult[] = []
-  let rulesRun = 0
-  const failingRules = new Set<string>()
+  const configFor = configLoader(options)
   const runnersForCi: CiRunner[] = []
-  const ciChecks: Array<() => Promise<void>> = []
-
-  for (const entry of files) {
-    const display = entry.path
-    const relPath = entry.path === '-' ? 'stdin' : relative(options.cwd, resolve(entry.path)).split(sep).join('/')
-    if (entry.missing) {
-      results.push({path: display, kind: 'skipped', findings: [], error: {message: entry.missing, line: 1, column: 1}})
-      continue
-    }
-    const config = await configFor(entry.path)
-    await ensureGlobMatcher(config)
-    let text: string
-    try {
-      const stdin = entry.path === '-' ? Buffer.from(await options.readStdin()) : undefined
-      // stdin is read only to the limit + 1 byte (lint/cli.ts), so its full size is unknown.
-      const {buffer, size, tooLarge} = stdin ? {buffer: stdin, size: stdin.length, tooLarge: stdin.length > options.maxFileBytes} : readBounded(entry.path, options.maxFileBytes)
-      if (tooLarge) {
-        results.push({path: display, kind: 'skipped', findings: [], error: {message: tooLargeMessage(stdin ? undefined : size, options.maxFileBytes), line: 1, column: 1}})
-        continue
-      }
-      if (!isTextual(buffer)) {
-        results.push({path: display, kind: 'skipped', findings: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}})
-        continue
-      }
-      text = buffer.toString('utf8')
-      const problem = structureProblem(text, options.maxFileBytes)
-      if (problem) {
-        results.push({path: display, kind: 'skipped', findings: [], error: {message: problem, line: 1, column: 1}})
-        continue
-      }
-    } catch (error) {
-      results.push({path: display, kind: 'skipped', findings: [], error: {message: `Cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, line: 1, column: 1}})
-      continue
-    }
-    const analyzed: AnalyzedFile = analyzeText(text, {
-      chartVersion: options.chartVersion ?? config.chartVersion ?? chartVersion,
-      chartVersionFromFlag: Boolean(options.chartVersion),
-      runnerVersion: options.runnerVersion ?? config.runnerVersion,
-    })
-    const result: FileResult = {path: display, kind: analyzed.kind, findings: []}
-    if (analyzed.skipped) result.skipped = analyzed.skipped
-    if (analyzed.error) result.error = analyzed.error
-    const rules = selectRules(allRules, config)
-    const env: LintEnvironment = {
-      capacityCpu: options.capacityCpu ?? config.capacity.cpu,
-      capacityMemory: options.capacityMemory ?? config.capacity.memory,
-      servicesPerJob: options.servicesPerJob ?? config.capacity.servicesPerJob ?? 1,
-    }
-    const raw: RawFinding[] = []
-    if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') raw.push(...runFileRules(analyzed, rules))
-    if (analyzed.targets.some((t) => t.type === 'config-toml')) await loadTomlLocator()
-    // A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked.
-    const runContained = async (targets: LintTarget[], onTarget: (target: LintTarget) => void) => {
-      try {
-        for (const target of targets) {
-          raw.push(...(await runRulesOnTarget(target, rules, env, schemas)))
-          onTarget(target)
-        }
-      } catch (error) {
-        const detail = redact(String((error as Error).message ?? error).split('\n')[0], secretValues(analyzed.targets))
-        result.error = {message: `Internal error while checking this file (${detail}); please report it.`, line: 1, column: 1}
-      }
-    }
-    await runContained(
-      analyzed.targets.filter((t) => t.type !== 'gitlab-ci'),
-      (target) => {
-        if (target.type === 'values') {
-          result.chartVersion = target.chartVersion
-          result.runnerVersion = target.runnerVersion
-          if (target.completedBy) result.completedBy = target.completedBy
-        } else if (target.type === 'config-toml') {
-          result.runnerVersion ??= target.runnerVersion
-          result.capacity ??= computeCapacity(target, env)
-          runnersForCi.push(...ciRunnersOf(target, relPath))
-        }
-      },
-    )
-    if (analyzed.targets.length > 0) rulesRun = Math.max(rulesRun, rules.length)
-    const finish = () => {
-      const directives = options.inlineConfig ? parseInlineDirectives(analyzed.lines).filter((d) => d.reason !== '') : []
-      const secrets = secretValues(analyzed.targets)
-      const seen = new Set<string>()
-      for (const r of raw) {
-        const finding = toFinding(display, relPath, r)
-        finding.message = redact(finding.message, secrets)
-        finding.pointer = redact(finding.pointer, secrets)
-        if (seen.has(finding.fingerprint)) continue
-        seen.add(finding.fingerprint)
-        const directive = directives.find((d) => d.line === finding.line && (d.ruleIds.length === 0 || d.ruleIds.includes(finding.ruleId)))
-        const exemption = exemptionFor(finding, relPath, config)
-        if (directive) finding.suppressed = {by: 'inline', reason: directive.reason}
-        else if (exemption) finding.suppressed = {by: 'config', reason: exemption.reason}
-        else failingRules.add(finding.ruleId)
-        result.findings.push(finding)
-      }
-      result.findings.sort((a, b) => a.line - b.line || a.column - b.column || compareText(a.ruleId, b.ruleId))
-    }
-    results.push(result)
-    const ciTargets = analyzed.targets.filter((t) => t.type === 'gitlab-ci')
-    if (ciTargets.length === 0) finish()
-    else {
-      // Jobs are checked against the runner configs of the whole run, so after every file has been read.
-      ciChecks.push(async () => {
-        for (const target of ciTargets) target.runners = runnersForCi
-        await runContained(ciTargets, () => {})
-        finish()
-      })
-    }
+  const runs: FileRun[] = []
+  for (const entry of entries) runs.push(await checkFile(entry, options, chartVersion, configFor, allRules, schemas, runnersForCi))
+  for (const run of runs) {
+    if (run.ciTargets.length === 0) continue
+    for (const target of run.ciTargets) if (target.type === 'gitlab-ci') target.runners = runnersForCi
+    await runContained(run, run.ciTargets, schemas, () => {})
   }
-  for (const check of ciChecks) await check()
+  const failingRules = new Set<string>()
+  for (const run of runs) finishFile(run, options.inlineConfig, failingRules)
+  const rulesRun = Math.max(0, ...runs.filter((r) => r.analyzed && r.analyzed.targets.length > 0).map((r) => r.rules.length))
+  return summarize(
+    runs.map((r) => r.result),
+    {rulesRun, failingRules: failingRules.size, chartVersion, chartVersionSource, failOn: options.failOn},
+  )
+}
+
+/** `.runner-doctor.yaml` for a path: the one named by --config, else the nearest upward, each loaded once. */
+function configLoader(options: LintOptions): (path: string) => Promise<RunnerDoctorConfig> {
+  const cache = new Map<string, Promise<RunnerDoctorConfig>>()
+  return (path) => {
+    const found = options.configPath ?? (path === '-' ? findConfigUpward(options.cwd) : findConfigUpward(dirname(resolve(path))))
+    if (!found) return Promise.resolve(EMPTY_CONFIG)
+    let config = cache.get(found)
+    if (!config) {
+      config = loadConfig(found)
+      cache.set(found, config)
+    }
+    return config
+  }
+}
+
+/** Pass 1 for one file: read, analyze, run the file rules and every rule on its values and runner configs. */
+async function checkFile(
+  entry: InputEntry,
+  options: LintOptions,
+  chartVersion: string,
+  configFor: (path: string) => Promise<RunnerDoctorConfig>,
+  allRules: Rule[],
+  schemas: SchemaCache,
+  runnersForCi: CiRunner[],
+): Promise<FileRun> {
+  const relPath = entry.path === '-' ? 'stdin' : relative(options.cwd, resolve(entry.path)).split(sep).join('/')
+  const config = entry.missing ? EMPTY_CONFIG : await configFor(entry.path)
+  const rules = selectRules(allRules, config)
+  const env: LintEnvironment = {
+    capacityCpu: options.capacityCpu ?? config.capacity.cpu,
+    capacityMemory: options.capacityMemory ?? config.capacity.memory,
+    servicesPerJob: options.servicesPerJob ?? config.capacity.servicesPerJob ?? 1,
+  }
+  const run: FileRun = {result: {path: entry.path, kind: 'skipped', findings: []}, relPath, config, rules, env, raw: [], ciTargets: []}
+  await ensureGlobMatcher(config)
+  const read = await readInput(entry, options.maxFileBytes, options.readStdin)
+  if ('error' in read) {
+    run.result.error = read.error
+    return run
+  }
+  const analyzed = await analyzeInput(read.text, {
+    chartVersion: options.chartVersion ?? config.chartVersion ?? chartVersion,
+    chartVersionFromFlag: Boolean(options.chartVersion),
+    runnerVersion: options.runnerVersion ?? config.runnerVersion,
+  })
+  run.analyzed = analyzed
+  const result = run.result
+  result.kind = analyzed.kind
+  if (analyzed.skipped) result.skipped = analyzed.skipped
+  if (analyzed.error) result.error = analyzed.error
+  if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') run.raw.push(...runFileRules(analyzed, rules))
+  if (analyzed.targets.some((t) => t.type === 'config-toml')) await loadTomlLocator()
+  await runContained(
+    run,
+    analyzed.targets.filter((t) => t.type !== 'gitlab-ci'),
+    schemas,
+    (target) => {
+      if (target.type === 'values') {
+        result.chartVersion = target.chartVersion
+        result.runnerVersion = target.runnerVersion
+        if (target.completedBy) result.completedBy = target.completedBy
+      } else if (target.type === 'config-toml') {
+        result.runnerVersion ??= target.runnerVersion
+        result.capacity ??= computeCapacity(target, env)
+        runnersForCi.push(...ciRunnersOf(target, relPath))
+      }
+    },
+  )
+  run.ciTargets = analyzed.targets.filter((t) => t.type === 'gitlab-ci')
+  return run
+}
+
+/** A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked. */
+async function runContained(run: FileRun, targets: LintTarget[], schemas: SchemaCache, onTarget: (target: LintTarget) => void): Promise<void> {
+  try {
+    for (const target of targets) {
+      run.raw.push(...(await runRulesOnTarget(target, run.rules, run.env, schemas)))
+      onTarget(target)
+    }
+  } catch (error) {
+    const detail = redact(String((error as Error).message ?? error).split('\n')[0], secretValues(run.analyzed?.targets ?? []))
+    run.result.error = {message: `Internal error while checking this file (${detail}); please report it.`, line: 1, column: 1}
+  }
+}
+
+/** Places each finding in the file, hides secrets, drops repeats, applies suppressions and sorts by position. */
+function finishFile(run: FileRun, inlineConfig: boolean, failingRules: Set<string>): void {
+  if (!run.analyzed) return
+  const directives = inlineConfig ? parseInlineDirectives(run.analyzed.lines).filter((d) => d.reason !== '') : []
+  const secrets = secretValues(run.analyzed.targets)
+  const seen = new Set<string>()
+  const findings = run.result.findings
+  for (const raw of run.raw) {
+    const finding = toFinding(run.result.path, run.relPath, raw)
+    finding.message = redact(finding.message, secrets)
+    finding.pointer = redact(finding.pointer, secrets)
+    if (seen.has(finding.fingerprint)) continue
+    seen.add(finding.fingerprint)
+    if (applySuppression(finding, directives, run.relPath, run.config)) failingRules.add(finding.ruleId)
+    findings.push(finding)
+  }
+  findings.sort((a, b) => a.line - b.line || a.column - b.column || compareText(a.ruleId, b.ruleId))
+}
+
+interface RunFacts {
+  rulesRun: number
+  failingRules: number
+  chartVersion: string
+  chartVersionSource: 'flag' | 'newest-known'
+  failOn: Severity | 'none'
+}
+
+function summarize(results: FileResult[], facts: RunFacts): LintResult {
   const active = results.flatMap((f) => f.findings.filter((x) => !x.suppressed))
   const count = (s: Severity) => active.filter((f) => f.severity === s).length
-  const hasFileError = results.some((f) => f.error)
-  const failOn = options.failOn
+  const failOn = facts.failOn
   const failing = failOn !== 'none' && active.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])
   return {
     files: results,
@@ -267,11 +225,11 @@ export async function lint(options: LintOptions): Promise<LintResult> {
       warnings: count('warning'),
       infos: count('info'),
       suppressed: results.reduce((n, f) => n + f.findings.filter((x) => x.suppressed).length, 0),
-      rulesRun,
-      rulesPassed: Math.max(0, rulesRun - failingRules.size),
-      chartVersion,
-      chartVersionSource,
-      exitCode: hasFileError ? 2 : failing ? 1 : 0,
+      rulesRun: facts.rulesRun,
+      rulesPassed: Math.max(0, facts.rulesRun - facts.failingRules),
+      chartVersion: facts.chartVersion,
+      chartVersionSource: facts.chartVersionSource,
+      exitCode: results.some((f) => f.error) ? 2 : failing ? 1 : 0,
     },
   }
 }

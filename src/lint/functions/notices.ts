@@ -2,7 +2,7 @@ import {PLACEHOLDER} from '../../model/secrets.js'
 import {isPlainObject} from '../../model/chart.js'
 import {encodePointer} from '../../inputs/yaml-source.js'
 import type {FileRuleFunction, FunctionResult, RuleFunction} from './types.js'
-import type {LineIndex} from '../../inputs/position.js'
+import {parseInlineDirectives} from '../suppressions.js'
 
 /** `${var}` left by Terraform templatefile, envsubst or Flux substitution: named once, not judged as config. */
 export const unrenderedPlaceholders: RuleFunction = ({target}) => {
@@ -28,43 +28,6 @@ export const unrenderedPlaceholders: RuleFunction = ({target}) => {
 export const templateNotEvaluated: RuleFunction = ({target}) => {
   if (target.type !== 'config-toml') return []
   return target.templateNotes.map((note) => ({pointer: '', message: `Helm template ${note.action.replace(/\s+/g, ' ')}: ${note.effect}.`, at: note.span}))
-}
-
-const DIRECTIVE = /#\s*runner-doctor-disable-next-line\b(.*)$/
-
-export interface InlineDirective {
-  /** Line the directive suppresses. */
-  line: number
-  ruleIds: string[]
-  reason: string
-  directiveLine: number
-  column: number
-}
-
-// The suppression rule and the lint run both need a file's directives: they are parsed once per file.
-const directivesOf = new WeakMap<LineIndex, InlineDirective[]>()
-
-export function parseInlineDirectives(lines: LineIndex): InlineDirective[] {
-  let directives = directivesOf.get(lines)
-  if (!directives) {
-    directives = lines.text.includes('runner-doctor-disable') ? scanDirectives(lines) : []
-    directivesOf.set(lines, directives)
-  }
-  return directives
-}
-
-function scanDirectives(lines: LineIndex): InlineDirective[] {
-  const out: InlineDirective[] = []
-  for (let line = 1; line <= lines.lineCount; line++) {
-    const text = lines.lineText(line)
-    if (!text.includes('runner-doctor-disable')) continue
-    const m = DIRECTIVE.exec(text)
-    if (!m) continue
-    const [idsPart, ...reasonParts] = m[1].split(/\s--\s?/)
-    const ruleIds = idsPart.split(/[\s,]+/).filter(Boolean)
-    out.push({line: line + 1, ruleIds, reason: reasonParts.join(' -- ').trim(), directiveLine: line, column: m.index + 1})
-  }
-  return out
 }
 
 /** An inline suppression must say why; one without a reason does not suppress. */
