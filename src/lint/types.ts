@@ -1,5 +1,4 @@
 import type {FileError, InputKind} from '../inputs/types.js'
-
 import type {Capacity} from '../model/capacity.js'
 
 export type Severity = 'error' | 'warning' | 'info'
@@ -26,7 +25,7 @@ export interface Finding {
   endColumn: number
   remediation: string
   docsUrl: string
-  /** sha256(relPath NUL pointer NUL ruleId), stable when lines move. */
+  /** 128-bit hash of the relative path, document, pointer, rule id and message: stable when lines move. */
   fingerprint: string
   suppressed?: Suppression
 }

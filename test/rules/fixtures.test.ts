@@ -7,7 +7,7 @@ import {loadRules, type Rule} from '../../src/lint/rule.js'
 import type {Finding} from '../../src/lint/types.js'
 import {NEWEST_CHART_VERSION} from '../../src/model/chart.js'
 
-// Each fixture case runs with only its own rule enabled: the Polaris / Spectral testRule pattern (conventions §5).
+// Each fixture case runs with only its own rule enabled: the Polaris / Spectral testRule pattern.
 // RD_RULE=<id> narrows the run to one rule while writing its fixtures.
 
 interface ExpectedFinding {

@@ -11,7 +11,7 @@ import {FILE_FUNCTIONS, FUNCTIONS} from '../../src/lint/functions/index.js'
 import {isSchemaCheck, loadRules, type Rule, RULES_DIR} from '../../src/lint/rule.js'
 import {RULE_MODULES} from '../../src/lint/rules/index.js'
 
-// Keeps rule files, fixtures and docs in step (conventions §6). Every problem names the file to edit.
+// Keeps rule files, fixtures and docs in step. Every problem names the file to edit.
 
 const KNOWN_PLACEHOLDERS = new Set(['key', 'value', 'runner', 'error', 'missing'])
 const ruleFile = (id: string) => `rules/${id}.yaml`

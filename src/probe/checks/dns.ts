@@ -4,7 +4,7 @@ import type {CheckResult} from '../types.js'
 import type {ProbeContext} from './context.js'
 import {type DnsAnswer, queryDns, type QueryType, type Transport} from './dns-client.js'
 import type {ResolvConf} from './resolv-conf.js'
-import {errorCode, type Finding, finishCheck, formatMs, idFragment, isIpLiteral, median, simpleCheck} from './util.js'
+import {errorCode, type Observation, finishCheck, formatMs, idFragment, isIpLiteral, median, simpleCheck} from './util.js'
 
 export type DnsNameRole = 'cluster' | 'gitlab' | 'registry' | 'target'
 
@@ -98,8 +98,8 @@ function stallNote(resolv: ResolvConf | undefined): string {
 
 const STALL_REMEDIATION = 'Run NodeLocal DNSCache in the cluster, or for glibc images add [[runners.kubernetes.dns_config.options]] name = "single-request-reopen" to the runner config.'
 
-function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Finding[] {
-  const findings: Finding[] = []
+function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observation[] {
+  const findings: Observation[] = []
   const name = target.name
   const servers = [...new Set(all.map(s => s.server))]
   const resolved = all.some(usable)
@@ -268,7 +268,7 @@ export async function checkSearchExpansion(ctx: ProbeContext, names: DnsName[]):
   if (!resolv || resolv.nameservers.length === 0) return simpleCheck('dns-search-expansion', 'skip', 'No resolv.conf nameserver; search expansion not measured.', [], startedAt)
   if (external.length === 0) return simpleCheck('dns-search-expansion', 'skip', 'No external name to measure (pass --gitlab-url or --target).', [], startedAt)
   const evidence: string[] = [`ndots:${resolv.ndots}, search: ${resolv.search.join(' ') || '(none)'}`]
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   const server = resolv.nameservers[0]
   const costly: string[] = []
   await Promise.all(external.map(async target => {

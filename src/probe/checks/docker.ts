@@ -6,7 +6,7 @@ import type {DockerEndpoint, ProbeContext} from './context.js'
 import {dockerCliUsesTls, podMtu, readInterfaceMtus} from './environment.js'
 import {httpGet, type HttpOutcome, tcpConnect, type TlsMaterial} from './net-client.js'
 import {resolveHost, type ResolvedHost} from './resolve-host.js'
-import {type Finding, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
+import {type Observation, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
 
 export interface ParsedDockerHost {
   kind: 'tcp' | 'unix'
@@ -174,7 +174,7 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
   if (o.resolved?.address) evidence.push(`address: ${o.resolved.address} via ${o.resolved.via}`)
   evidence.push(...o.evidence)
   const wanted = o.endpoint.origin === 'requested' || o.endpoint.origin === 'DOCKER_HOST'
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   const silent = (summary: string, cause: string, remediation: string): void => {
     if (wanted) findings.push({status: 'fail', summary, cause, remediation})
     else findings.push({status: 'skip', summary: `${summary.replace(/\.$/, '')}; not in use${anotherAnswered ? ', another endpoint answers' : ''}.`})
@@ -209,7 +209,7 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
       cause: 'The daemon runs with --tls but not --tlsverify.', remediation: 'Run dind with --tlsverify (the docker:dind default with DOCKER_TLS_CERTDIR=/certs).'})
   } else if (o.protocol === 'tls') {
     const problem = o.tlsProblem ?? 'handshake-failed'
-    const messages: Record<TlsProblem, Omit<Finding, 'status'>> = {
+    const messages: Record<TlsProblem, Omit<Observation, 'status'>> = {
       'certs-missing': {summary: `${label} speaks TLS and requires client certificates, but ${ctx.options.certDir} has none.`,
         cause: 'The dind certificates are not shared with this container: no empty_dir volume at /certs/client, or DOCKER_CERT_PATH points elsewhere.',
         remediation: 'Mount an empty_dir volume at /certs/client in the runner config ([[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client" medium = "Memory") and set DOCKER_CERT_PATH=/certs/client.'},

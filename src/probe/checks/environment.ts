@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import type {CheckResult} from '../types.js'
 import type {ProbeContext} from './context.js'
-import {finishCheck, type Finding, simpleCheck} from './util.js'
+import {finishCheck, type Observation, simpleCheck} from './util.js'
 
 export interface InterfaceMtu {
   name: string
@@ -57,7 +57,7 @@ export function checkLibc(ctx: ProbeContext): CheckResult {
   const options = ctx.resolv?.options ?? []
   const evidence = [`libc: ${libc.kind === 'glibc' ? `glibc ${libc.version}` : libc.kind}`,
     'Note: this is the libc of the image running the probe; the job image may differ.']
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   if (libc.kind === 'musl') {
     const ignored = options.filter(o => ['single-request-reopen', 'single-request', 'use-vc'].includes(o))
     if (ignored.length > 0) {
@@ -91,7 +91,7 @@ export function checkDockerEnvironment(ctx: ProbeContext): CheckResult {
   const startedAt = performance.now()
   const env = ctx.env
   const evidence = DOCKER_VARIABLES.map(name => `${name}=${env[name] === undefined ? '(unset)' : JSON.stringify(env[name])}`)
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   const host = env.DOCKER_HOST
   const port = host ? dockerHostPort(host) : undefined
   const tls = dockerCliUsesTls(env)

@@ -1,5 +1,5 @@
 import type {CheckResult} from '../types.js'
-import {finishCheck, type Finding} from './util.js'
+import {finishCheck, type Observation} from './util.js'
 
 export interface HostsEntry {
   address: string
@@ -60,7 +60,7 @@ export function checkHostsAliases(input: AliasCheckInput): CheckResult {
   const evidence = [`file: ${input.path}`, `loopback aliases: ${aliases.join(', ') || '(none)'}`]
   const dockerAddress = lookupInHosts(entries, 'docker')
   evidence.push(dockerAddress ? `docker -> ${dockerAddress}` : 'docker: not in the hosts file')
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   const needsDockerAlias = input.dockerHostNames.includes('docker')
   if (!dockerAddress && needsDockerAlias) {
     findings.push({status: 'fail', summary: 'The Docker client targets host "docker" but the hosts file has no "docker" alias.',

@@ -5,7 +5,7 @@ import type {CheckResult} from '../types.js'
 import type {ProbeContext} from './context.js'
 import {tcpConnect, tlsHandshake} from './net-client.js'
 import {resolveHost} from './resolve-host.js'
-import {type Finding, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
+import {type Observation, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
 
 export interface OutboundTarget {
   id: string
@@ -69,7 +69,7 @@ export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): 
     return simpleCheck(target.id, 'pass', `${target.label} at ${endpoint} accepts TCP in ${formatMs(connect.ms)} (plain HTTP, no TLS).`, evidence, startedAt)
   }
   const handshake = await tlsHandshake(resolved.address, target.port, {ca: trustedCa(ctx), rejectUnauthorized: true, servername: resolved.via === 'literal' ? undefined : target.host}, ctx.options.timeoutMs)
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   if (!handshake.ok) {
     evidence.push(`TLS handshake: ${handshake.errorMessage ?? handshake.error} after ${formatMs(handshake.ms)}`)
     const hang = handshake.error === 'timeout'

@@ -1,5 +1,5 @@
 import type {CheckResult} from '../types.js'
-import {type Finding, finishCheck} from './util.js'
+import {type Observation, finishCheck} from './util.js'
 
 export interface ResolvConf {
   nameservers: string[]
@@ -56,7 +56,7 @@ export function checkResolvConf(path: string, text: string | undefined, readErro
     }]}, startedAt)
   }
   const conf = parseResolvConf(text)
-  const findings: Finding[] = []
+  const findings: Observation[] = []
   if (conf.nameservers.length === 0) {
     findings.push({status: 'fail', summary: `${path} lists no nameserver, so lookups go to 127.0.0.1 where nothing answers.`,
       cause: 'dns_policy "none" without dns_config nameservers, or a broken image.',

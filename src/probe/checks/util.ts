@@ -40,8 +40,8 @@ export function isIpLiteral(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':')
 }
 
-/** One finding inside a check; the check takes the worst of its findings. */
-export interface Finding {
+/** One thing a check observed (a lint finding is another thing); the check takes the worst of its observations. */
+export interface Observation {
   status: CheckStatus
   summary: string
   cause?: string
@@ -51,7 +51,7 @@ export interface Finding {
 export interface CheckDraft {
   id: string
   evidence: string[]
-  findings: Finding[]
+  findings: Observation[]
   /** Used when there is no finding worse than pass. */
   passSummary: string
 }
