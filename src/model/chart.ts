@@ -85,3 +85,17 @@ export function mergeValues(defaults: unknown, user: unknown): unknown {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/** The map at `key`, or an empty one when the key is unset or holds something else. */
+export function mapAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
+  const value = parent[key]
+  return isPlainObject(value) ? value : {}
+}
+
+/**
+ * Values split over several files (helmfile value lists, HelmRelease valuesFrom, -f overlays) leave any one of them
+ * without settings the others carry. Rules about a missing setting only judge values that hold the runner itself.
+ */
+export function valuesLookComplete(values: {user: Record<string, unknown>; completedBy?: string}): boolean {
+  return !values.completedBy && isPlainObject(values.user.runners)
+}

@@ -4,7 +4,6 @@ import {invalidQuantity, missingContainerResources, privilegedContainerContext, 
 import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
 import type {FileRuleFunction, RuleFunction} from './types.js'
 import {containerSocketMounted, dangerousCapabilities, dindDockerHostLocalhost, dindTlsDisabled, dindTlsPortMismatch, dindTlsWithoutCertVolume, dindWithoutPrivileged, dnsNoneWithoutNameservers, dnsPolicyInvalid, emptyDirSizeInvalid, environmentEntryMalformed, helperImageFlavorInvalid, helperImageVersionMismatch, jobsInSystemNamespace, namespaceOverwriteMatchesSystem, overwriteMaxBelowBase, overwriteRegexInvalid, overwriteRegexUnanchored, podSpecPatchInvalid, podSpecWithoutFeatureFlag, pollIntervalAboveTimeout, pollTimeoutTooLow, privilegeEscalationAllowed, privilegedWithoutImageAllowlist, privilegedWithoutNodeIsolation, procMountInvalid, pullPolicyIfNotPresent, pullPolicyInvalid, pullPolicyNotAllowed, pvcBuildsDirShared, sensitiveHostPath, tolerationEffectInvalid} from './kubernetes-settings.js'
-import {featureFlagTypo, globalKeyInTemplate, limitAboveConcurrent, namespaceFeaturesNeedClusterWide, requestConcurrencyAboveLimit, templateRunnerCount, valuesDeprecatedRbacFields, valuesGraceBelowShutdownTimeout, valuesHpaMaxReplicasMissing, valuesImageString, valuesLegacyKeyIgnored, valuesLegacyKeyOverridesConfig, valuesManagerImageUnpinned, valuesManagerSecurityWeakened, valuesNoGitlabUrl, valuesNoServiceAccount, valuesPodSecurityPolicy, valuesRbacWildcard, valuesReservedRegistrationArgs, valuesServiceMonitorInert, valuesSessionServerExposed, valuesSessionServerWithReplicas, valuesUnknownKey, valuesUnregisterLifecycleConflict} from './chart-values.js'
 import {ciDindHostNotAService, ciDindRunnerNotPrivileged, ciDindTlsPortMismatch, ciDindTlsWithoutCertVolume} from './gitlab-ci.js'
 import {configValueType, keyNewerThanRunner, misplacedConfigKey, otherExecutorKey, removedConfigKey, unknownConfigKey, unknownConfigTable} from './config-keys.js'
 
@@ -46,13 +45,9 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   dnsPolicyInvalid,
   emptyDirSizeInvalid,
   environmentEntryMalformed,
-  featureFlagTypo,
-  globalKeyInTemplate,
   helperImageFlavorInvalid,
   helperImageVersionMismatch,
   jobsInSystemNamespace,
-  limitAboveConcurrent,
-  namespaceFeaturesNeedClusterWide,
   namespaceOverwriteMatchesSystem,
   overwriteMaxBelowBase,
   overwriteRegexInvalid,
@@ -69,28 +64,8 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   pullPolicyInvalid,
   pullPolicyNotAllowed,
   pvcBuildsDirShared,
-  requestConcurrencyAboveLimit,
   sensitiveHostPath,
-  templateRunnerCount,
   tolerationEffectInvalid,
-  valuesDeprecatedRbacFields,
-  valuesGraceBelowShutdownTimeout,
-  valuesHpaMaxReplicasMissing,
-  valuesImageString,
-  valuesLegacyKeyIgnored,
-  valuesLegacyKeyOverridesConfig,
-  valuesManagerImageUnpinned,
-  valuesManagerSecurityWeakened,
-  valuesNoGitlabUrl,
-  valuesNoServiceAccount,
-  valuesPodSecurityPolicy,
-  valuesRbacWildcard,
-  valuesReservedRegistrationArgs,
-  valuesServiceMonitorInert,
-  valuesSessionServerExposed,
-  valuesSessionServerWithReplicas,
-  valuesUnknownKey,
-  valuesUnregisterLifecycleConflict,
 }
 
 export const FILE_FUNCTIONS: Record<string, FileRuleFunction> = {

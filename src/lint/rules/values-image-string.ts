@@ -1,0 +1,18 @@
+import {compareVersions} from '../../model/chart.js'
+import {defineRule} from '../define-rule.js'
+
+// From 0.53 the templates read image.registry, image.image and image.tag directly.
+const OBJECT_IMAGE_SINCE = '0.53.0'
+
+export default defineRule({
+  id: 'values-image-string',
+  target: 'values',
+  messages: {
+    string:
+      'image is a string, but chart {{chartVersion}} reads image.registry, image.image and image.tag: rendering fails or the default image is used.',
+  },
+  check: ({target}) =>
+    typeof target.user.image === 'string' && compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
+      ? [{pointer: '/image', messageId: 'string', data: {chartVersion: target.chartVersion}}]
+      : [],
+})
