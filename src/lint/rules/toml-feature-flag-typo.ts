@@ -1,5 +1,6 @@
 import {isPlainObject} from '../../model/chart.js'
 import {KeyIndex} from '../../model/suggest.js'
+import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule, type Report} from '../define-rule.js'
 
 type MessageId = 'notAFlag' | 'wrongCase'
@@ -81,7 +82,7 @@ export default defineRule({
   check: ({runners}) =>
     runners.flatMap((runner) => {
       const flags = isPlainObject(runner.settings.feature_flags) ? runner.settings.feature_flags : {}
-      const fromTable = Object.keys(flags).map((name) => typoReport(name, `${runner.pointer}/feature_flags/${name}`))
+      const fromTable = Object.keys(flags).map((name) => typoReport(name, `${runner.pointer}/feature_flags${encodePointer([name])}`))
       const fromEnvironment = runner.environment.map((entry, i) => {
         const name = /^\s*(FF_[A-Za-z0-9_]+)\s*=/i.exec(entry)?.[1]
         return name ? typoReport(name, `${runner.pointer}/environment/${i}`) : undefined
