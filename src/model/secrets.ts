@@ -1,3 +1,5 @@
+import {DEPLOY_SUBSTITUTION, isPlaceholderValue} from './placeholders.js'
+
 const SECRET_KEYS = /^(token|runnerToken|runnerRegistrationToken|runner-token|runner-registration-token|bearer_token|AccessKey|SecretKey|SessionToken|PrivateKey|AccountKey|accesskey|secretkey|password|sentryDsn|sentry_dsn)$/i
 
 /** Keys whose values are credentials: lint names them and never prints their values. */
@@ -5,12 +7,12 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.test(key)
 }
 
-/** Unrendered placeholders from Terraform templatefile, envsubst or Flux post-build substitution. */
-// `${CI_…}` are job variables the runner expands itself, not deploy-time placeholders.
-export const PLACEHOLDER = /\$\{\s*(?!CI_)[A-Za-z_][\w.-]*(?::?[-=?+][^}]*)?\s*\}|\$\{\{[^}]*\}\}/
+/** Deploy-time `${…}` placeholders (see placeholders.ts); kept under this name for the rules that import it here. */
+export const PLACEHOLDER = DEPLOY_SUBSTITUTION
 
+/** A value still to be filled in, of any shape placeholders.ts recognises: such a value is never a live secret. */
 export function isPlaceholder(value: unknown): boolean {
-  return typeof value === 'string' && PLACEHOLDER.test(value)
+  return isPlaceholderValue(value)
 }
 
 export type TokenKind = 'authentication' | 'registration' | 'unknown'
