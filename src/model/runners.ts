@@ -61,28 +61,38 @@ function chartRunnerExecutor(values: Record<string, unknown>): string {
   return typeof runners.executor === 'string' ? runners.executor : 'kubernetes'
 }
 
-/** Reads `KEY=value` pairs from a runner's `environment` list. */
+/**
+ * A runner's `environment` as the runner reads it (common/config.go parseVariable, GetVariables): each entry is split
+ * at its first `=` into name and value, both kept exactly as written (` NAME = v` sets a variable named ` NAME `);
+ * an entry without `=` is dropped; a later entry for the same name wins. `index` is the entry's place in the list.
+ */
 export function environmentMap(environment: string[]): Map<string, {value: string; index: number}> {
   const map = new Map<string, {value: string; index: number}>()
   environment.forEach((entry, index) => {
     const eq = entry.indexOf('=')
-    if (eq > 0) map.set(entry.slice(0, eq).trim(), {value: entry.slice(eq + 1), index})
+    if (eq > 0) map.set(entry.slice(0, eq), {value: entry.slice(eq + 1), index})
   })
   return map
+}
+
+/** A runner's `environment` as name → value (see environmentMap). */
+export function environmentValues(environment: string[]): Map<string, string> {
+  return new Map([...environmentMap(environment)].map(([name, entry]) => [name, entry.value]))
 }
 
 /** The Kubernetes runners of a config, as jobs of a .gitlab-ci.yml linted in the same run see them. */
 export function ciRunnersOf(target: RunnerConfigData, file: string): CiRunner[] {
   // Charts before 0.53.0 turned the legacy runners.privileged value into the runner's registration settings.
   const values = target.values
-  const legacyRunners = values && compareVersions(values.chartVersion, '0.53.0') < 0 && isPlainObject(values.user.runners) ? values.user.runners : undefined
+  const legacyRunners =
+    values && compareVersions(values.chartVersion, '0.53.0') < 0 && isPlainObject(values.user.runners) ? values.user.runners : undefined
   const legacyPrivileged = legacyRunners?.privileged === true
   return runnersOf(target)
     .filter((r) => r.executor === 'kubernetes')
     .map((r) => ({
       label: `runner "${r.name}" (${file})`,
       kubernetes: legacyPrivileged && r.kubernetes?.privileged === undefined ? {...r.kubernetes, privileged: true} : (r.kubernetes ?? {}),
-      environment: new Map([...environmentMap(r.environment)].map(([key, entry]) => [key, entry.value])),
+      environment: environmentValues(r.environment),
     }))
 }
 

@@ -3,16 +3,11 @@ import {suppressionWithoutReason, templateNotEvaluated, unrenderedPlaceholders} 
 import {invalidQuantity, missingContainerResources, privilegedContainerContext, requestAboveLimit} from './resources.js'
 import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
 import type {FileRuleFunction, RuleFunction} from './types.js'
-import {containerSocketMounted, dangerousCapabilities, dindDockerHostLocalhost, dindTlsDisabled, dindTlsPortMismatch, dindTlsWithoutCertVolume, dindWithoutPrivileged, dnsNoneWithoutNameservers, dnsPolicyInvalid, emptyDirSizeInvalid, environmentEntryMalformed, helperImageFlavorInvalid, helperImageVersionMismatch, jobsInSystemNamespace, namespaceOverwriteMatchesSystem, overwriteMaxBelowBase, overwriteRegexInvalid, overwriteRegexUnanchored, podSpecPatchInvalid, podSpecWithoutFeatureFlag, pollIntervalAboveTimeout, pollTimeoutTooLow, privilegeEscalationAllowed, privilegedWithoutImageAllowlist, privilegedWithoutNodeIsolation, procMountInvalid, pullPolicyIfNotPresent, pullPolicyInvalid, pullPolicyNotAllowed, pvcBuildsDirShared, sensitiveHostPath, tolerationEffectInvalid} from './kubernetes-settings.js'
-import {ciDindHostNotAService, ciDindRunnerNotPrivileged, ciDindTlsPortMismatch, ciDindTlsWithoutCertVolume} from './gitlab-ci.js'
+import {containerSocketMounted, dangerousCapabilities, emptyDirSizeInvalid, helperImageFlavorInvalid, helperImageVersionMismatch, jobsInSystemNamespace, namespaceOverwriteMatchesSystem, overwriteMaxBelowBase, overwriteRegexInvalid, overwriteRegexUnanchored, podSpecPatchInvalid, podSpecWithoutFeatureFlag, pollIntervalAboveTimeout, pollTimeoutTooLow, privilegeEscalationAllowed, privilegedWithoutImageAllowlist, privilegedWithoutNodeIsolation, procMountInvalid, pvcBuildsDirShared, sensitiveHostPath, tolerationEffectInvalid} from './kubernetes-settings.js'
 import {configValueType, keyNewerThanRunner, misplacedConfigKey, otherExecutorKey, removedConfigKey, unknownConfigKey, unknownConfigTable} from './config-keys.js'
 
 /** Named functions that rules reference as `check.function`. */
 export const FUNCTIONS: Record<string, RuleFunction> = {
-  ciDindHostNotAService,
-  ciDindRunnerNotPrivileged,
-  ciDindTlsPortMismatch,
-  ciDindTlsWithoutCertVolume,
   capacityExceeded,
   concurrentBelowRunners,
   invalidQuantity,
@@ -36,15 +31,7 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   unknownConfigTable,
   containerSocketMounted,
   dangerousCapabilities,
-  dindDockerHostLocalhost,
-  dindTlsDisabled,
-  dindTlsPortMismatch,
-  dindTlsWithoutCertVolume,
-  dindWithoutPrivileged,
-  dnsNoneWithoutNameservers,
-  dnsPolicyInvalid,
   emptyDirSizeInvalid,
-  environmentEntryMalformed,
   helperImageFlavorInvalid,
   helperImageVersionMismatch,
   jobsInSystemNamespace,
@@ -60,9 +47,6 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   privilegedWithoutImageAllowlist,
   privilegedWithoutNodeIsolation,
   procMountInvalid,
-  pullPolicyIfNotPresent,
-  pullPolicyInvalid,
-  pullPolicyNotAllowed,
   pvcBuildsDirShared,
   sensitiveHostPath,
   tolerationEffectInvalid,

@@ -1,10 +1,25 @@
 // Generated from rules/*.yaml by scripts/generate-rule-index.mjs (run by `npm run build`): do not edit.
 import type {RuleModule} from '../define-rule.js'
+import rule_ci_dind_host_not_a_service from './ci-dind-host-not-a-service.js'
+import rule_ci_dind_runner_not_privileged from './ci-dind-runner-not-privileged.js'
+import rule_ci_dind_tls_port_mismatch from './ci-dind-tls-port-mismatch.js'
+import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-volume.js'
+import rule_toml_dind_docker_host_localhost from './toml-dind-docker-host-localhost.js'
+import rule_toml_dind_service_not_privileged from './toml-dind-service-not-privileged.js'
+import rule_toml_dind_tls_disabled from './toml-dind-tls-disabled.js'
+import rule_toml_dind_tls_port_mismatch from './toml-dind-tls-port-mismatch.js'
+import rule_toml_dind_tls_without_cert_volume from './toml-dind-tls-without-cert-volume.js'
+import rule_toml_dns_none_without_nameservers from './toml-dns-none-without-nameservers.js'
+import rule_toml_dns_policy_invalid from './toml-dns-policy-invalid.js'
+import rule_toml_environment_entry_malformed from './toml-environment-entry-malformed.js'
 import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
 import rule_toml_limit_above_concurrent from './toml-limit-above-concurrent.js'
 import rule_toml_namespace_overwrite_without_cluster_role from './toml-namespace-overwrite-without-cluster-role.js'
+import rule_toml_pull_policy_if_not_present from './toml-pull-policy-if-not-present.js'
+import rule_toml_pull_policy_invalid from './toml-pull-policy-invalid.js'
+import rule_toml_pull_policy_not_allowed from './toml-pull-policy-not-allowed.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
@@ -29,11 +44,26 @@ import rule_values_unregister_lifecycle_conflict from './values-unregister-lifec
 
 /** The code of every rule whose metadata has no JSON-Schema check, by rule id. */
 export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
+  'ci-dind-host-not-a-service': rule_ci_dind_host_not_a_service,
+  'ci-dind-runner-not-privileged': rule_ci_dind_runner_not_privileged,
+  'ci-dind-tls-port-mismatch': rule_ci_dind_tls_port_mismatch,
+  'ci-dind-tls-without-cert-volume': rule_ci_dind_tls_without_cert_volume,
+  'toml-dind-docker-host-localhost': rule_toml_dind_docker_host_localhost,
+  'toml-dind-service-not-privileged': rule_toml_dind_service_not_privileged,
+  'toml-dind-tls-disabled': rule_toml_dind_tls_disabled,
+  'toml-dind-tls-port-mismatch': rule_toml_dind_tls_port_mismatch,
+  'toml-dind-tls-without-cert-volume': rule_toml_dind_tls_without_cert_volume,
+  'toml-dns-none-without-nameservers': rule_toml_dns_none_without_nameservers,
+  'toml-dns-policy-invalid': rule_toml_dns_policy_invalid,
+  'toml-environment-entry-malformed': rule_toml_environment_entry_malformed,
   'toml-feature-flag-typo': rule_toml_feature_flag_typo,
   'toml-global-key-in-template': rule_toml_global_key_in_template,
   'toml-image-unpinned': rule_toml_image_unpinned,
   'toml-limit-above-concurrent': rule_toml_limit_above_concurrent,
   'toml-namespace-overwrite-without-cluster-role': rule_toml_namespace_overwrite_without_cluster_role,
+  'toml-pull-policy-if-not-present': rule_toml_pull_policy_if_not_present,
+  'toml-pull-policy-invalid': rule_toml_pull_policy_invalid,
+  'toml-pull-policy-not-allowed': rule_toml_pull_policy_not_allowed,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
   'toml-template-runner-count': rule_toml_template_runner_count,
