@@ -4,7 +4,6 @@ import {invalidQuantity, missingContainerResources, privilegedContainerContext, 
 import {plainRunnerTokenInValues, registrationTokenUsed, secretInRunnerConfig, tokenInConfigToml, tokenKindMismatch} from './secrets.js'
 import type {FileRuleFunction, RuleFunction} from './types.js'
 import {containerSocketMounted, dangerousCapabilities, emptyDirSizeInvalid, helperImageFlavorInvalid, helperImageVersionMismatch, jobsInSystemNamespace, namespaceOverwriteMatchesSystem, overwriteMaxBelowBase, overwriteRegexInvalid, overwriteRegexUnanchored, podSpecPatchInvalid, podSpecWithoutFeatureFlag, pollIntervalAboveTimeout, pollTimeoutTooLow, privilegeEscalationAllowed, privilegedWithoutImageAllowlist, privilegedWithoutNodeIsolation, procMountInvalid, pvcBuildsDirShared, sensitiveHostPath, tolerationEffectInvalid} from './kubernetes-settings.js'
-import {configValueType, keyNewerThanRunner, misplacedConfigKey, otherExecutorKey, removedConfigKey, unknownConfigKey, unknownConfigTable} from './config-keys.js'
 
 /** Named functions that rules reference as `check.function`. */
 export const FUNCTIONS: Record<string, RuleFunction> = {
@@ -22,13 +21,6 @@ export const FUNCTIONS: Record<string, RuleFunction> = {
   tokenInConfigToml,
   tokenKindMismatch,
   unrenderedPlaceholders,
-  configValueType,
-  keyNewerThanRunner,
-  misplacedConfigKey,
-  otherExecutorKey,
-  removedConfigKey,
-  unknownConfigKey,
-  unknownConfigTable,
   containerSocketMounted,
   dangerousCapabilities,
   emptyDirSizeInvalid,

@@ -11,18 +11,25 @@ import rule_toml_dind_tls_port_mismatch from './toml-dind-tls-port-mismatch.js'
 import rule_toml_dind_tls_without_cert_volume from './toml-dind-tls-without-cert-volume.js'
 import rule_toml_dns_none_without_nameservers from './toml-dns-none-without-nameservers.js'
 import rule_toml_dns_policy_invalid from './toml-dns-policy-invalid.js'
+import rule_toml_docker_key_under_kubernetes from './toml-docker-key-under-kubernetes.js'
 import rule_toml_environment_entry_malformed from './toml-environment-entry-malformed.js'
 import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
+import rule_toml_key_newer_than_runner from './toml-key-newer-than-runner.js'
 import rule_toml_limit_above_concurrent from './toml-limit-above-concurrent.js'
+import rule_toml_misplaced_key from './toml-misplaced-key.js'
 import rule_toml_namespace_overwrite_without_cluster_role from './toml-namespace-overwrite-without-cluster-role.js'
 import rule_toml_pull_policy_if_not_present from './toml-pull-policy-if-not-present.js'
 import rule_toml_pull_policy_invalid from './toml-pull-policy-invalid.js'
 import rule_toml_pull_policy_not_allowed from './toml-pull-policy-not-allowed.js'
+import rule_toml_removed_key from './toml-removed-key.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
+import rule_toml_unknown_key from './toml-unknown-key.js'
+import rule_toml_unknown_table from './toml-unknown-table.js'
+import rule_toml_value_wrong_type from './toml-value-wrong-type.js'
 import rule_values_deprecated_rbac_fields from './values-deprecated-rbac-fields.js'
 import rule_values_grace_below_shutdown_timeout from './values-grace-below-shutdown-timeout.js'
 import rule_values_hpa_max_replicas_missing from './values-hpa-max-replicas-missing.js'
@@ -55,18 +62,25 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-dind-tls-without-cert-volume': rule_toml_dind_tls_without_cert_volume,
   'toml-dns-none-without-nameservers': rule_toml_dns_none_without_nameservers,
   'toml-dns-policy-invalid': rule_toml_dns_policy_invalid,
+  'toml-docker-key-under-kubernetes': rule_toml_docker_key_under_kubernetes,
   'toml-environment-entry-malformed': rule_toml_environment_entry_malformed,
   'toml-feature-flag-typo': rule_toml_feature_flag_typo,
   'toml-global-key-in-template': rule_toml_global_key_in_template,
   'toml-image-unpinned': rule_toml_image_unpinned,
+  'toml-key-newer-than-runner': rule_toml_key_newer_than_runner,
   'toml-limit-above-concurrent': rule_toml_limit_above_concurrent,
+  'toml-misplaced-key': rule_toml_misplaced_key,
   'toml-namespace-overwrite-without-cluster-role': rule_toml_namespace_overwrite_without_cluster_role,
   'toml-pull-policy-if-not-present': rule_toml_pull_policy_if_not_present,
   'toml-pull-policy-invalid': rule_toml_pull_policy_invalid,
   'toml-pull-policy-not-allowed': rule_toml_pull_policy_not_allowed,
+  'toml-removed-key': rule_toml_removed_key,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
   'toml-template-runner-count': rule_toml_template_runner_count,
+  'toml-unknown-key': rule_toml_unknown_key,
+  'toml-unknown-table': rule_toml_unknown_table,
+  'toml-value-wrong-type': rule_toml_value_wrong_type,
   'values-deprecated-rbac-fields': rule_values_deprecated_rbac_fields,
   'values-grace-below-shutdown-timeout': rule_values_grace_below_shutdown_timeout,
   'values-hpa-max-replicas-missing': rule_values_hpa_max_replicas_missing,
