@@ -15,6 +15,7 @@ import {
 } from './sample-result.js'
 
 const expected = (name: string) => readFileSync(new URL(`../fixtures/formatters/${name}`, import.meta.url), 'utf8')
+// eslint-disable-next-line no-control-regex -- ESC opens the colour sequences being removed
 const stripAnsi = (text: string) => text.replace(/\u001B\[[0-9;]*m/g, '')
 
 describe('stylish formatter', () => {
@@ -88,8 +89,8 @@ describe('stylish formatter', () => {
     expect(lines[1]).toBe('  7:1  error  Jobs run privileged.  toml-privileged')
   })
 
-  test('a skipped file is one line and an unreadable file is path:line:col: message', () => {
-    const output = formatStylish(resultOf([skippedFile, brokenFile]), contextOf())
+  test('with --verbose a skipped file is one line and an unreadable file is path:line:col: message', () => {
+    const output = formatStylish(resultOf([skippedFile, brokenFile]), contextOf({verbose: true}))
     expect(output.split('\n').slice(0, 3)).toEqual([
       'deploy/README.md: skipped (not a runner configuration file)',
       '',
@@ -98,10 +99,52 @@ describe('stylish formatter', () => {
     expect(output).toContain('1 file could not be read')
   })
 
+  test('without --verbose all skipped files are one line, counted by reason', () => {
+    const manifests = Array.from({length: 200}, (_, index) => ({...skippedFile, path: `k8s/manifest-${index}.yaml`}))
+    const empty = {...skippedFile, path: 'empty.yaml', skipped: 'empty file'}
+    const output = formatStylish(resultOf([valuesFile, ...manifests, empty]), contextOf())
+    expect(output).not.toContain('manifest-')
+    const skippedLines = output.split('\n').filter((line) => line.startsWith('Skipped'))
+    expect(skippedLines).toEqual(['Skipped 201 files (200 × not a runner configuration file; 1 × empty file); --verbose lists them.'])
+    expect(output.trimEnd().split('\n').at(-1)).toContain('in 202 files (201 skipped)')
+    expect(formatStylish(resultOf([valuesFile, ...manifests]), contextOf({verbose: true})).split('\n').filter((line) => line.endsWith(': skipped (not a runner configuration file)'))).toHaveLength(200)
+  })
+
+  describe('a width (the terminal\'s) wraps and cuts lines to it; no width leaves them whole', () => {
+    const widths = [40, 60, 80, 100]
+    test.each(widths)('every line fits in %i columns, plain and coloured, and wrapping loses no words', (width) => {
+      for (const color of [false, true]) {
+        const output = formatStylish(sampleResult, contextOf({color, verbose: true, width} as object))
+        for (const line of stripAnsi(output).split('\n')) expect([...line].length).toBeLessThanOrEqual(width)
+        for (const line of output.split('\n')) expect(line).not.toMatch(/\s$/)
+        const words = (text: string) => stripAnsi(text).split(/\s+/).filter((word) => word !== '' && !word.includes('…'))
+        const wide = formatStylish(sampleResult, contextOf({verbose: true}))
+        // Only the file headers' details may be cut; every word of the findings, capacity and summary stays.
+        const headerless = (text: string) => words(text.split('\n').filter((line) => !/\((helm-|config-)/.test(stripAnsi(line))).join('\n'))
+        expect(headerless(output).sort()).toEqual(headerless(wide).sort())
+      }
+    })
+
+    test('a long message continues under its own column, and the rule id stays on the first line', () => {
+      const output = formatStylish(resultOf([valuesFile]), contextOf({width: 70} as object))
+      const lines = output.split('\n')
+      const first = lines.findIndex((line) => line.startsWith('   3:1'))
+      expect(lines[first]).toMatch(/values-runner-token-plain$/)
+      const messageColumn = lines[first]!.indexOf('runnerToken')
+      expect(lines[first + 1]!.search(/\S/)).toBe(messageColumn)
+    })
+
+    test('without a width the output is the unwrapped report, however long its lines', () => {
+      const output = formatStylish(sampleResult, contextOf())
+      expect(Math.max(...output.split('\n').map((line) => line.length))).toBeGreaterThan(150)
+      expect(output).toBe(expected('stylish.txt'))
+    })
+  })
+
   test('a file that failed part-way still shows the findings it has', () => {
     const partial = {...tomlFile, error: {message: 'Invalid TOML: duplicate key "concurrent".', line: 9, column: 1}}
     const output = formatStylish(resultOf([partial]), contextOf())
-    expect(output).toMatch(/^\.\/config\.toml:9:1: Invalid TOML: duplicate key "concurrent"\.\n\.\/config\.toml \(config-toml, runner 17\.6\.0\)\n  14:3  warning/)
+    expect(output).toMatch(/^\.\/config\.toml:9:1: Invalid TOML: duplicate key "concurrent"\.\n\.\/config\.toml \(config-toml, runner 17\.6\.0\)\n {2}14:3 {2}warning/)
   })
 
   test('the capacity line shows every term it is made of', () => {

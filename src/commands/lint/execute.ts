@@ -2,8 +2,11 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 
 import {DEFAULT_FORMAT, type FormatName, formatters} from '../../formatters/index.js'
 import type {JunitContext} from '../../formatters/junit.js'
+import type {StylishContext} from '../../formatters/stylish.js'
 import {parseQuantity} from '../../model/quantity.js'
 import type {LintFlags} from './flags.js'
+import {emptyRunMessage, onlyErrors, tooManyWarnings} from './result-views.js'
+import {outputWidth, wantsColour} from './terminal.js'
 import {ConfigError} from '../../lint/config.js'
 import {docsUrl, loadRules, RuleLoadError} from '../../lint/rule.js'
 import {lint, UsageError} from '../../lint/run.js'
@@ -19,7 +22,7 @@ export class LintCliError extends Error {
 }
 
 export interface LintIo {
-  stdout: NodeJS.WritableStream & {isTTY?: boolean}
+  stdout: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
   stderr: NodeJS.WritableStream
   stdin: NodeJS.ReadableStream
   cwd: string
@@ -61,8 +64,21 @@ async function readBounded(stream: NodeJS.ReadableStream, limit: number): Promis
   return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
+/**
+ * A reader that stops early (`| head`, a job log cut off) closes the pipe; the report then goes nowhere, which is no
+ * reason to crash with a stack trace. The exit code still says what lint found.
+ */
+function toleratePipeClosing(stream: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') return
+    stderr.write(`runner-doctor: cannot write the report: ${error.message}\n`)
+    process.exitCode = 2
+  })
+}
+
 /** Runs lint with parsed flags and writes every requested format; returns the exit code. */
 export async function executeLint(flags: LintFlags, argPaths: string[], io: LintIo): Promise<0 | 1 | 2> {
+  toleratePipeClosing(io.stdout, io.stderr)
   const paths = argPaths.length > 0 ? argPaths : ['.']
   const formats: FormatName[] = flags.format && flags.format.length > 0 ? flags.format : [DEFAULT_FORMAT]
   const outputs = flags['output-file'] ?? []
@@ -96,10 +112,15 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     if (error instanceof UsageError) throw new LintCliError(error.message, 'RD_USAGE')
     throw error
   }
-  const ctx: JunitContext = {
+  const empty = flags['allow-empty'] ? undefined : emptyRunMessage(result, paths)
+  if (empty) throw new LintCliError(empty, 'RD_NOTHING_TO_LINT')
+  if (flags.quiet) result = onlyErrors(result, flags['fail-on'])
+  const terminal = {env: io.env, isTTY: Boolean(io.stdout.isTTY), columns: io.stdout.columns}
+  const ctx: JunitContext & StylishContext = {
     failOn: flags['fail-on'],
+    width: outputWidth(terminal),
     cwd: io.cwd,
-    color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR,
+    color: wantsColour(flags.color, terminal),
     verbose: flags.verbose,
     toolVersion: toolVersion(),
     rules: rules.map((r) => ({id: r.id, title: r.title, severity: r.severity, category: r.category, rationale: r.rationale, remediation: r.remediation, docsUrl: docsUrl(r.id)})),
@@ -107,7 +128,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   let stylishOnStdout = false
   for (const [i, format] of formats.entries()) {
     const file = outputs[i]
-    const rendered = formatters[format](result, file ? {...ctx, color: false} : ctx)
+    const rendered = formatters[format](result, file ? {...ctx, color: false, width: undefined} : ctx)
     if (file) writeFileSync(file, rendered)
     else {
       io.stdout.write(rendered)
@@ -117,6 +138,11 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   // Machine formats on stdout still leave a readable line per unreadable file on stderr.
   if (!stylishOnStdout) {
     for (const f of result.files) if (f.error) io.stderr.write(`${f.path}:${f.error.line}:${f.error.column}: ${f.error.message}\n`)
+  }
+  const warningsOverLimit = tooManyWarnings(result, flags['max-warnings'])
+  if (warningsOverLimit) {
+    io.stderr.write(`${warningsOverLimit}\n`)
+    return 1
   }
   return result.summary.exitCode
 }

@@ -17,22 +17,28 @@ export interface FlagSpec {
 }
 
 export const LINT_FLAGS: FlagSpec[] = [
+  {name: 'allow-empty', kind: 'boolean', default: false, description: 'Pass when no runner configuration is found in the paths (by default that is exit code 2).'},
   {name: 'capacity-cpu', kind: 'string', description: 'CPU the cluster can give to job pods (a quantity: 64, 96000m).'},
   {name: 'capacity-memory', kind: 'string', description: 'Memory the cluster can give to job pods (a quantity: 256Gi).'},
   {name: 'chart-version', kind: 'string', description: 'gitlab/gitlab-runner chart version the values are for (default: the newest known).'},
+  {name: 'color', kind: 'boolean', allowNo: true, description: 'Colour the report, or not (default: FORCE_COLOR, NO_COLOR, a GitLab job or a terminal decide).'},
   {name: 'config', kind: 'string', description: 'Path to .runner-doctor.yaml (default: found upward from each input).'},
   {name: 'fail-on', kind: 'option', options: ['error', 'warning', 'info', 'none'], default: 'error', description: 'Lowest severity that makes the exit code 1; none reports without failing.'},
   {name: 'format', char: 'f', kind: 'option', multiple: true, options: FORMAT_NAMES, description: 'Output format; repeat to write several, paired in order with --output-file.'},
   {name: 'inline-config', kind: 'boolean', allowNo: true, default: true, description: 'Honour # runner-doctor-disable-next-line comments.'},
+  {name: 'max-warnings', kind: 'integer', min: 0, description: 'Exit code 1 when there are more warnings than this, even below --fail-on.'},
   {name: 'max-file-size', kind: 'string', default: String(DEFAULT_MAX_FILE_BYTES), description: 'Largest file to read, in bytes (quantities such as 8Mi work).'},
   {name: 'max-files', kind: 'integer', default: DEFAULT_MAX_FILES, min: 1, description: 'Most files one run reads.'},
   {name: 'output-file', char: 'o', kind: 'string', multiple: true, description: 'File for the format in the same position; formats without one go to stdout.'},
+  {name: 'quiet', kind: 'boolean', default: false, description: 'Report errors only: warnings and infos are left out of every format and the exit code.'},
   {name: 'runner-version', kind: 'string', description: 'GitLab Runner version (default: from the chart version or image.tag).'},
   {name: 'services-per-job', kind: 'integer', min: 0, description: 'Service containers a typical job starts, for capacity math (default 1).'},
   {name: 'verbose', kind: 'boolean', default: false, description: 'Print suppressed findings, progress details and stack traces.'},
 ]
 
 export interface LintFlags {
+  'allow-empty': boolean
+  color?: boolean
   'capacity-cpu'?: string
   'capacity-memory'?: string
   'chart-version'?: string
@@ -42,6 +48,8 @@ export interface LintFlags {
   'inline-config': boolean
   'max-file-size': string
   'max-files': number
+  'max-warnings'?: number
+  quiet: boolean
   'output-file'?: string[]
   'runner-version'?: string
   'services-per-job'?: number
