@@ -39,14 +39,16 @@ export function parseDockerHost(value: string): DockerHost | undefined {
   if (scheme !== 'tcp') return undefined
   let url: URL
   try {
-    url = new URL(`tcp://${address}`)
+    // `tcp://` and `tcp://:2375` are localhost to the CLI.
+    url = new URL(`tcp://${address === '' || address.startsWith(':') ? `localhost${address}` : address}`)
   } catch {
     return undefined
   }
+  // The CLI refuses a path ("should not contain a path element"), even a lone slash.
+  if (url.pathname !== '' || url.search !== '' || url.hash !== '') return undefined
   const portGiven = url.port !== ''
   const port = portGiven ? Number(url.port) : DOCKER_PLAIN_PORT
-  // `tcp://:2375` is localhost to the CLI.
-  const hostname = url.hostname === '' ? 'localhost' : url.hostname.toLowerCase()
+  const hostname = url.hostname.toLowerCase()
   return {kind: 'tcp', host: hostname.replace(/^\[|\]$/g, ''), port, portGiven, label: `tcp://${hostname}:${port}`}
 }
 

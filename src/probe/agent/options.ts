@@ -1,5 +1,5 @@
 import type {DockerEndpoint, ResolvedProbeOptions} from '../checks/context.js'
-import {parseDockerHost} from '../checks/docker.js'
+import {parseDockerHost} from '../../model/executor/docker-host.js'
 
 /** The options the check program accepts, as JSON in argv[2] (the contract with the cluster side). */
 export interface AgentOptions {

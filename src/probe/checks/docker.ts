@@ -1,33 +1,13 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {type DockerHost, parseDockerHost} from '../../model/executor/docker-host.js'
 import type {CheckResult} from '../types.js'
 import type {DockerEndpoint, ProbeContext} from './context.js'
 import {dockerCliUsesTls, podMtu, readInterfaceMtus} from './environment.js'
 import {httpGet, type HttpOutcome, tcpConnect, type TlsMaterial} from './net-client.js'
 import {resolveHost, type ResolvedHost} from './resolve-host.js'
 import {type Observation, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
-
-export interface ParsedDockerHost {
-  kind: 'tcp' | 'unix'
-  host: string
-  port: number
-  socketPath?: string
-  label: string
-}
-
-export function parseDockerHost(url: string, tlsByDefault = false): ParsedDockerHost | undefined {
-  try {
-    const parsed = new URL(url)
-    if (parsed.protocol === 'unix:') return {kind: 'unix', host: 'localhost', port: 0, socketPath: parsed.pathname, label: url}
-    if (parsed.protocol !== 'tcp:' || !parsed.hostname) return undefined
-    const port = parsed.port ? Number(parsed.port) : tlsByDefault ? 2376 : 2375
-    const host = parsed.hostname.replace(/^\[|\]$/g, '')
-    return {kind: 'tcp', host, port, label: `tcp://${parsed.hostname}:${port}`}
-  } catch {
-    return undefined
-  }
-}
 
 export interface DockerApi {
   version: string
@@ -39,7 +19,7 @@ export type TlsProblem = 'certs-missing' | 'client-cert-required' | 'client-cert
 
 export interface EndpointObservation {
   endpoint: DockerEndpoint
-  parsed?: ParsedDockerHost
+  parsed?: DockerHost
   resolved?: ResolvedHost
   listening?: boolean
   connectError?: string
@@ -69,7 +49,7 @@ export function readClientCerts(dir: string): ClientCerts {
   return certs
 }
 
-function expectsTls(ctx: ProbeContext, endpoint: DockerEndpoint, parsed: ParsedDockerHost): boolean {
+function expectsTls(ctx: ProbeContext, endpoint: DockerEndpoint, parsed: DockerHost): boolean {
   if (endpoint.origin === 'DOCKER_HOST') return dockerCliUsesTls(ctx.env)
   return parsed.port === 2376
 }
@@ -97,7 +77,7 @@ function apiFrom(ping: HttpOutcome, version: HttpOutcome): DockerApi {
   return {version: parsed.Version ?? 'unknown', apiVersion: parsed.ApiVersion ?? (typeof header === 'string' ? header : 'unknown'), os: parsed.Os}
 }
 
-async function observeEndpoint(ctx: ProbeContext, endpoint: DockerEndpoint, parsed: ParsedDockerHost, resolved: ResolvedHost, certs: ClientCerts): Promise<EndpointObservation> {
+async function observeEndpoint(ctx: ProbeContext, endpoint: DockerEndpoint, parsed: DockerHost, resolved: ResolvedHost, certs: ClientCerts): Promise<EndpointObservation> {
   const startedAt = performance.now()
   const evidence: string[] = []
   const observation: EndpointObservation = {endpoint, parsed, resolved, evidence, durationMs: 0}
@@ -269,9 +249,8 @@ export interface DockerChecksOutcome {
 export async function runDockerChecks(ctx: ProbeContext): Promise<DockerChecksOutcome> {
   const startedAt = performance.now()
   const certs = readClientCerts(ctx.options.certDir)
-  const tlsDefault = dockerCliUsesTls(ctx.env)
   const endpoints = await Promise.all(ctx.options.dockerHosts.map(async endpoint => {
-    const parsed = parseDockerHost(endpoint.url, endpoint.origin === 'DOCKER_HOST' && tlsDefault)
+    const parsed = parseDockerHost(endpoint.url)
     const resolved = parsed?.kind === 'tcp' ? await resolveHost(ctx, parsed.host) : parsed ? {address: undefined, via: 'unix socket'} : undefined
     return {endpoint, parsed, resolved}
   }))

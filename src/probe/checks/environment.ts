@@ -1,6 +1,7 @@
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {isDockerHostValue, parseDockerHost} from '../../model/executor/docker-host.js'
 import type {CheckResult} from '../types.js'
 import type {ProbeContext} from './context.js'
 import {finishCheck, type Observation, simpleCheck} from './util.js'
@@ -73,15 +74,6 @@ export function checkLibc(ctx: ProbeContext): CheckResult {
 
 const DOCKER_VARIABLES = ['DOCKER_HOST', 'DOCKER_TLS_CERTDIR', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_TLS'] as const
 
-function dockerHostPort(dockerHost: string): number | undefined {
-  try {
-    const url = new URL(dockerHost)
-    return url.protocol === 'tcp:' && url.port ? Number(url.port) : undefined
-  } catch {
-    return undefined
-  }
-}
-
 /** The docker CLI speaks TLS when DOCKER_TLS_VERIFY or DOCKER_TLS is set to any non-empty value. */
 export function dockerCliUsesTls(env: Record<string, string | undefined>): boolean {
   return Boolean(env.DOCKER_TLS_VERIFY) || Boolean(env.DOCKER_TLS)
@@ -93,11 +85,12 @@ export function checkDockerEnvironment(ctx: ProbeContext): CheckResult {
   const evidence = DOCKER_VARIABLES.map(name => `${name}=${env[name] === undefined ? '(unset)' : JSON.stringify(env[name])}`)
   const findings: Observation[] = []
   const host = env.DOCKER_HOST
-  const port = host ? dockerHostPort(host) : undefined
+  const address = host ? parseDockerHost(host) : undefined
+  const port = address?.kind === 'tcp' ? address.port : undefined
   const tls = dockerCliUsesTls(env)
-  if (host && !/^(tcp|unix|ssh|npipe|fd):\/\//.test(host)) {
+  if (host && !isDockerHostValue(host)) {
     findings.push({status: 'fail', summary: `DOCKER_HOST=${host} is not a URL the docker CLI accepts.`,
-      cause: 'The scheme is missing or misspelt.', remediation: 'Set DOCKER_HOST to a URL such as tcp://docker:2376.'})
+      cause: 'The scheme is misspelt or the address is malformed.', remediation: 'Set DOCKER_HOST to a URL such as tcp://docker:2376.'})
   }
   if (port === 2376 && !tls) {
     findings.push({status: 'fail', summary: 'DOCKER_HOST uses port 2376 (TLS) but DOCKER_TLS_VERIFY is not set, so the docker CLI sends plain HTTP to a TLS port.',

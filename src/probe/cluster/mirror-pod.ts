@@ -13,6 +13,12 @@ import type {
 import {AGENT_BUNDLE_MAX_BYTES} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
 import type {RunnerConfigView} from '../../inputs/runner-configs.js'
+import {dindServesTls} from '../../model/executor/dind.js'
+import {kubernetesDnsPolicy} from '../../model/executor/dns-policy.js'
+import {firstKubernetesPullPolicy} from '../../model/executor/pull-policy.js'
+import {DEFAULT_DIND_IMAGE} from '../../model/executor/runner-dind.js'
+import {runnerDindService} from '../../model/executor/services.js'
+import {environmentValues} from '../../model/runners.js'
 import {serviceAliases} from '../../model/service-aliases.js'
 
 export type {AgentOptions}
@@ -34,7 +40,6 @@ export const PROBE_SELECTOR = 'app.kubernetes.io/managed-by=runner-doctor,runner
 export const BUILD_CONTAINER = 'build'
 export const HELPER_CONTAINER = 'helper'
 export const DEFAULT_PROBE_IMAGE = 'node:24-alpine'
-export const DEFAULT_DIND_IMAGE = 'docker:dind'
 /** Plays the part of the script path, so the options land in `process.argv[2]` as when run from a file. */
 export const AGENT_ARGV_NAME = 'runner-doctor-agent'
 
@@ -76,28 +81,6 @@ function str(value: unknown): string | undefined {
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : []
-}
-
-/** Runner `environment` entries as a map; later entries win, as in the runner. */
-export function parseEnvironment(environment: string[] | undefined): Map<string, string> {
-  const env = new Map<string, string>()
-  for (const entry of environment ?? []) {
-    const at = entry.indexOf('=')
-    if (at > 0) env.set(entry.slice(0, at), entry.slice(at + 1))
-  }
-  return env
-}
-
-const DNS_POLICIES: Record<string, string> = {
-  none: 'None',
-  default: 'Default',
-  'cluster-first': 'ClusterFirst',
-  'cluster-first-with-host-net': 'ClusterFirstWithHostNet',
-}
-
-/** The runner maps its kebab-case values and leaves anything else to the cluster default. */
-export function dnsPolicyFor(value: unknown): string | undefined {
-  return typeof value === 'string' ? DNS_POLICIES[value] : undefined
 }
 
 export function dnsConfigFor(value: unknown): V1PodDNSConfig | undefined {
@@ -167,12 +150,6 @@ function securityContextFor(value: unknown, privileged: boolean | undefined): V1
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 
-function pullPolicyFor(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value
-  const map: Record<string, string> = {always: 'Always', 'if-not-present': 'IfNotPresent', never: 'Never'}
-  return typeof first === 'string' ? map[first] : undefined
-}
-
 /** Values with CI variables are expanded per job by the runner; a probe has no job, so they are left out. */
 function staticEntries(value: unknown): Record<string, string> {
   return Object.fromEntries(
@@ -191,24 +168,13 @@ interface DindService {
 
 /** The dind service from `[[runners.kubernetes.services]]` when the runner declares one. */
 function dindServiceFrom(k8s: Record<string, unknown>, override?: string): DindService {
-  const declared = (Array.isArray(k8s.services) ? k8s.services : [])
-    .map(record)
-    .find((s) => typeof s.name === 'string' && /dind/.test(s.name))
+  const declared = runnerDindService(k8s)
   return {
-    image: override ?? (declared?.name as string | undefined) ?? DEFAULT_DIND_IMAGE,
-    alias: str(declared?.alias),
-    command: strings(declared?.command),
-    entrypoint: strings(declared?.entrypoint),
+    image: override ?? (declared?.image || DEFAULT_DIND_IMAGE),
+    alias: declared?.alias,
+    command: declared?.command ?? [],
+    entrypoint: declared?.entrypoint ?? [],
   }
-}
-
-/**
- * Whether dind will serve TLS: the docker images default DOCKER_TLS_CERTDIR to /certs (TLS on 2376);
- * only an explicitly empty value gives plain 2375.
- */
-export function dindUsesTls(environment: Map<string, string>): boolean {
-  const certDir = environment.get('DOCKER_TLS_CERTDIR')
-  return certDir === undefined || certDir !== ''
 }
 
 function emptyDirVolumes(k8s: Record<string, unknown>): {volumes: V1Volume[]; mounts: V1VolumeMount[]} {
@@ -235,17 +201,17 @@ function envList(map: Map<string, string>): V1EnvVar[] {
 /** Builds the pod the kubernetes executor would create for a job with a `docker:dind` service. */
 export function buildMirrorPod(options: MirrorPodOptions): V1Pod {
   const k8s = options.runner.kubernetes ?? {}
-  const environment = parseEnvironment(options.runner.environment)
+  const environment = environmentValues(options.runner.environment ?? [])
   // Only Docker settings reach the pod: the rest of the runner environment may hold secrets.
   const dockerEnvironment = new Map([...environment].filter(([key]) => key.startsWith('DOCKER_')))
-  const tls = options.dindTls ?? dindUsesTls(environment)
   const privileged = typeof k8s.privileged === 'boolean' ? k8s.privileged : undefined
   const service = dindServiceFrom(k8s, options.dindImage)
+  const tls = options.dindTls ?? dindServesTls(service.image, environment.get('DOCKER_TLS_CERTDIR'))
   const aliases = serviceAliases(service.image, service.alias)
   const serviceName = aliases.find((a) => DNS_LABEL.test(a) && a !== BUILD_CONTAINER && a !== HELPER_CONTAINER) ?? 'svc-0'
   const {volumes, mounts} = emptyDirVolumes(k8s)
   const probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE
-  const pullPolicy = pullPolicyFor(k8s.pull_policy)
+  const pullPolicy = firstKubernetesPullPolicy(k8s.pull_policy, k8s.allowed_pull_policies)
   const expiresAt = new Date(options.now.getTime() + (options.deadlineSeconds + 60) * 1000)
 
   const nodeNameEnv: V1EnvVar = {name: 'RUNNER_DOCTOR_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}}
@@ -290,7 +256,7 @@ export function buildMirrorPod(options: MirrorPodOptions): V1Pod {
 
   const nodeSelector = {...staticEntries(k8s.node_selector), ...(options.hostname ? {'kubernetes.io/hostname': options.hostname} : {})}
   const tolerations = tolerationsFor(k8s.node_tolerations)
-  const dnsPolicy = dnsPolicyFor(k8s.dns_policy)
+  const dnsPolicy = kubernetesDnsPolicy(k8s.dns_policy)
   const dnsConfig = dnsConfigFor(k8s.dns_config)
   const pullSecrets = strings(k8s.image_pull_secrets).map((name) => ({name}))
   const serviceAccount = str(k8s.service_account)
