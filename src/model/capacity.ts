@@ -23,6 +23,16 @@ export interface Capacity {
   clusterCapacity?: {cpuMillicores?: number; memoryBytes?: number}
 }
 
+/**
+ * The containers of a job pod that [runners.kubernetes] sizes apart, by the prefix of their keys: `cpu_request`,
+ * `helper_cpu_request`, `service_cpu_request` (each service container gets the service size).
+ */
+export const JOB_CONTAINERS = [
+  {prefix: '', name: 'build'},
+  {prefix: 'helper_', name: 'helper'},
+  {prefix: 'service_', name: 'service'},
+] as const
+
 function positiveInt(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && !isTemplatePlaceholder(value) ? value : undefined
 }

@@ -4,6 +4,9 @@ import rule_ci_dind_host_not_a_service from './ci-dind-host-not-a-service.js'
 import rule_ci_dind_runner_not_privileged from './ci-dind-runner-not-privileged.js'
 import rule_ci_dind_tls_port_mismatch from './ci-dind-tls-port-mismatch.js'
 import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-volume.js'
+import rule_toml_capacity_exceeded from './toml-capacity-exceeded.js'
+import rule_toml_concurrent_below_runners from './toml-concurrent-below-runners.js'
+import rule_toml_container_privileged from './toml-container-privileged.js'
 import rule_toml_dind_docker_host_localhost from './toml-dind-docker-host-localhost.js'
 import rule_toml_dind_service_not_privileged from './toml-dind-service-not-privileged.js'
 import rule_toml_dind_tls_disabled from './toml-dind-tls-disabled.js'
@@ -16,15 +19,19 @@ import rule_toml_environment_entry_malformed from './toml-environment-entry-malf
 import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
+import rule_toml_invalid_quantity from './toml-invalid-quantity.js'
 import rule_toml_key_newer_than_runner from './toml-key-newer-than-runner.js'
 import rule_toml_limit_above_concurrent from './toml-limit-above-concurrent.js'
 import rule_toml_misplaced_key from './toml-misplaced-key.js'
+import rule_toml_missing_resources from './toml-missing-resources.js'
 import rule_toml_namespace_overwrite_without_cluster_role from './toml-namespace-overwrite-without-cluster-role.js'
 import rule_toml_pull_policy_if_not_present from './toml-pull-policy-if-not-present.js'
 import rule_toml_pull_policy_invalid from './toml-pull-policy-invalid.js'
 import rule_toml_pull_policy_not_allowed from './toml-pull-policy-not-allowed.js'
 import rule_toml_removed_key from './toml-removed-key.js'
+import rule_toml_request_above_limit from './toml-request-above-limit.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
+import rule_toml_request_concurrency_bottleneck from './toml-request-concurrency-bottleneck.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
 import rule_toml_unknown_key from './toml-unknown-key.js'
@@ -55,6 +62,9 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'ci-dind-runner-not-privileged': rule_ci_dind_runner_not_privileged,
   'ci-dind-tls-port-mismatch': rule_ci_dind_tls_port_mismatch,
   'ci-dind-tls-without-cert-volume': rule_ci_dind_tls_without_cert_volume,
+  'toml-capacity-exceeded': rule_toml_capacity_exceeded,
+  'toml-concurrent-below-runners': rule_toml_concurrent_below_runners,
+  'toml-container-privileged': rule_toml_container_privileged,
   'toml-dind-docker-host-localhost': rule_toml_dind_docker_host_localhost,
   'toml-dind-service-not-privileged': rule_toml_dind_service_not_privileged,
   'toml-dind-tls-disabled': rule_toml_dind_tls_disabled,
@@ -67,15 +77,19 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-feature-flag-typo': rule_toml_feature_flag_typo,
   'toml-global-key-in-template': rule_toml_global_key_in_template,
   'toml-image-unpinned': rule_toml_image_unpinned,
+  'toml-invalid-quantity': rule_toml_invalid_quantity,
   'toml-key-newer-than-runner': rule_toml_key_newer_than_runner,
   'toml-limit-above-concurrent': rule_toml_limit_above_concurrent,
   'toml-misplaced-key': rule_toml_misplaced_key,
+  'toml-missing-resources': rule_toml_missing_resources,
   'toml-namespace-overwrite-without-cluster-role': rule_toml_namespace_overwrite_without_cluster_role,
   'toml-pull-policy-if-not-present': rule_toml_pull_policy_if_not_present,
   'toml-pull-policy-invalid': rule_toml_pull_policy_invalid,
   'toml-pull-policy-not-allowed': rule_toml_pull_policy_not_allowed,
   'toml-removed-key': rule_toml_removed_key,
+  'toml-request-above-limit': rule_toml_request_above_limit,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
+  'toml-request-concurrency-bottleneck': rule_toml_request_concurrency_bottleneck,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
   'toml-template-runner-count': rule_toml_template_runner_count,
   'toml-unknown-key': rule_toml_unknown_key,
