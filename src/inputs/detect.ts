@@ -4,31 +4,66 @@ import {identityMap, LineIndex} from './position.js'
 import {isGitlabCi} from './recognize.js'
 import type {LintTarget} from './targets.js'
 import {EmbeddedError, tomlTarget} from './toml-target.js'
-import type {FileError, InputKind} from './types.js'
+import type {AnalyzedFile, InputKind} from './types.js'
+import {hclParserLoaded, loadHclParser} from './terraform/hcl-parser.js'
 import {analyzeDocument} from './wrappers/index.js'
+import {analyzeTerraform} from './wrappers/terraform-helm-release.js'
 import {DEFAULT_YAML_LIMITS, parseYamlStream} from './yaml-source.js'
 
 export type {AnalyzeOptions} from './analyze-options.js'
-
-export interface AnalyzedFile {
-  kind: InputKind
-  targets: LintTarget[]
-  skipped?: string
-  error?: FileError
-  /** The whole text, for inline suppression comments. */
-  lines: LineIndex
-}
+export type {AnalyzedFile} from './types.js'
 
 /** Reads a file's text as whatever runner configuration it holds: config.toml, or YAML in any wrapper. */
 export function analyzeText(text: string, options: AnalyzeOptions): AnalyzedFile {
   const lines = new LineIndex(text)
   if (text.trim() === '') return {kind: 'skipped', targets: [], skipped: 'empty file', lines}
-  if (text.includes('\u0000')) return {kind: 'skipped', targets: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}, lines}
+  if (text.includes('\u0000'))
+    return {kind: 'skipped', targets: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}, lines}
+  if (looksLikeTerraform(text)) {
+    if (!hclParserLoaded()) throw new Error('Terraform is read with analyzeInput(), which loads the HCL parser first.')
+    return analyzeTerraform(text, lines, options)
+  }
   const first = firstMeaningfulLine(text.replace(/^\uFEFF/, ''))
   if (/^\s*(\[\[?[A-Za-z_."-]+\]\]?|[A-Za-z_][\w-]*\s*=)/m.test(first) && !/^\s*[\w-]+\s*:/m.test(first)) {
     return analyzeToml(text, lines, options)
   }
   return analyzeYaml(text, lines, options)
+}
+
+/** As analyzeText, and loads the HCL parser first when the text is Terraform that may hold a gitlab-runner release. */
+export async function analyzeInput(text: string, options: AnalyzeOptions): Promise<AnalyzedFile> {
+  if (looksLikeTerraform(text) && /helm_release/.test(text)) await loadHclParser()
+  return analyzeText(text, options)
+}
+
+// `resource "helm_release" "x" {`, `terraform {`: a block header cannot start YAML or TOML runner configuration.
+const HCL_BLOCK_HEADER = /^\s*[A-Za-z_][\w-]*(?:\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*\s*\{/
+
+/** Terraform, told by content: its first line that is not a comment opens a block. */
+export function looksLikeTerraform(text: string): boolean {
+  let inComment = false
+  for (let start = text.charCodeAt(0) === 0xfeff ? 1 : 0; start < text.length;) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end === -1 ? text.length : end)
+    start = end === -1 ? text.length : end + 1
+    let t = line.trim()
+    if (inComment) {
+      if (!t.includes('*/')) continue
+      inComment = false
+      t = t.slice(t.indexOf('*/') + 2).trim()
+    }
+    if (t.startsWith('/*')) {
+      const close = t.indexOf('*/', 2)
+      if (close === -1) {
+        inComment = true
+        continue
+      }
+      t = t.slice(close + 2).trim()
+    }
+    if (t === '' || t.startsWith('#') || t.startsWith('//')) continue
+    return HCL_BLOCK_HEADER.test(t)
+  }
+  return false
 }
 
 function firstMeaningfulLine(text: string): string {
@@ -72,7 +107,8 @@ function analyzeYaml(text: string, lines: LineIndex, options: AnalyzeOptions): A
       if (result.kind !== 'skipped') kinds.push(result.kind)
       else if (result.skipped) skips.push(result.skipped)
     } catch (error) {
-      if (error instanceof EmbeddedError) return {kind: kinds[0] ?? 'helm-values', targets, error: {message: error.message, line: error.line, column: error.column}, lines}
+      if (error instanceof EmbeddedError)
+        return {kind: kinds[0] ?? 'helm-values', targets, error: {message: error.message, line: error.line, column: error.column}, lines}
       throw error
     }
   }

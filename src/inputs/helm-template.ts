@@ -34,7 +34,7 @@ export {isTemplatePlaceholder} from '../model/placeholders.js'
  * expression rescans the rest of the line from every unclosed `{{` and every blank before `}}`.
  */
 function* actionsOf(line: string): Generator<{index: number; text: string; inner: string}> {
-  for (let start = line.indexOf('{{'); start !== -1; ) {
+  for (let start = line.indexOf('{{'); start !== -1;) {
     const end = line.indexOf('}}', start + 2)
     if (end === -1) return
     let inner = line.slice(start + 2, end)
@@ -92,7 +92,14 @@ export function prepareTemplatedToml(raw: string): PreparedToml {
         result += ' '.repeat(action.text.length)
       } else if (OPENERS.has(word)) {
         blocks.push({dropping: false})
-        notes.push({position, action: action.text, effect: word === 'if' ? 'condition not evaluated; its first branch is checked' : `${word} block not evaluated; its body is checked once`})
+        notes.push({
+          position,
+          action: action.text,
+          effect:
+            word === 'if'
+              ? 'condition not evaluated; its first branch is checked'
+              : `${word} block not evaluated; its body is checked once`,
+        })
         result += ' '.repeat(action.text.length)
       } else if (word === 'else') {
         const open = blocks.at(-1)
@@ -111,7 +118,11 @@ export function prepareTemplatedToml(raw: string): PreparedToml {
         quotes += quotesIn(replacement, result.at(-1))
         result += replacement
         onlyActions = false
-        notes.push({position, action: action.text, effect: inString ? 'value not evaluated inside a string' : 'value not evaluated; treated as unknown'})
+        notes.push({
+          position,
+          action: action.text,
+          effect: inString ? 'value not evaluated inside a string' : 'value not evaluated; treated as unknown',
+        })
       }
       last = action.index + action.text.length
     }

@@ -1,7 +1,54 @@
 import {isPlainObject} from '../model/chart.js'
 
-const RUNNER_KEYS = ['config', 'executor', 'privileged', 'image', 'secret', 'tags', 'locked', 'runUntagged', 'cache', 'builds', 'services', 'helpers', 'namespace', 'serviceAccountName', 'name', 'configPath', 'imagePullPolicy', 'pollTimeout', 'outputLimit', 'protected', 'requestConcurrency', 'jobNamespace', 'cloneUrl', 'nodeSelector', 'nodeTolerations', 'podLabels', 'podAnnotations', 'env', 'pod_security_context']
-export const CHART_KEYS = ['gitlabUrl', 'runnerToken', 'runnerRegistrationToken', 'concurrent', 'checkInterval', 'rbac', 'unregisterRunners', 'certsSecretName', 'replicas', 'hpa', 'imagePullPolicy', 'logLevel', 'metrics', 'sessionServer', 'serviceAccount', 'terminationGracePeriodSeconds']
+const RUNNER_KEYS = [
+  'config',
+  'executor',
+  'privileged',
+  'image',
+  'secret',
+  'tags',
+  'locked',
+  'runUntagged',
+  'cache',
+  'builds',
+  'services',
+  'helpers',
+  'namespace',
+  'serviceAccountName',
+  'name',
+  'configPath',
+  'imagePullPolicy',
+  'pollTimeout',
+  'outputLimit',
+  'protected',
+  'requestConcurrency',
+  'jobNamespace',
+  'cloneUrl',
+  'nodeSelector',
+  'nodeTolerations',
+  'podLabels',
+  'podAnnotations',
+  'env',
+  'pod_security_context',
+]
+export const CHART_KEYS = [
+  'gitlabUrl',
+  'runnerToken',
+  'runnerRegistrationToken',
+  'concurrent',
+  'checkInterval',
+  'rbac',
+  'unregisterRunners',
+  'certsSecretName',
+  'replicas',
+  'hpa',
+  'imagePullPolicy',
+  'logLevel',
+  'metrics',
+  'sessionServer',
+  'serviceAccount',
+  'terminationGracePeriodSeconds',
+]
 
 /** Whether an object reads as values for the gitlab/gitlab-runner chart. */
 export function looksLikeRunnerValues(value: unknown): value is Record<string, unknown> {

@@ -10,6 +10,7 @@ const MIN_SECRET_LENGTH = 6
 /** Every string held under a credential key anywhere in the targets' data, longest first. */
 export function secretValues(targets: LintTarget[]): string[] {
   const found = new Set<string>()
+  for (const target of targets) if (target.type === 'values') for (const value of target.sensitive ?? []) found.add(value)
   const stack: unknown[] = targets.flatMap((t) => (t.type === 'values' ? [t.data, t.user] : [t.data]))
   while (stack.length > 0) {
     const value = stack.pop()
@@ -17,7 +18,14 @@ export function secretValues(targets: LintTarget[]): string[] {
     else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         // An unrendered placeholder (`${runner_token}`, `{{ .Values.token }}`) names where the secret comes from: rules quote it.
-        if (isSecretKey(key) && typeof child === 'string' && child.length >= MIN_SECRET_LENGTH && !isPlaceholder(child) && !child.includes('{{')) found.add(child)
+        if (
+          isSecretKey(key) &&
+          typeof child === 'string' &&
+          child.length >= MIN_SECRET_LENGTH &&
+          !isPlaceholder(child) &&
+          !child.includes('{{')
+        )
+          found.add(child)
         else if (isSecretKey(key) && child !== null && typeof child === 'object') found.add(JSON.stringify(child))
         stack.push(child)
       }

@@ -22,6 +22,8 @@ export interface ValuesTarget extends PlacedTarget {
   /** Set when other files complete these values (`spec.valuesFrom`, `valueFiles`, a helmfile value list): rules then
    * judge only what is written here, never a chart default the other files may override. */
   completedBy?: string
+  /** Values given through Terraform's `set_sensitive`: never printed, whatever key they are under. */
+  sensitive?: string[]
 }
 
 /** A runner config.toml (standalone, inside a ConfigMap, or the chart's `runners.config`). */

@@ -77,7 +77,14 @@ function indexLocations(text: string): Map<string, Span> {
       if (node.type === 'TOMLTable') {
         const path = node.resolvedKey ?? []
         const header = toSpan(node.loc)
-        const headerEnd = {line: header.start.line, column: header.start.column + 2 + (node.key?.keys ?? []).map((k) => String(k.name ?? k.value)).join('.').length + (node.kind === 'array' ? 2 : 0)}
+        const headerEnd = {
+          line: header.start.line,
+          column:
+            header.start.column +
+            2 +
+            (node.key?.keys ?? []).map((k) => String(k.name ?? k.value)).join('.').length +
+            (node.kind === 'array' ? 2 : 0),
+        }
         let pointer = ''
         for (const segment of path) {
           pointer += encodePointer([segment])
@@ -122,13 +129,23 @@ export function parseTomlText(source: string): TomlDoc {
   try {
     const data = parseToml(prepared.text, {maxDepth: MAX_TOML_DEPTH}) as Record<string, unknown>
     if (tooDeep(data, MAX_TOML_DEPTH)) {
-      return {error: {message: `TOML nesting is deeper than ${MAX_TOML_DEPTH} levels.`, position: {line: 1, column: 1}}, notes: prepared.notes, templated: prepared.templated, locate}
+      return {
+        error: {message: `TOML nesting is deeper than ${MAX_TOML_DEPTH} levels.`, position: {line: 1, column: 1}},
+        notes: prepared.notes,
+        templated: prepared.templated,
+        locate,
+      }
     }
     return {data, notes: prepared.notes, templated: prepared.templated, locate}
   } catch (error) {
     if (error instanceof TomlError) {
       const message = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
-      return {error: {message: sentence(message), position: {line: error.line, column: error.column}}, notes: prepared.notes, templated: prepared.templated, locate}
+      return {
+        error: {message: sentence(message), position: {line: error.line, column: error.column}},
+        notes: prepared.notes,
+        templated: prepared.templated,
+        locate,
+      }
     }
     throw error
   }

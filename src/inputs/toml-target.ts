@@ -49,7 +49,10 @@ export function tomlTarget(text: string, placement: TomlPlacement): TomlTarget {
     // The chart's default config is not in the file, so its template actions are not the user's to hear about.
     templateNotes: fromChartDefault
       ? []
-      : toml.notes.map((n) => ({...n, span: {start: map(n.position), end: map({line: n.position.line, column: n.position.column + n.action.length})}})),
+      : toml.notes.map((n) => ({
+          ...n,
+          span: {start: map(n.position), end: map({line: n.position.line, column: n.position.column + n.action.length})},
+        })),
     runnerVersion: placement.runnerVersion,
   }
 }

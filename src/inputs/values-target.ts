@@ -1,4 +1,11 @@
-import {chartDefaults, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeValues, runnerVersionForChart, runnerVersionFromImageTag} from '../model/chart.js'
+import {
+  chartDefaults,
+  DEFAULT_RUNNERS_CONFIG,
+  isPlainObject,
+  mergeValues,
+  runnerVersionForChart,
+  runnerVersionFromImageTag,
+} from '../model/chart.js'
 import type {AnalyzeOptions} from './analyze-options.js'
 import type {PositionMap, Span} from './position.js'
 import type {LintTarget, ValuesTarget} from './targets.js'
@@ -24,8 +31,20 @@ export function valuesTargets(user: Record<string, unknown>, placement: ValuesPl
   const chartVersion = placement.wrapperVersion ?? options.chartVersion
   const data = mergeValues(chartDefaults(chartVersion), user) as Record<string, unknown>
   const image = user.image
-  const runnerVersion = options.runnerVersion ?? (isPlainObject(image) ? runnerVersionFromImageTag(image.tag) : undefined) ?? runnerVersionForChart(chartVersion)
-  const values: ValuesTarget = {type: 'values', data, user, pointerBase: placement.pointerBase, docIndex: placement.docIndex, locate, chartVersion, runnerVersion}
+  const runnerVersion =
+    options.runnerVersion ??
+    (isPlainObject(image) ? runnerVersionFromImageTag(image.tag) : undefined) ??
+    runnerVersionForChart(chartVersion)
+  const values: ValuesTarget = {
+    type: 'values',
+    data,
+    user,
+    pointerBase: placement.pointerBase,
+    docIndex: placement.docIndex,
+    locate,
+    chartVersion,
+    runnerVersion,
+  }
   const targets: LintTarget[] = [values]
   const runners = isPlainObject(data.runners) ? data.runners : undefined
   const config = runners?.config

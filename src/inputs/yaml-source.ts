@@ -20,13 +20,15 @@ export const DEFAULT_YAML_LIMITS: YamlLimits = {maxAliasCount: 100, maxDepth: 20
 
 /** First line of a parser message: the rest can quote the source, which may hold a secret. */
 export function firstLine(message: string): string {
-  return message
-    .split('\n')[0]
-    .replace(/ at line \d+, column \d+:?$/, '')
-    // Messages that go on after a colon quote the offending source (`…in YAML stream: "token = …"`, `Not a YAML
-    // token: …`, `Could not resolve tag: …`), and that line may hold a secret.
-    .replace(/: .*$/, '')
-    .trim()
+  return (
+    message
+      .split('\n')[0]
+      .replace(/ at line \d+, column \d+:?$/, '')
+      // Messages that go on after a colon quote the offending source (`…in YAML stream: "token = …"`, `Not a YAML
+      // token: …`, `Could not resolve tag: …`), and that line may hold a secret.
+      .replace(/: .*$/, '')
+      .trim()
+  )
 }
 
 export function parseYamlStream(text: string, limits: YamlLimits = DEFAULT_YAML_LIMITS): YamlDoc[] {
@@ -79,7 +81,8 @@ function checkStructure(root: unknown, maxDepth: number): {message: string; offs
       const keys = new Set<unknown>()
       for (const pair of node.items) {
         // Helm cannot turn a collection key into JSON, and lint would print the key (which may hold a token) as a name.
-        if (pair.key !== null && !isScalar(pair.key)) return {message: 'Map keys must be plain scalars, not collections or aliases.', offset: (pair.key as Node).range?.[0] ?? 0}
+        if (pair.key !== null && !isScalar(pair.key))
+          return {message: 'Map keys must be plain scalars, not collections or aliases.', offset: (pair.key as Node).range?.[0] ?? 0}
         if (isScalar(pair.key)) {
           if (keys.has(pair.key.value)) duplicate = Math.min(duplicate ?? Infinity, pair.key.range?.[0] ?? 0)
           keys.add(pair.key.value)

@@ -83,7 +83,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const configFor = configLoader(options)
   const runnersForCi: CiRunner[] = []
   const runs: FileRun[] = []
-  for (const entry of entries) runs.push(await checkFile(entry, options, chartVersion, configFor, allRules, schemas, runnersForCi))
+  for (const entry of entries) {
+    const run = await checkFile(entry, options, chartVersion, configFor, allRules, schemas, runnersForCi)
+    // A walked directory holds Terraform for much else than the runner: only gitlab-runner releases are reported.
+    if (entry.walked && run.analyzed?.quietInWalk) continue
+    runs.push(run)
+  }
+  noteReleaseValueFiles(runs)
   for (const run of runs) {
     if (run.ciTargets.length === 0) continue
     for (const target of run.ciTargets) if (target.type === 'gitlab-ci') target.runners = runnersForCi
@@ -168,6 +174,19 @@ async function checkFile(
   )
   run.ciTargets = analyzed.targets.filter((t) => t.type === 'gitlab-ci')
   return run
+}
+
+/** A values file a Terraform release reads (templatefile, file) names the release, as values other files complete do. */
+function noteReleaseValueFiles(runs: FileRun[]): void {
+  const readBy = new Map<string, string>()
+  for (const run of runs) {
+    for (const reference of run.analyzed?.references ?? []) readBy.set(resolve(dirname(resolve(run.result.path)), reference.path), `${reference.usedBy} in ${run.relPath}`)
+  }
+  if (readBy.size === 0) return
+  for (const run of runs) {
+    const release = run.result.path === '-' ? undefined : readBy.get(resolve(run.result.path))
+    if (release) run.result.completedBy ??= release
+  }
 }
 
 /** A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked. */

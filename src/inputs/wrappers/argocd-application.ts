@@ -25,7 +25,8 @@ export const argoCdApplication: Wrapper = {
       }
       if (typeof values === 'string') {
         const found = valuesFromYamlString(ctx, `${pointer}/helm/values`, values, version)
-        if (isRunner || (found[0] && looksLikeRunnerValues((found[0] as ValuesTarget).user))) targets.push(...completedElsewhere(found, completedBy))
+        if (isRunner || (found[0] && looksLikeRunnerValues((found[0] as ValuesTarget).user)))
+          targets.push(...completedElsewhere(found, completedBy))
       } else if (isPlainObject(values) && (isRunner || looksLikeRunnerValues(values))) {
         targets.push(...completedElsewhere(yamlValuesTargets(ctx, values, `${pointer}/helm/values`, version), completedBy))
       }

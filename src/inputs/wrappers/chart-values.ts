@@ -13,7 +13,11 @@ export const chartValues: Wrapper = {
 function umbrellaKey(data: Record<string, unknown>): string | undefined {
   for (const [key, value] of Object.entries(data)) {
     // Under a dependency named after the chart, any runner or chart key is enough (GitLab's own chart values).
-    const namedAfterChart = /gitlab-runner/.test(key) && isPlainObject(value) && value.install !== false && (isPlainObject(value.runners) || CHART_KEYS.some((k) => k in value))
+    const namedAfterChart =
+      /gitlab-runner/.test(key) &&
+      isPlainObject(value) &&
+      value.install !== false &&
+      (isPlainObject(value.runners) || CHART_KEYS.some((k) => k in value))
     if (namedAfterChart || looksLikeRunnerValues(value)) return key
   }
   return undefined

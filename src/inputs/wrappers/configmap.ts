@@ -13,7 +13,15 @@ export const configMap: Wrapper = {
     for (const [key, value] of Object.entries(data.data as Record<string, unknown>)) {
       if (!key.endsWith('.toml') || typeof value !== 'string') continue
       const pointer = `/data${encodePointer([key])}`
-      targets.push(tomlTarget(value, {pointerBase: (ctx.prefix ?? '') + pointer, docIndex: ctx.docIndex, map: stringMapAt(ctx, pointer), label: key, runnerVersion: ctx.options.runnerVersion}))
+      targets.push(
+        tomlTarget(value, {
+          pointerBase: (ctx.prefix ?? '') + pointer,
+          docIndex: ctx.docIndex,
+          map: stringMapAt(ctx, pointer),
+          label: key,
+          runnerVersion: ctx.options.runnerVersion,
+        }),
+      )
     }
     return targets.length > 0 ? {kind: 'configmap', targets} : skip('ConfigMap without a .toml key')
   },

@@ -42,7 +42,8 @@ export interface Wrapper {
 
 export const kindOf = (data: Record<string, unknown>): string | undefined => (typeof data.kind === 'string' ? data.kind : undefined)
 export const apiVersionOf = (data: Record<string, unknown>): string => (typeof data.apiVersion === 'string' ? data.apiVersion : '')
-export const specOf = (data: Record<string, unknown>): Record<string, unknown> | undefined => (isPlainObject(data.spec) ? data.spec : undefined)
+export const specOf = (data: Record<string, unknown>): Record<string, unknown> | undefined =>
+  isPlainObject(data.spec) ? data.spec : undefined
 
 export const skip = (skipped: string): DocumentResult => ({kind: 'skipped', targets: [], skipped})
 
@@ -83,29 +84,30 @@ export function stringMapAt(ctx: YamlContext, pointer: string): PositionMap {
   return node ? scalarPositionMap(node, ctx.lines) : identityMap
 }
 
+/** Chart values parsed from YAML text, with positions already mapped into the file. */
+export interface ValuesText {
+  data: Record<string, unknown>
+  locate(pointer: string): Span
+  /** Maps the TOML of `runners.config` through its block scalar and then the text's own map. */
+  runnersConfigMap(): PositionMap
+}
+
 /**
  * Chart values that are themselves YAML text (Argo CD `helm.values`, a k3s `valuesContent`, a Terraform heredoc):
- * parsed as their own document, with positions mapped through `map` into the file and `runners.config` mapped
- * through both. `label` names the text in a parse error.
+ * parsed as their own document, with positions mapped through `map` into the file. Undefined when the text is
+ * not a mapping; a parse error is thrown at its place in the file, named by `label`.
  */
-export function valuesFromYamlText(
-  text: string,
-  map: PositionMap,
-  placement: {pointerBase: string; docIndex: number; options: AnalyzeOptions; label: string; wrapperVersion?: string},
-): LintTarget[] {
-  const inner = parseYamlStream(text, placement.options.yamlLimits ?? DEFAULT_YAML_LIMITS)[0]
-  if (!inner) return []
+export function parseValuesText(text: string, map: PositionMap, options: AnalyzeOptions, label: string): ValuesText | undefined {
+  const inner = parseYamlStream(text, options.yamlLimits ?? DEFAULT_YAML_LIMITS)[0]
+  if (!inner) return undefined
   const innerLines = new LineIndex(text)
   if (inner.error) {
     const at = map(innerLines.position(inner.error.offset))
-    throw new EmbeddedError(`${placement.label}: ${inner.error.message}`, at.line, at.column)
+    throw new EmbeddedError(`${label}: ${inner.error.message}`, at.line, at.column)
   }
-  if (!isPlainObject(inner.data)) return []
-  return valuesTargets(inner.data, {
-    pointerBase: placement.pointerBase,
-    docIndex: placement.docIndex,
-    options: placement.options,
-    wrapperVersion: placement.wrapperVersion,
+  if (!isPlainObject(inner.data)) return undefined
+  return {
+    data: inner.data,
     locate: (pointer) => mapSpan(locateInYaml(inner.doc, decodePointer(pointer), innerLines).span, map),
     runnersConfigMap: () => {
       // TOML in a block scalar inside YAML that is itself a string of the file: compose both maps.
@@ -113,16 +115,19 @@ export function valuesFromYamlText(
       const toToml = hit.found === 2 && hit.valueNode ? scalarPositionMap(hit.valueNode, innerLines) : () => hit.span.start
       return (p) => map(toToml(p))
     },
-  })
+  }
 }
 
 /** Values held in a YAML string of the document at `pointer`. */
 export function valuesFromYamlString(ctx: YamlContext, pointer: string, text: string, wrapperVersion?: string): LintTarget[] {
-  return valuesFromYamlText(text, stringMapAt(ctx, pointer), {
+  const parsed = parseValuesText(text, stringMapAt(ctx, pointer), ctx.options, pointer.slice(1).replaceAll('/', '.'))
+  if (!parsed) return []
+  return valuesTargets(parsed.data, {
     pointerBase: (ctx.prefix ?? '') + pointer,
     docIndex: ctx.docIndex,
     options: ctx.options,
-    label: pointer.slice(1).replaceAll('/', '.'),
     wrapperVersion,
+    locate: parsed.locate,
+    runnersConfigMap: parsed.runnersConfigMap,
   })
 }

@@ -17,7 +17,12 @@ export const helmfile: Wrapper = {
       release.values.forEach((entry, j) => {
         if (!isPlainObject(entry)) return
         if (mentionsRunnerChart(release.chart, release.name) || looksLikeRunnerValues(entry)) {
-          targets.push(...completedElsewhere(yamlValuesTargets(ctx, entry, `/releases/${i}/values/${j}`, pinnedChartVersion(ctx, release.version)), completedBy))
+          targets.push(
+            ...completedElsewhere(
+              yamlValuesTargets(ctx, entry, `/releases/${i}/values/${j}`, pinnedChartVersion(ctx, release.version)),
+              completedBy,
+            ),
+          )
         }
       })
     })

@@ -7,7 +7,10 @@ export const k3sHelmChart: Wrapper = {
   match: (data) => kindOf(data) === 'HelmChart' && apiVersionOf(data).startsWith('helm.cattle.io') && specOf(data) !== undefined,
   extract(ctx, data) {
     const spec = specOf(data)!
-    if (typeof spec.valuesContent === 'string' && (mentionsRunnerChart(spec.chart) || /gitlabUrl|runnerToken|runners:/.test(spec.valuesContent))) {
+    if (
+      typeof spec.valuesContent === 'string' &&
+      (mentionsRunnerChart(spec.chart) || /gitlabUrl|runnerToken|runners:/.test(spec.valuesContent))
+    ) {
       const targets = valuesFromYamlString(ctx, '/spec/valuesContent', spec.valuesContent, pinnedChartVersion(ctx, spec.version))
       if (targets.length > 0) return {kind: 'helm-values', targets}
     }

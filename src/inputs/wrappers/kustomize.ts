@@ -15,7 +15,12 @@ export const kustomization: Wrapper = {
         if (!isPlainObject(chart) || !isPlainObject(chart.valuesInline)) return
         if (mentionsRunnerChart(chart.name, chart.releaseName) || looksLikeRunnerValues(chart.valuesInline)) {
           const completedBy = typeof chart.valuesFile === 'string' || nonEmptyList(chart.additionalValuesFiles) ? 'valuesFile' : undefined
-          targets.push(...completedElsewhere(yamlValuesTargets(ctx, chart.valuesInline, `/helmCharts/${i}/valuesInline`, pinnedChartVersion(ctx, chart.version)), completedBy))
+          targets.push(
+            ...completedElsewhere(
+              yamlValuesTargets(ctx, chart.valuesInline, `/helmCharts/${i}/valuesInline`, pinnedChartVersion(ctx, chart.version)),
+              completedBy,
+            ),
+          )
         }
       })
     }

@@ -1,0 +1,80 @@
+import {createRequire} from 'node:module'
+
+import type {Node as SyntaxNode, Parser, Tree} from 'web-tree-sitter'
+
+import type {LineIndex} from '../position.js'
+import type {FileError} from '../types.js'
+
+export type {SyntaxNode}
+
+let parser: Parser | undefined
+
+/**
+ * The HCL grammar runs as WebAssembly (tree-sitter): compiling it costs ~10 ms, so it is loaded only when a
+ * Terraform file is read. `web-tree-sitter` stays outside the lint bundle, where it finds its own .wasm file.
+ */
+export async function loadHclParser(): Promise<void> {
+  if (parser) return
+  // require, not import(): the lint bundle runs from a V8 code cache, where a dynamic import() has no loader.
+  const require = createRequire(import.meta.url)
+  const {Parser: ParserClass, Language} = require('web-tree-sitter') as typeof import('web-tree-sitter')
+  await ParserClass.init()
+  const grammar = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm')
+  const terraform = await Language.load(grammar)
+  const instance = new ParserClass()
+  instance.setLanguage(terraform)
+  parser = instance
+}
+
+export function hclParserLoaded(): boolean {
+  return parser !== undefined
+}
+
+/** Parses Terraform's HCL; loadHclParser() must have run. The caller deletes the tree when done (it lives in WASM memory). */
+export function parseHcl(text: string): Tree {
+  if (!parser) throw new Error('loadHclParser() must run before a Terraform file is parsed.')
+  const tree = parser.parse(text)
+  if (!tree) throw new Error('The HCL parser returned no tree.')
+  return tree
+}
+
+/** Names for the tokens a broken file most often lacks; other names are shown as the grammar spells them. */
+const TOKEN_NAMES: Record<string, string> = {
+  block_end: '"}"',
+  object_end: '"}"',
+  tuple_end: '"]"',
+  heredoc_identifier: 'the heredoc end marker',
+  quoted_template_end: 'a closing quote',
+  template_interpolation_end: '"}" of an interpolation',
+}
+
+function tokenName(node: SyntaxNode): string {
+  if (TOKEN_NAMES[node.type]) return TOKEN_NAMES[node.type]
+  return node.isNamed ? node.type.replaceAll('_', ' ') : `"${node.type}"`
+}
+
+/**
+ * The first syntax error of the tree, or undefined. The message names grammar tokens only, never source text,
+ * which may hold a secret.
+ */
+export function firstSyntaxError(tree: Tree, lines: LineIndex): FileError | undefined {
+  if (!tree.rootNode.hasError) return undefined
+  let first: SyntaxNode | undefined
+  const stack: SyntaxNode[] = [tree.rootNode]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (node.isError || node.isMissing) {
+      if (!first || node.startIndex < first.startIndex) first = node
+      continue
+    }
+    if (node.hasError) for (const child of node.children) if (child) stack.push(child)
+  }
+  if (!first) return {message: 'Invalid HCL.', line: 1, column: 1}
+  const at = lines.position(first.startIndex)
+  if (first.isMissing) return {message: `Invalid HCL: expected ${tokenName(first)}.`, ...at}
+  // The parser's recovery may fold several tokens into the error node: the first one that spans text is the culprit.
+  let unexpected: SyntaxNode | null = first
+  while (unexpected && unexpected.childCount > 0)
+    unexpected = unexpected.children.find((c) => c !== null && c.endIndex > c.startIndex) ?? null
+  return {message: unexpected && !unexpected.isNamed ? `Invalid HCL: unexpected ${tokenName(unexpected)}.` : 'Invalid HCL syntax.', ...at}
+}
