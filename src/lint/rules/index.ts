@@ -7,6 +7,8 @@ import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-vol
 import rule_toml_capacity_exceeded from './toml-capacity-exceeded.js'
 import rule_toml_concurrent_below_runners from './toml-concurrent-below-runners.js'
 import rule_toml_container_privileged from './toml-container-privileged.js'
+import rule_toml_container_socket_mounted from './toml-container-socket-mounted.js'
+import rule_toml_dangerous_capabilities from './toml-dangerous-capabilities.js'
 import rule_toml_dind_docker_host_localhost from './toml-dind-docker-host-localhost.js'
 import rule_toml_dind_service_not_privileged from './toml-dind-service-not-privileged.js'
 import rule_toml_dind_tls_disabled from './toml-dind-tls-disabled.js'
@@ -15,25 +17,46 @@ import rule_toml_dind_tls_without_cert_volume from './toml-dind-tls-without-cert
 import rule_toml_dns_none_without_nameservers from './toml-dns-none-without-nameservers.js'
 import rule_toml_dns_policy_invalid from './toml-dns-policy-invalid.js'
 import rule_toml_docker_key_under_kubernetes from './toml-docker-key-under-kubernetes.js'
+import rule_toml_empty_dir_size_invalid from './toml-empty-dir-size-invalid.js'
 import rule_toml_environment_entry_malformed from './toml-environment-entry-malformed.js'
 import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
+import rule_toml_helper_image_flavor_invalid from './toml-helper-image-flavor-invalid.js'
+import rule_toml_helper_image_version_mismatch from './toml-helper-image-version-mismatch.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
 import rule_toml_invalid_quantity from './toml-invalid-quantity.js'
+import rule_toml_jobs_in_system_namespace from './toml-jobs-in-system-namespace.js'
 import rule_toml_key_newer_than_runner from './toml-key-newer-than-runner.js'
 import rule_toml_limit_above_concurrent from './toml-limit-above-concurrent.js'
 import rule_toml_misplaced_key from './toml-misplaced-key.js'
 import rule_toml_missing_resources from './toml-missing-resources.js'
+import rule_toml_namespace_overwrite_matches_system from './toml-namespace-overwrite-matches-system.js'
+import rule_toml_namespace_overwrite_unanchored from './toml-namespace-overwrite-unanchored.js'
 import rule_toml_namespace_overwrite_without_cluster_role from './toml-namespace-overwrite-without-cluster-role.js'
+import rule_toml_overwrite_max_below_default from './toml-overwrite-max-below-default.js'
+import rule_toml_overwrite_regex_invalid from './toml-overwrite-regex-invalid.js'
+import rule_toml_pod_overwrite_unanchored from './toml-pod-overwrite-unanchored.js'
+import rule_toml_pod_spec_patch_invalid from './toml-pod-spec-patch-invalid.js'
+import rule_toml_pod_spec_without_feature_flag from './toml-pod-spec-without-feature-flag.js'
+import rule_toml_poll_interval_above_timeout from './toml-poll-interval-above-timeout.js'
+import rule_toml_poll_timeout_too_low from './toml-poll-timeout-too-low.js'
+import rule_toml_privilege_escalation_allowed from './toml-privilege-escalation-allowed.js'
+import rule_toml_privileged_without_image_allowlist from './toml-privileged-without-image-allowlist.js'
+import rule_toml_privileged_without_node_isolation from './toml-privileged-without-node-isolation.js'
+import rule_toml_proc_mount_invalid from './toml-proc-mount-invalid.js'
 import rule_toml_pull_policy_if_not_present from './toml-pull-policy-if-not-present.js'
 import rule_toml_pull_policy_invalid from './toml-pull-policy-invalid.js'
 import rule_toml_pull_policy_not_allowed from './toml-pull-policy-not-allowed.js'
+import rule_toml_pvc_builds_dir_shared from './toml-pvc-builds-dir-shared.js'
 import rule_toml_removed_key from './toml-removed-key.js'
 import rule_toml_request_above_limit from './toml-request-above-limit.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
 import rule_toml_request_concurrency_bottleneck from './toml-request-concurrency-bottleneck.js'
+import rule_toml_sensitive_host_path from './toml-sensitive-host-path.js'
+import rule_toml_service_account_overwrite_unanchored from './toml-service-account-overwrite-unanchored.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
+import rule_toml_toleration_effect_invalid from './toml-toleration-effect-invalid.js'
 import rule_toml_unknown_key from './toml-unknown-key.js'
 import rule_toml_unknown_table from './toml-unknown-table.js'
 import rule_toml_value_wrong_type from './toml-value-wrong-type.js'
@@ -65,6 +88,8 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-capacity-exceeded': rule_toml_capacity_exceeded,
   'toml-concurrent-below-runners': rule_toml_concurrent_below_runners,
   'toml-container-privileged': rule_toml_container_privileged,
+  'toml-container-socket-mounted': rule_toml_container_socket_mounted,
+  'toml-dangerous-capabilities': rule_toml_dangerous_capabilities,
   'toml-dind-docker-host-localhost': rule_toml_dind_docker_host_localhost,
   'toml-dind-service-not-privileged': rule_toml_dind_service_not_privileged,
   'toml-dind-tls-disabled': rule_toml_dind_tls_disabled,
@@ -73,25 +98,46 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-dns-none-without-nameservers': rule_toml_dns_none_without_nameservers,
   'toml-dns-policy-invalid': rule_toml_dns_policy_invalid,
   'toml-docker-key-under-kubernetes': rule_toml_docker_key_under_kubernetes,
+  'toml-empty-dir-size-invalid': rule_toml_empty_dir_size_invalid,
   'toml-environment-entry-malformed': rule_toml_environment_entry_malformed,
   'toml-feature-flag-typo': rule_toml_feature_flag_typo,
   'toml-global-key-in-template': rule_toml_global_key_in_template,
+  'toml-helper-image-flavor-invalid': rule_toml_helper_image_flavor_invalid,
+  'toml-helper-image-version-mismatch': rule_toml_helper_image_version_mismatch,
   'toml-image-unpinned': rule_toml_image_unpinned,
   'toml-invalid-quantity': rule_toml_invalid_quantity,
+  'toml-jobs-in-system-namespace': rule_toml_jobs_in_system_namespace,
   'toml-key-newer-than-runner': rule_toml_key_newer_than_runner,
   'toml-limit-above-concurrent': rule_toml_limit_above_concurrent,
   'toml-misplaced-key': rule_toml_misplaced_key,
   'toml-missing-resources': rule_toml_missing_resources,
+  'toml-namespace-overwrite-matches-system': rule_toml_namespace_overwrite_matches_system,
+  'toml-namespace-overwrite-unanchored': rule_toml_namespace_overwrite_unanchored,
   'toml-namespace-overwrite-without-cluster-role': rule_toml_namespace_overwrite_without_cluster_role,
+  'toml-overwrite-max-below-default': rule_toml_overwrite_max_below_default,
+  'toml-overwrite-regex-invalid': rule_toml_overwrite_regex_invalid,
+  'toml-pod-overwrite-unanchored': rule_toml_pod_overwrite_unanchored,
+  'toml-pod-spec-patch-invalid': rule_toml_pod_spec_patch_invalid,
+  'toml-pod-spec-without-feature-flag': rule_toml_pod_spec_without_feature_flag,
+  'toml-poll-interval-above-timeout': rule_toml_poll_interval_above_timeout,
+  'toml-poll-timeout-too-low': rule_toml_poll_timeout_too_low,
+  'toml-privilege-escalation-allowed': rule_toml_privilege_escalation_allowed,
+  'toml-privileged-without-image-allowlist': rule_toml_privileged_without_image_allowlist,
+  'toml-privileged-without-node-isolation': rule_toml_privileged_without_node_isolation,
+  'toml-proc-mount-invalid': rule_toml_proc_mount_invalid,
   'toml-pull-policy-if-not-present': rule_toml_pull_policy_if_not_present,
   'toml-pull-policy-invalid': rule_toml_pull_policy_invalid,
   'toml-pull-policy-not-allowed': rule_toml_pull_policy_not_allowed,
+  'toml-pvc-builds-dir-shared': rule_toml_pvc_builds_dir_shared,
   'toml-removed-key': rule_toml_removed_key,
   'toml-request-above-limit': rule_toml_request_above_limit,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
   'toml-request-concurrency-bottleneck': rule_toml_request_concurrency_bottleneck,
+  'toml-sensitive-host-path': rule_toml_sensitive_host_path,
+  'toml-service-account-overwrite-unanchored': rule_toml_service_account_overwrite_unanchored,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
   'toml-template-runner-count': rule_toml_template_runner_count,
+  'toml-toleration-effect-invalid': rule_toml_toleration_effect_invalid,
   'toml-unknown-key': rule_toml_unknown_key,
   'toml-unknown-table': rule_toml_unknown_table,
   'toml-value-wrong-type': rule_toml_value_wrong_type,
