@@ -1,5 +1,5 @@
 import {containerPrivileged, dindClientCertDir, sharesDindClientCerts, volumeMountPaths} from '../../src/model/executor/containers.js'
-import {allowedDindService, runnerDindService, runnerServices} from '../../src/model/executor/services.js'
+import {allowedDindService, runnerDindService, runnerServices, serviceAliases} from '../../src/model/executor/services.js'
 
 const kubernetes = {
   allowed_services: ['postgres:16', 'docker:27-dind'],
@@ -43,4 +43,12 @@ test('dind client certificates are shared by a volume at the cert directory or i
   expect(sharesDindClientCerts(withClient, '/certs')).toBe(true)
   expect(sharesDindClientCerts({volumes: {empty_dir: [{mount_path: '/certs'}]}}, '/certs')).toBe(true)
   expect(sharesDindClientCerts({volumes: {empty_dir: [{mount_path: '/other'}]}}, '/certs')).toBe(false)
+})
+
+test('serviceAliases: the explicit aliases, then the names derived from the image that are valid DNS names', () => {
+  expect(serviceAliases('docker:dind')).toEqual(['docker'])
+  expect(serviceAliases('docker:27-dind@sha256:0123', 'dind, docker')).toEqual(['dind', 'docker'])
+  // The runner derives group__name and group-name; only the second is a valid host alias.
+  expect(serviceAliases('registry.example.com/mirror/docker:27-dind')).toEqual(['registry.example.com-mirror-docker'])
+  expect(serviceAliases('registry.example.com:5000/docker')).toEqual([])
 })

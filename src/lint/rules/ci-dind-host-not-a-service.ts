@@ -1,6 +1,6 @@
 import {acrossRunners, jobDockerHost} from '../../model/executor/ci-dind.js'
 import {isLoopbackHost} from '../../model/executor/docker-host.js'
-import {serviceAliases} from '../../model/service-aliases.js'
+import {serviceAliases} from '../../model/executor/services.js'
 import {defineRule} from '../define-rule.js'
 
 /** Service containers are reached by their aliases (hostAliases) or on localhost; any other bare name goes to DNS and fails. */

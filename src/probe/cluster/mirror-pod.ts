@@ -17,9 +17,8 @@ import {dindServesTls} from '../../model/executor/dind.js'
 import {kubernetesDnsPolicy} from '../../model/executor/dns-policy.js'
 import {firstKubernetesPullPolicy} from '../../model/executor/pull-policy.js'
 import {DEFAULT_DIND_IMAGE} from '../../model/executor/runner-dind.js'
-import {runnerDindService} from '../../model/executor/services.js'
+import {runnerDindService, serviceAliases} from '../../model/executor/services.js'
 import {environmentValues} from '../../model/runners.js'
-import {serviceAliases} from '../../model/service-aliases.js'
 
 export type {AgentOptions}
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from '@jest/globals'
 import {Pod} from 'kubernetes-models/v1'
 import {validatePod} from '../../fake-kube/admission.js'
-import {serviceAliases} from '../../../src/model/service-aliases.js'
+import {serviceAliases} from '../../../src/model/executor/services.js'
 import {AGENT_ARGV_NAME, buildMirrorPod, type RunnerSettings} from '../../../src/probe/cluster/mirror-pod.js'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
