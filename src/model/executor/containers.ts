@@ -1,5 +1,6 @@
 import {isPlainObject} from '../chart.js'
 import {stringOrEmpty} from '../literals.js'
+import {volumesOf, withoutTrailingSlashes} from './volumes.js'
 
 /** The job pod's containers with a security context of their own in `[runners.kubernetes]`. */
 export type ContainerKind = 'build' | 'helper' | 'service' | 'init_permissions'
@@ -16,15 +17,13 @@ export function containerPrivileged(kubernetes: Record<string, unknown>, kind: C
 
 /** Every volume mount path of the job pod's containers, without trailing slashes. */
 export function volumeMountPaths(kubernetes: Record<string, unknown>): string[] {
-  const volumes = isPlainObject(kubernetes.volumes) ? kubernetes.volumes : {}
-  return Object.values(volumes).flatMap((list) =>
-    Array.isArray(list) ? list.filter(isPlainObject).map((v) => stringOrEmpty(v.mount_path).replace(/\/+$/, '')) : [],
-  )
+  const kinds = isPlainObject(kubernetes.volumes) ? Object.keys(kubernetes.volumes) : []
+  return kinds.flatMap((kind) => volumesOf(kubernetes, kind).map(({volume}) => withoutTrailingSlashes(stringOrEmpty(volume.mount_path))))
 }
 
 /** Where dind writes the client certificates for a DOCKER_TLS_CERTDIR: its `client` subdirectory. */
 export function dindClientCertDir(certDir: string): string {
-  return `${certDir.trim().replace(/\/+$/, '')}/client`
+  return `${withoutTrailingSlashes(certDir.trim())}/client`
 }
 
 /** Whether the client certificates dind writes under `certDir` reach the build container through a shared volume. */
