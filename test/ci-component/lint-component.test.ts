@@ -111,13 +111,45 @@ test('with every input at its default the job walks the whole checkout and repor
   const result = await runJob(dir, 'runner-doctor-lint')
   const output = result.stdout + result.stderr
   expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 1')
-  expect(output).toContain('k8s/deployment.yaml: skipped')
+  // Skipped files are one line in the log, and never test cases in the JUnit report.
+  expect(output).toContain('Skipped 1 file (1 × Kubernetes Deployment, not runner configuration); --verbose lists them.')
+  expect(output).not.toContain('k8s/deployment.yaml: skipped')
   // The consumer's own pipeline is read as a pipeline (its dind jobs would be checked); it has none, so it reports nothing.
   expect(output).not.toContain('.gitlab-ci.yml: skipped')
   expect(output).not.toContain('.gitlab-ci.yml (gitlab-ci)')
   expect(new Set(readCodeQuality(dir).map((issue) => issue.location.path))).toEqual(new Set(['runners/prod/values.yaml']))
-  await expectValidJunit(dir)
+  expect(await expectValidJunit(dir)).not.toContain('k8s/deployment.yaml')
 }, 120_000)
+
+test('files that hold no runner configuration fail the job (exit 2, naming them) unless allow_empty', async () => {
+  const manifests = {'k8s/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n'}
+  const strictDir = await consumer(fourLinePipeline.replace('files: values.yaml', 'files: k8s\n      allow_failure: true'), manifests)
+  const strict = await runJob(strictDir, 'runner-doctor-lint')
+  const output = strict.stdout + strict.stderr
+  expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 2')
+  expect(output).toContain('No runner configuration found in k8s: found 1 file that is not runner configuration.')
+
+  const allowedDir = await consumer(fourLinePipeline.replace('files: values.yaml', 'files: k8s\n      allow_empty: true'), manifests)
+  const allowed = await runJob(allowedDir, 'runner-doctor-lint')
+  expect(jobOutcome(allowed.stdout + allowed.stderr, 'runner-doctor-lint')).toBe('PASS')
+}, 120_000)
+
+test('an image without runner-doctor installs it in a step of its own; a failed install is exit 2, even with allow_failure', async () => {
+  const dir = await consumer(fourLinePipeline.replace('files: values.yaml', 'files: values.yaml\n      allow_failure: true\n      cli_version: 0.1.0'), {'values.yaml': runnerValues})
+  // No runner-doctor on the PATH, and no network in the job's namespace: npm cannot reach the registry.
+  const withoutCli = {...process.env, PATH: String(process.env.PATH).split(':').filter((entry) => entry !== shimDir).join(':')}
+  const result = await gitlabCiLocal(
+    dir,
+    ['--force-shell-executor', '--state-dir', `../${basename(dir)}-state`, '--variable', 'npm_config_fetch_retries=0', 'runner-doctor-lint'],
+    withoutCli,
+  )
+  const output = result.stdout + result.stderr
+  expect(output).toContain('runner-doctor is not in this image; installing runner-doctor@0.1.0 from npm.')
+  expect(output).toContain('Could not install runner-doctor@0.1.0')
+  expect(jobOutcome(output, 'runner-doctor-lint')).toBe('FAIL 2')
+  expect(output).not.toContain('allow_failure is true')
+  expect(existsSync(join(dir, 'gl-code-quality-report.json'))).toBe(false)
+}, 180_000)
 
 test('non-default inputs: a renamed job with fail_on warning and allow_failure is allowed to fail on findings', async () => {
   const pipeline = `stages: [lint]

@@ -2,15 +2,17 @@
 // executor and the checked-out CLI against a real dockerd (plain, then TLS like docker:dind) and a real
 // dnsmasq, all on loopback. No image can be pulled here, so the consumer replaces the dind service with
 // the test's dockerd, the way a pipeline may override an included job's keys.
+import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {createServer, type Server} from 'node:tls'
 import {join} from 'node:path'
 import {type Dnsmasq, startDnsmasq} from '../support/dnsmasq.js'
 import {type Dockerd, generateDockerTls, startDockerd, type TlsFiles} from '../support/dockerd.js'
-import {checkedOutCli, gitlabCiLocal, jobOutcome, makeConsumerRepo} from './component.js'
+import {checkedOutCli, gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot} from './component.js'
 import type {ProbeReport} from '../../src/probe/types.js'
 
+const junitSchema = join(repoRoot, 'test/fixtures/formatters/junit.xsd')
 let dnsmasq: Dnsmasq
 let plainDockerd: Dockerd
 let tlsDockerd: Dockerd
@@ -54,21 +56,22 @@ function podFiles(): Record<string, string> {
   }
 }
 
-function pipeline(inputs: string, dindWait: string): string {
-  const probeOptions = `--resolv-conf pod/resolv.conf --hosts-file pod/hosts --tls-ca-file ${tlsFiles.serverCa} --timeout 2s --dind-wait ${dindWait}`
+function pipeline(inputs: string, dindWait: number): string {
+  const probeOptions = `--resolv-conf pod/resolv.conf --hosts-file pod/hosts --tls-ca-file ${tlsFiles.serverCa} --timeout 2s`
   return `include:
   - component: $CI_SERVER_FQDN/$CI_PROJECT_PATH/probe@$CI_COMMIT_SHA
     inputs:
       tags: [k8s]
       targets: [mirror.rd.test]
       extra_args: ${probeOptions}
+      dind_wait: ${dindWait}
 ${inputs}
 runner-doctor-probe:
   services: []
 `
 }
 
-async function runProbeJob(inputs: string, variables: string[], dindWait = '10s') {
+async function runProbeJob(inputs: string, variables: string[], dindWait = 10) {
   const dir = await makeConsumerRepo({'.gitlab-ci.yml': pipeline(inputs, dindWait), ...podFiles()})
   consumerDirs.push(dir)
   // The probe's outbound checks go to CI_SERVER_URL and CI_REGISTRY: here the test's TLS endpoint.
@@ -78,7 +81,9 @@ async function runProbeJob(inputs: string, variables: string[], dindWait = '10s'
   const output = result.stdout + result.stderr
   const reportFile = join(dir, 'runner-doctor-probe.json')
   const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ProbeReport) : undefined
-  return {output, report, dir}
+  const junitFile = join(dir, 'runner-doctor-probe-junit.xml')
+  const junit = existsSync(junitFile) ? readFileSync(junitFile, 'utf8') : undefined
+  return {output, report, junit, dir}
 }
 
 function check(report: ProbeReport | undefined, id: string) {
@@ -106,6 +111,19 @@ test('with tls false the job probes the plain dind port, passes, and publishes t
   expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
 }, 180_000)
 
+test('the JUnit report has one test case per check, a failure for each failed check, and validates', async () => {
+  const {report, junit, dir} = await runProbeJob('      tls: false', ['DOCKER_HOST=tcp://docker:9'], 1)
+  expect(junit).toBeDefined()
+  const lint = spawnSync('xmllint', ['--noout', '--schema', junitSchema, join(dir, 'runner-doctor-probe-junit.xml')], {encoding: 'utf8'})
+  expect(lint.stderr).toContain('validates')
+  const names = [...junit!.matchAll(/<testcase classname="runner-doctor-probe" name="([^"]+)"/g)].map((match) => match[1])
+  expect(names).toEqual(report!.checks.map((item) => item.id))
+  expect((junit!.match(/<failure /g) ?? []).length).toBe(report!.summary.fail)
+  expect((junit!.match(/<skipped /g) ?? []).length).toBe(report!.summary.skip)
+  const failed = report!.checks.find((item) => item.status === 'fail')!
+  expect(junit).toContain(`name="${failed.id}" time="0">\n      <failure`)
+}, 180_000)
+
 test('with tls true the job checks the daemon over mutual TLS with the client certificates, as with docker:dind', async () => {
   const {output, report} = await runProbeJob('      tls: true', [
     `DOCKER_HOST=tcp://docker:${tlsDockerd.port}`,
@@ -120,14 +138,14 @@ test('with tls true the job checks the daemon over mutual TLS with the client ce
 }, 180_000)
 
 test('a daemon that is not there fails the job with the cause, unless allow_failure lets it pass with a warning', async () => {
-  const strict = await runProbeJob('      tls: false', ['DOCKER_HOST=tcp://docker:9'], '1s')
+  const strict = await runProbeJob('      tls: false', ['DOCKER_HOST=tcp://docker:9'], 1)
   expect(strict.report!.summary.fail).toBeGreaterThan(0)
   const failed = strict.report!.checks.find((item) => item.status === 'fail' && item.id.startsWith('docker-'))
   expect(failed?.remediation).toBeTruthy()
   expect(strict.output).toContain(`fix: ${failed!.remediation}`)
   expect(jobOutcome(strict.output, 'runner-doctor-probe')).toBe('FAIL 1')
 
-  const allowed = await runProbeJob('      tls: false\n      allow_failure: true', ['DOCKER_HOST=tcp://docker:9'], '1s')
+  const allowed = await runProbeJob('      tls: false\n      allow_failure: true', ['DOCKER_HOST=tcp://docker:9'], 1)
   expect(allowed.output).toContain('A check failed; allow_failure is true, so the job ends with exit code 3')
   expect(jobOutcome(allowed.output, 'runner-doctor-probe')).toBe('WARN 3')
 }, 240_000)

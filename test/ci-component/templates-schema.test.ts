@@ -28,9 +28,11 @@ const otherInputs: Record<string, Record<string, InputValue>> = {
     fail_on: 'warning',
     chart_version: '0.71.0',
     config: 'ci/.runner-doctor.yaml',
-    image: 'node:24-alpine',
+    allow_empty: true,
+    image: 'registry.example.com/platform/runner-doctor:0.2.0-rc.1',
     cli_version: '0.2.0-rc.1',
     allow_failure: true,
+    pipelines: 'custom',
     rules: [{if: '$CI_COMMIT_TAG'}, {when: 'manual'}],
   },
   probe: {
@@ -40,8 +42,9 @@ const otherInputs: Record<string, Record<string, InputValue>> = {
     dind_image: 'registry.example.com/mirror/docker:28.3-dind',
     tls: false,
     targets: ['registry.example.com', 'git.example.com'],
+    dind_wait: 30,
     extra_args: '--timeout 60',
-    image: 'node:24-alpine',
+    image: 'registry.example.com/platform/runner-doctor:0.2.0',
     cli_version: '0.2.0',
     allow_failure: true,
     rules: [{if: '$CI_PIPELINE_SOURCE == "schedule"'}],
@@ -82,8 +85,11 @@ describe.each(componentNames)('component %s', (name) => {
   test('stage and job name are inputs, so a consumer can place the job and include it twice', () => {
     expect(specs.stage?.default).toBe('test')
     expect(specs.job_name?.default).toBe(`runner-doctor-${name}`)
-    expect(specs.image?.default).toBe(`registry.gitlab.com/runner-doctor/runner-doctor:${packageVersion}`)
+    // No registry namespace is written into a component: the default is a public Node image, and the CLI comes
+    // from npm at the version released with the component (or from the PATH of an image that has it).
+    expect(specs.image?.default).toBe('node:24-alpine')
     expect(specs.cli_version?.default).toBe(packageVersion)
+    expect(readFileSync(component.path, 'utf8')).not.toMatch(/registry\.gitlab\.com|gitlab\.com\//)
   })
 
   test('the body uses no global keywords and every input is used', () => {
@@ -104,7 +110,10 @@ describe.each(componentNames)('component %s', (name) => {
     const job = pipeline[jobName]
     expect(job).toBeDefined()
     expect(job.stage).toBe(values.stage)
-    expect(job.rules).toEqual(values.rules)
+    // The job's rules: its own, or those of the rule set it extends.
+    const rules = job.rules ?? pipeline[String(job.extends)]?.rules
+    if (name === 'probe' || values.pipelines === 'custom') expect(rules).toEqual(values.rules)
+    else expect(Array.isArray(rules) && rules.length > 0).toBe(true)
     expect(JSON.stringify(pipeline)).not.toContain('$[[')
     const visibleJobs = Object.keys(pipeline).filter((key) => !key.startsWith('.'))
     expect(visibleJobs).toEqual([jobName])
@@ -132,12 +141,36 @@ describe('lint component job', () => {
     expect(job.artifacts.paths).toEqual(expect.arrayContaining(['gl-code-quality-report.json', 'runner-doctor-junit.xml']))
   })
 
-  test('runs in merge request pipelines and on the default branch, not twice for a branch with an open merge request', () => {
-    expect(render({})['runner-doctor-lint'].rules).toEqual([
+  const rulesOf = (given: Record<string, InputValue>) => {
+    const pipeline = render(given)
+    const job = pipeline[String(resolveInputs(component, given).job_name)]
+    expect(job.rules).toBeUndefined()
+    return pipeline[job.extends].rules
+  }
+
+  test('by default runs in merge request pipelines and on the default branch, not twice for a branch with an open merge request', () => {
+    expect(rulesOf({})).toEqual([
       {if: '$CI_PIPELINE_SOURCE == "merge_request_event"'},
       {if: '$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS', when: 'never'},
       {if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH'},
     ])
+  })
+
+  test('pipelines: branch runs in every branch pipeline and never makes a merge request pipeline; custom takes the rules input', () => {
+    const branch = rulesOf({pipelines: 'branch'})
+    expect(branch).toEqual([{if: '$CI_COMMIT_BRANCH'}])
+    expect(JSON.stringify(branch)).not.toContain('merge_request_event')
+    expect(rulesOf({pipelines: 'custom', rules: [{if: '$CI_COMMIT_TAG'}]})).toEqual([{if: '$CI_COMMIT_TAG'}])
+    expect(() => resolveInputs(component, {pipelines: 'both'})).toThrow('cannot be used')
+  })
+
+  test('installs in a step of its own that ends with exit code 2 when the install fails, and caches .npm per CLI version', () => {
+    const job = render({cli_version: '0.3.1'})['runner-doctor-lint']
+    expect(job.script).toHaveLength(2)
+    expect(job.script[0]).toMatch(/npm install [^\n]*"runner-doctor@\$\{RUNNER_DOCTOR_CLI_VERSION\}"; then\n\s+echo "Could not install[^\n]*\n\s+exit 2\n/)
+    expect(job.script[1]).not.toContain('npm')
+    expect(job.cache).toEqual({key: 'runner-doctor-npm-0.3.1', paths: ['.npm/']})
+    expect(job.variables.npm_config_cache).toBe('$CI_PROJECT_DIR/.npm')
   })
 
   test('an unknown fail_on value is refused', () => {
@@ -153,6 +186,7 @@ describe('lint component job', () => {
       RUNNER_DOCTOR_CHART_VERSION: '0.71.0',
       RUNNER_DOCTOR_CONFIG: 'ci/.runner-doctor.yaml',
     })
+    expect(String(job.variables.RUNNER_DOCTOR_ALLOW_EMPTY)).toBe('true')
     expect(JSON.stringify(job.script)).not.toContain('deploy/runner')
     expect(job.allow_failure).toEqual({exit_codes: [3]})
   })
@@ -168,7 +202,20 @@ describe('probe component job', () => {
     expect(job.services).toEqual([{name: 'registry.example.com/mirror/docker:28.3-dind', alias: 'docker'}])
     expect(job.tags).toEqual(['k8s', 'prod'])
     expect(job.variables.RUNNER_DOCTOR_TARGETS).toBe('targets=["registry.example.com","git.example.com"]')
-    expect(job.artifacts.paths).toEqual(['runner-doctor-probe.json'])
+    expect(String(job.variables.RUNNER_DOCTOR_DIND_WAIT)).toBe('30')
+    expect(job.artifacts.paths).toEqual(['runner-doctor-probe.json', 'runner-doctor-probe-junit.xml'])
+    expect(job.artifacts.reports).toEqual({junit: 'runner-doctor-probe-junit.xml'})
+  })
+
+  test('serves in an incident: no needs on earlier stages, no clone, and the certificates read only after the wait', () => {
+    const job = render({tags: ['k8s']})['runner-doctor-probe']
+    expect(job.needs).toEqual([])
+    expect(job.variables.GIT_STRATEGY).toBe('none')
+    expect(Number(job.variables.RUNNER_DOCTOR_DIND_WAIT)).toBeGreaterThanOrEqual(60)
+    const script = (job.script as string[]).join('\n')
+    expect(script.indexOf('until [ -s "$DOCKER_CERT_PATH/ca.pem" ]')).toBeGreaterThan(-1)
+    expect(script.indexOf('until [ -s "$DOCKER_CERT_PATH/ca.pem" ]')).toBeLessThan(script.indexOf('probe --local'))
+    expect(script).toContain('--dind-wait "${RUNNER_DOCTOR_DIND_WAIT}s"')
   })
 
   test.each([
