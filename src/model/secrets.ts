@@ -1,4 +1,4 @@
-import {DEPLOY_SUBSTITUTION, isPlaceholderValue} from './placeholders.js'
+import {DEPLOY_SUBSTITUTION, isPlaceholderValue, isTemplatePlaceholder} from './placeholders.js'
 
 const SECRET_KEYS = /^(token|runnerToken|runnerRegistrationToken|runner-token|runner-registration-token|bearer_token|AccessKey|SecretKey|SessionToken|PrivateKey|AccountKey|accesskey|secretkey|password|sentryDsn|sentry_dsn)$/i
 
@@ -13,6 +13,14 @@ export const PLACEHOLDER = DEPLOY_SUBSTITUTION
 /** A value still to be filled in, of any shape placeholders.ts recognises: such a value is never a live secret. */
 export function isPlaceholder(value: unknown): boolean {
   return isPlaceholderValue(value)
+}
+
+/**
+ * A credential written out in the file: a non-empty string that no template, deploy-time placeholder or `$VARIABLE`
+ * stands in for. Only such a value leaks the secret itself.
+ */
+export function isLiteralSecret(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '' && !isPlaceholder(value) && !isTemplatePlaceholder(value) && !/^\$\w+$/.test(value.trim())
 }
 
 export type TokenKind = 'authentication' | 'registration' | 'unknown'

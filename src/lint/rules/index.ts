@@ -52,10 +52,12 @@ import rule_toml_removed_key from './toml-removed-key.js'
 import rule_toml_request_above_limit from './toml-request-above-limit.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
 import rule_toml_request_concurrency_bottleneck from './toml-request-concurrency-bottleneck.js'
+import rule_toml_secret_in_configmap from './toml-secret-in-configmap.js'
 import rule_toml_sensitive_host_path from './toml-sensitive-host-path.js'
 import rule_toml_service_account_overwrite_unanchored from './toml-service-account-overwrite-unanchored.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
+import rule_toml_token_in_file from './toml-token-in-file.js'
 import rule_toml_toleration_effect_invalid from './toml-toleration-effect-invalid.js'
 import rule_toml_unknown_key from './toml-unknown-key.js'
 import rule_toml_unknown_table from './toml-unknown-table.js'
@@ -70,12 +72,15 @@ import rule_values_manager_image_unpinned from './values-manager-image-unpinned.
 import rule_values_manager_security_context_weakened from './values-manager-security-context-weakened.js'
 import rule_values_no_gitlab_url from './values-no-gitlab-url.js'
 import rule_values_no_service_account from './values-no-service-account.js'
+import rule_values_plain_runner_token from './values-plain-runner-token.js'
 import rule_values_pod_security_policy from './values-pod-security-policy.js'
 import rule_values_rbac_wildcard from './values-rbac-wildcard.js'
+import rule_values_registration_token from './values-registration-token.js'
 import rule_values_reserved_registration_args from './values-reserved-registration-args.js'
 import rule_values_service_monitor_inert from './values-service-monitor-inert.js'
 import rule_values_session_server_exposed from './values-session-server-exposed.js'
 import rule_values_session_server_with_replicas from './values-session-server-with-replicas.js'
+import rule_values_token_kind_mismatch from './values-token-kind-mismatch.js'
 import rule_values_unknown_key from './values-unknown-key.js'
 import rule_values_unregister_lifecycle_conflict from './values-unregister-lifecycle-conflict.js'
 
@@ -133,10 +138,12 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-request-above-limit': rule_toml_request_above_limit,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
   'toml-request-concurrency-bottleneck': rule_toml_request_concurrency_bottleneck,
+  'toml-secret-in-configmap': rule_toml_secret_in_configmap,
   'toml-sensitive-host-path': rule_toml_sensitive_host_path,
   'toml-service-account-overwrite-unanchored': rule_toml_service_account_overwrite_unanchored,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
   'toml-template-runner-count': rule_toml_template_runner_count,
+  'toml-token-in-file': rule_toml_token_in_file,
   'toml-toleration-effect-invalid': rule_toml_toleration_effect_invalid,
   'toml-unknown-key': rule_toml_unknown_key,
   'toml-unknown-table': rule_toml_unknown_table,
@@ -151,12 +158,15 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-manager-security-context-weakened': rule_values_manager_security_context_weakened,
   'values-no-gitlab-url': rule_values_no_gitlab_url,
   'values-no-service-account': rule_values_no_service_account,
+  'values-plain-runner-token': rule_values_plain_runner_token,
   'values-pod-security-policy': rule_values_pod_security_policy,
   'values-rbac-wildcard': rule_values_rbac_wildcard,
+  'values-registration-token': rule_values_registration_token,
   'values-reserved-registration-args': rule_values_reserved_registration_args,
   'values-service-monitor-inert': rule_values_service_monitor_inert,
   'values-session-server-exposed': rule_values_session_server_exposed,
   'values-session-server-with-replicas': rule_values_session_server_with_replicas,
+  'values-token-kind-mismatch': rule_values_token_kind_mismatch,
   'values-unknown-key': rule_values_unknown_key,
   'values-unregister-lifecycle-conflict': rule_values_unregister_lifecycle_conflict,
 }

@@ -7,7 +7,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     cpu: '{{jobs}} concurrent jobs request {{requested}} CPU, more than the stated capacity of {{capacity}} CPU: jobs will wait in Pending or time out.',
-    memory: '{{jobs}} concurrent jobs request {{requested}} memory, more than the stated capacity of {{capacity}}: jobs will wait in Pending or time out.',
+    memory:
+      '{{jobs}} concurrent jobs request {{requested}} memory, more than the stated capacity of {{capacity}}: jobs will wait in Pending or time out.',
   },
   check: ({target, env}) => {
     const capacity = computeCapacity(target, env)
@@ -19,10 +20,18 @@ export default defineRule({
     const at = {pointer: '/concurrent', inValues: Boolean(target.values)}
     const out: Array<Report<'cpu' | 'memory'>> = []
     if (cpuMillicores !== undefined && requested.cpuMillicores > cpuMillicores) {
-      out.push({...at, messageId: 'cpu', data: {jobs, requested: formatCpu(requested.cpuMillicores / 1000), capacity: formatCpu(cpuMillicores / 1000)}})
+      out.push({
+        ...at,
+        messageId: 'cpu',
+        data: {jobs, requested: formatCpu(requested.cpuMillicores / 1000), capacity: formatCpu(cpuMillicores / 1000)},
+      })
     }
     if (memoryBytes !== undefined && requested.memoryBytes > memoryBytes) {
-      out.push({...at, messageId: 'memory', data: {jobs, requested: formatMemory(requested.memoryBytes), capacity: formatMemory(memoryBytes)}})
+      out.push({
+        ...at,
+        messageId: 'memory',
+        data: {jobs, requested: formatMemory(requested.memoryBytes), capacity: formatMemory(memoryBytes)},
+      })
     }
     return out
   },

@@ -6,7 +6,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     refusesToStart: 'concurrent = {{concurrent}}: the runner refuses to start ("no jobs will be processed").',
-    belowRunners: 'concurrent = {{concurrent}} is below the {{runnerCount}} [[runners]] entries: some runners never get a worker to poll with.',
+    belowRunners:
+      'concurrent = {{concurrent}} is below the {{runnerCount}} [[runners]] entries: some runners never get a worker to poll with.',
   },
   check: ({target, runners}) => {
     // A chart's runners.config takes `concurrent` from the chart values; a config.toml without it means 1.

@@ -17,7 +17,9 @@ function problem(pointer: string, key: string, raw: unknown): Report<MessageId> 
   // `$VAR` and `${VAR}` are filled in at deploy or job time.
   if (raw.includes('$') || parseQuantity(raw) !== undefined) return undefined
   const suggestion = binarySuffixFor(raw)
-  return suggestion ? {pointer, messageId: 'notQuantityDidYouMean', data: {key, raw, suggestion}} : {pointer, messageId: 'notQuantity', data: {key, raw}}
+  return suggestion
+    ? {pointer, messageId: 'notQuantityDidYouMean', data: {key, raw, suggestion}}
+    : {pointer, messageId: 'notQuantity', data: {key, raw}}
 }
 
 export default defineRule({
@@ -25,7 +27,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     notQuantity: '{{key}} = "{{raw}}" is not a Kubernetes quantity; the job fails when its pod is built.',
-    notQuantityDidYouMean: '{{key}} = "{{raw}}" is not a Kubernetes quantity (did you mean "{{suggestion}}"?); the job fails when its pod is built.',
+    notQuantityDidYouMean:
+      '{{key}} = "{{raw}}" is not a Kubernetes quantity (did you mean "{{suggestion}}"?); the job fails when its pod is built.',
     notString: '{{key}} = {{written}} must be a quoted string such as "500m" or "1Gi"; the job fails when its pod is built.',
   },
   check: ({given}) =>

@@ -9,7 +9,8 @@ export default defineRule({
   id: 'toml-request-above-limit',
   target: 'config-toml',
   messages: {
-    requestAboveLimit: 'The {{container}} container requests {{request}} {{resource}} but is limited to {{limit}}: Kubernetes rejects the pod.',
+    requestAboveLimit:
+      'The {{container}} container requests {{request}} {{resource}} but is limited to {{limit}}: Kubernetes rejects the pod.',
   },
   check: ({given}) =>
     given.flatMap(({pointer, value}) => {
@@ -21,7 +22,12 @@ export default defineRule({
           const request = parseQuantity(value[requestKey])
           const limit = parseQuantity(value[limitKey])
           if (request === undefined || limit === undefined || request <= limit) return []
-          const data = {container: name, request: String(value[requestKey]), resource: resource.replace('_', ' '), limit: String(value[limitKey])}
+          const data = {
+            container: name,
+            request: String(value[requestKey]),
+            resource: resource.replace('_', ' '),
+            limit: String(value[limitKey]),
+          }
           return [{pointer: `${pointer}/${requestKey}`, messageId: 'requestAboveLimit' as const, data}]
         }),
       )
