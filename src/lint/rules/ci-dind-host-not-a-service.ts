@@ -9,7 +9,8 @@ export default defineRule({
   target: 'gitlab-ci',
   messages: {
     notAService:
-      'Job {{job}}: DOCKER_HOST={{value}} names "{{host}}", but no service of the job answers to it; {{image}} is reachable as {{reachable}}. Add alias: {{host}} to the service.',
+      'Job {{job}}: DOCKER_HOST={{value}} names "{{host}}", but no service of the job answers to it; ' +
+      '{{image}} is reachable as {{reachable}}. Add alias: {{host}} to the service.',
   },
   check: ({target}) =>
     acrossRunners(target.data, target.runners, (use, runner) => {

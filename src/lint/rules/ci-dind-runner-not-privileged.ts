@@ -8,7 +8,8 @@ export default defineRule({
   target: 'gitlab-ci',
   messages: {
     notPrivileged:
-      'Job {{job}} starts {{image}}, but {{runners}} does not run service containers privileged: dockerd cannot start, so every docker command in the job fails.',
+      'Job {{job}} starts {{image}}, but {{runners}} does not run service containers privileged: dockerd ' +
+      'cannot start, so every docker command in the job fails.',
   },
   check: ({target}) =>
     acrossRunners(

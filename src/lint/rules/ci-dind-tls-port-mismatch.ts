@@ -19,14 +19,21 @@ export default defineRule({
   target: 'gitlab-ci',
   messages: {
     plainPortTls:
-      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} is the plain port, but {{image}} listens with TLS on 2376 because its DOCKER_TLS_CERTDIR is {{certDir}}: docker commands fail with "Cannot connect to the Docker daemon".',
+      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} is the plain port, but {{image}} listens with TLS on ' +
+      '2376 because its DOCKER_TLS_CERTDIR is {{certDir}}: docker commands fail with "Cannot connect to the ' +
+      'Docker daemon".',
     // Without the runner's config, its environment could still turn TLS off: say so, and do not fail the run on it.
     plainPortTlsAssumed:
-      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} is the plain port, but {{image}} listens with TLS on 2376 because its DOCKER_TLS_CERTDIR is {{certDir}}: docker commands fail with "Cannot connect to the Docker daemon". Unless the runner sets DOCKER_TLS_CERTDIR to "" in its environment; lint its config in the same run to know.',
+      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} is the plain port, but {{image}} listens with TLS on ' +
+      '2376 because its DOCKER_TLS_CERTDIR is {{certDir}}: docker commands fail with "Cannot connect to the ' +
+      'Docker daemon". Unless the runner sets DOCKER_TLS_CERTDIR to "" in its environment; lint its config ' +
+      'in the same run to know.',
     tlsPortPlain:
-      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} expects TLS on 2376, but DOCKER_TLS_CERTDIR is empty for {{image}}, so it listens without TLS on 2375: docker commands cannot connect.',
+      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} expects TLS on 2376, but DOCKER_TLS_CERTDIR is empty ' +
+      'for {{image}}, so it listens without TLS on 2375: docker commands cannot connect.',
     tlsPortImageWithoutTls:
-      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} expects TLS on 2376, but {{image}} predates TLS in the docker images and always listens without TLS on 2375: docker commands cannot connect.',
+      'Job {{job}}: DOCKER_HOST={{host}}{{hostFrom}} expects TLS on 2376, but {{image}} predates TLS in the ' +
+      'docker images and always listens without TLS on 2375: docker commands cannot connect.',
   },
   check: ({target}) =>
     acrossRunners(target.data, target.runners, (use, runner) => {

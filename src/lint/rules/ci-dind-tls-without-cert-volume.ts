@@ -10,7 +10,9 @@ export default defineRule({
   target: 'gitlab-ci',
   messages: {
     noCertVolume:
-      'Job {{job}} talks TLS to {{image}}, whose DOCKER_TLS_CERTDIR is {{certDir}}, but {{runners}} mounts no volume at {{clientDir}}: the build container never sees the client certificates dind writes, so docker commands fail.',
+      'Job {{job}} talks TLS to {{image}}, whose DOCKER_TLS_CERTDIR is {{certDir}}, but {{runners}} mounts ' +
+      'no volume at {{clientDir}}: the build container never sees the client certificates dind writes, so ' +
+      'docker commands fail.',
   },
   check: ({target}) =>
     acrossRunners(

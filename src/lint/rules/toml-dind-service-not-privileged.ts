@@ -7,7 +7,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     notPrivileged:
-      '{{image}} is allowed as a service but service containers are not privileged: the Docker daemon cannot start and jobs fail to connect to it.',
+      '{{image}} is allowed as a service but service containers are not privileged: the Docker daemon ' +
+      'cannot start and jobs fail to connect to it.',
   },
   check: ({runners}) =>
     runners.flatMap(({kubernetes, pointer}) => {

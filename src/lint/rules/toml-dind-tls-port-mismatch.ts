@@ -12,9 +12,11 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     plainPortTls:
-      'DOCKER_HOST uses port 2375 (plain) while DOCKER_TLS_CERTDIR={{certDir}} makes docker:dind listen with TLS on 2376: jobs fail with "Cannot connect to the Docker daemon".',
+      'DOCKER_HOST uses port 2375 (plain) while DOCKER_TLS_CERTDIR={{certDir}} makes docker:dind listen ' +
+      'with TLS on 2376: jobs fail with "Cannot connect to the Docker daemon".',
     tlsPortPlain:
-      'DOCKER_HOST uses port 2376 (TLS) while DOCKER_TLS_CERTDIR is empty, so docker:dind listens without TLS on 2375: jobs cannot connect.',
+      'DOCKER_HOST uses port 2376 (TLS) while DOCKER_TLS_CERTDIR is empty, so docker:dind listens without ' +
+      'TLS on 2375: jobs cannot connect.',
   },
   check: ({runners}) =>
     runners.flatMap((r): Array<Report<MessageId>> => {

@@ -9,7 +9,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     noCertVolume:
-      'DOCKER_TLS_CERTDIR={{certDir}} but no volume is mounted at {{clientDir}}, so the build container never sees the client certificates docker:dind writes.',
+      'DOCKER_TLS_CERTDIR={{certDir}} but no volume is mounted at {{clientDir}}, so the build container ' +
+      'never sees the client certificates docker:dind writes.',
   },
   check: ({runners}) =>
     runners.flatMap((r) => {

@@ -8,9 +8,12 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     meant:
-      'dns_policy = "{{policy}}" is not a runner DNS policy: the runner logs a warning and the pod gets the cluster default instead. Write dns_policy = "{{meant}}".',
+      'dns_policy = "{{policy}}" is not a runner DNS policy: the runner logs a warning and the pod gets the ' +
+      'cluster default instead. Write dns_policy = "{{meant}}".',
     unknown:
-      'dns_policy = "{{policy}}" is not a runner DNS policy: the runner logs a warning and the pod gets the cluster default instead. Valid values are none, default, cluster-first and cluster-first-with-host-net.',
+      'dns_policy = "{{policy}}" is not a runner DNS policy: the runner logs a warning and the pod gets the ' +
+      'cluster default instead. Valid values are none, default, cluster-first and ' +
+      'cluster-first-with-host-net.',
   },
   check: ({runners}) =>
     runners.flatMap(({kubernetes, pointer}): Array<Report<'meant' | 'unknown'>> => {

@@ -10,7 +10,8 @@ export default defineRule({
     // The entry itself is not shown: a value pasted without its name may be a credential.
     notNameValue: 'environment entry {{position}} of {{name}} is not NAME=value: the runner ignores it.',
     spacedName:
-      'environment entry {{position}} of {{name}} has spaces around the variable name: the runner keeps them, so jobs get no {{variable}} variable.',
+      'environment entry {{position}} of {{name}} has spaces around the variable name: the runner keeps ' +
+      'them, so jobs get no {{variable}} variable.',
   },
   check: ({runners}) =>
     runners.flatMap(({settings, name, pointer}) => {

@@ -6,7 +6,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     cached:
-      'pull_policy "{{policy}}" lets a job use a private image another project already pulled onto the node, without that image\'s credentials.',
+      'pull_policy "{{policy}}" lets a job use a private image another project already pulled onto the ' +
+      "node, without that image's credentials.",
   },
   check: ({runners}) =>
     runners.flatMap(({kubernetes, pointer}) => {

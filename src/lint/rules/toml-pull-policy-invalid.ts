@@ -11,7 +11,8 @@ export default defineRule({
   messages: {
     meant: '{{key}} "{{policy}}" is not a runner pull policy: every job fails with "unsupported pull policy". Write "{{meant}}".',
     unknown:
-      '{{key}} "{{policy}}" is not a runner pull policy: every job fails with "unsupported pull policy". Use always, never or if-not-present.',
+      '{{key}} "{{policy}}" is not a runner pull policy: every job fails with "unsupported pull policy". ' +
+      'Use always, never or if-not-present.',
   },
   check: ({runners}) =>
     runners.flatMap(({kubernetes, pointer}) =>
