@@ -27,6 +27,8 @@ export interface RunnerView {
   executor: string | undefined
   settings: Record<string, unknown>
   kubernetes: Record<string, unknown> | undefined
+  /** Its `[runners.docker]` table, which the docker, docker+machine and docker-autoscaler executors read. */
+  docker: Record<string, unknown> | undefined
   environment: string[]
 }
 
@@ -48,11 +50,12 @@ function buildViews(target: RunnerConfigData): RunnerView[] {
   const chartExecutor = target.values ? chartRunnerExecutor(target.values.data) : undefined
   return list.filter(isPlainObject).map((settings, index) => {
     const kubernetes = isPlainObject(settings.kubernetes) ? settings.kubernetes : undefined
+    const docker = isPlainObject(settings.docker) ? settings.docker : undefined
     const declared = typeof settings.executor === 'string' ? settings.executor : undefined
     const executor = declared ?? chartExecutor ?? (kubernetes ? 'kubernetes' : undefined)
     const environment = Array.isArray(settings.environment) ? settings.environment.filter((e): e is string => typeof e === 'string') : []
     const name = typeof settings.name === 'string' ? settings.name : `runners[${index}]`
-    return {index, pointer: `/runners/${index}`, name, executor, settings, kubernetes, environment}
+    return {index, pointer: `/runners/${index}`, name, executor, settings, kubernetes, docker, environment}
   })
 }
 

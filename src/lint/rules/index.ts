@@ -16,9 +16,17 @@ import rule_toml_dind_tls_port_mismatch from './toml-dind-tls-port-mismatch.js'
 import rule_toml_dind_tls_without_cert_volume from './toml-dind-tls-without-cert-volume.js'
 import rule_toml_dns_none_without_nameservers from './toml-dns-none-without-nameservers.js'
 import rule_toml_dns_policy_invalid from './toml-dns-policy-invalid.js'
+import rule_toml_docker_host_path_volume from './toml-docker-host-path-volume.js'
+import rule_toml_docker_image_unpinned from './toml-docker-image-unpinned.js'
 import rule_toml_docker_key_under_kubernetes from './toml-docker-key-under-kubernetes.js'
+import rule_toml_docker_network_host from './toml-docker-network-host.js'
+import rule_toml_docker_no_resource_limits from './toml-docker-no-resource-limits.js'
+import rule_toml_docker_privileged_without_allowlist from './toml-docker-privileged-without-allowlist.js'
+import rule_toml_docker_privileged from './toml-docker-privileged.js'
+import rule_toml_docker_socket_mounted from './toml-docker-socket-mounted.js'
 import rule_toml_empty_dir_size_invalid from './toml-empty-dir-size-invalid.js'
 import rule_toml_environment_entry_malformed from './toml-environment-entry-malformed.js'
+import rule_toml_feature_flag_obsolete from './toml-feature-flag-obsolete.js'
 import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_helper_image_flavor_invalid from './toml-helper-image-flavor-invalid.js'
@@ -102,9 +110,17 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-dind-tls-without-cert-volume': rule_toml_dind_tls_without_cert_volume,
   'toml-dns-none-without-nameservers': rule_toml_dns_none_without_nameservers,
   'toml-dns-policy-invalid': rule_toml_dns_policy_invalid,
+  'toml-docker-host-path-volume': rule_toml_docker_host_path_volume,
+  'toml-docker-image-unpinned': rule_toml_docker_image_unpinned,
   'toml-docker-key-under-kubernetes': rule_toml_docker_key_under_kubernetes,
+  'toml-docker-network-host': rule_toml_docker_network_host,
+  'toml-docker-no-resource-limits': rule_toml_docker_no_resource_limits,
+  'toml-docker-privileged-without-allowlist': rule_toml_docker_privileged_without_allowlist,
+  'toml-docker-privileged': rule_toml_docker_privileged,
+  'toml-docker-socket-mounted': rule_toml_docker_socket_mounted,
   'toml-empty-dir-size-invalid': rule_toml_empty_dir_size_invalid,
   'toml-environment-entry-malformed': rule_toml_environment_entry_malformed,
+  'toml-feature-flag-obsolete': rule_toml_feature_flag_obsolete,
   'toml-feature-flag-typo': rule_toml_feature_flag_typo,
   'toml-global-key-in-template': rule_toml_global_key_in_template,
   'toml-helper-image-flavor-invalid': rule_toml_helper_image_flavor_invalid,
