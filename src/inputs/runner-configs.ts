@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {NEWEST_CHART_VERSION} from '../model/chart.js'
 import {runnersOf} from '../model/runners.js'
-import {analyzeText} from './detect.js'
+import {analyzeInput} from './detect.js'
 
 /** What the probe needs to mirror a job pod: one entry per `[[runners]]` of a values file, config.toml or wrapper. */
 export interface RunnerConfigView {
@@ -18,7 +18,7 @@ export class RunnerConfigError extends Error {}
 /** Reads runner settings from any input lint understands (values, config.toml, ConfigMap, wrappers). */
 export async function readRunnerConfigs(path: string, chartVersion: string = NEWEST_CHART_VERSION): Promise<RunnerConfigView[]> {
   const text = await readFile(path, 'utf8')
-  const analyzed = analyzeText(text, {chartVersion, chartVersionFromFlag: false})
+  const analyzed = await analyzeInput(text, {chartVersion, chartVersionFromFlag: false})
   if (analyzed.error) throw new RunnerConfigError(`${path}:${analyzed.error.line}:${analyzed.error.column}: ${analyzed.error.message}`)
   const views: RunnerConfigView[] = []
   for (const target of analyzed.targets) {

@@ -151,6 +151,13 @@ describe('set {} and set_sensitive {} blocks, and the list form', () => {
     })
     expect(first.sensitive).toEqual(['glrt-SETSENSITIVE0123456789', 's3-credentials-c0ffee'])
   })
+
+  test('set_list gives a list, set_sensitive in the list form is hidden too', async () => {
+    const analyzed = await analyzeInput(readFileSync(fixture('set.tf'), 'utf8'), {chartVersion: '0.80.1', chartVersionFromFlag: false})
+    const second = analyzed.targets.filter((t): t is ValuesTarget => t.type === 'values')[1]
+    expect(second.user).toMatchObject({runners: {privileged: true, tags: ['docker', 3]}})
+    expect(second.sensitive).toEqual(['glrt-LISTSENSITIVE987654321'])
+  })
 })
 
 describe('helm --set names and values', () => {
@@ -215,6 +222,18 @@ describe('bad HCL', () => {
     expect(result.files[0].error).toEqual({message: 'Invalid HCL syntax.', line: 10, column: 13})
     expect(result.files[1].findings.length).toBeGreaterThan(0)
     expect(result.summary.exitCode).toBe(2)
+  })
+
+  test('a list left open to the end of the file is placed at the end', async () => {
+    const analyzed = await analyzeInput('resource "helm_release" "r" {\n  chart = "gitlab-runner"\n  values = [\n', {
+      chartVersion: '0.80.1',
+      chartVersionFromFlag: false,
+    })
+    expect(analyzed.error).toEqual({
+      message: 'Invalid HCL: unexpected end of file (a block, list or string is not closed).',
+      line: 3,
+      column: 13,
+    })
   })
 
   test('an unclosed heredoc is an HCL error, not values', async () => {

@@ -70,6 +70,11 @@ export function firstSyntaxError(tree: Tree, lines: LineIndex): FileError | unde
     if (node.hasError) for (const child of node.children) if (child) stack.push(child)
   }
   if (!first) return {message: 'Invalid HCL.', line: 1, column: 1}
+  // An error that runs from the top to the end of the file is the parser giving up on something never closed.
+  const end = lines.text.trimEnd().length
+  if (first.isError && first.startIndex === tree.rootNode.startIndex && first.endIndex >= end) {
+    return {message: 'Invalid HCL: unexpected end of file (a block, list or string is not closed).', ...lines.position(end)}
+  }
   const at = lines.position(first.startIndex)
   if (first.isMissing) return {message: `Invalid HCL: expected ${tokenName(first)}.`, ...at}
   // The parser's recovery may fold several tokens into the error node: the first one that spans text is the culprit.

@@ -28,7 +28,10 @@ export function spanOf(node: SyntaxNode, lines: LineIndex): Span {
   return {start: lines.position(node.startIndex), end: lines.position(node.endIndex)}
 }
 
-const childrenOf = (node: SyntaxNode): SyntaxNode[] => node.children.filter((c): c is SyntaxNode => c !== null)
+export const childrenOf = (node: SyntaxNode): SyntaxNode[] => node.children.filter((c): c is SyntaxNode => c !== null)
+
+/** `${path.module}` is the directory of the .tf file, which is where lint resolves relative paths from. */
+export const relativeToModule = (path: string): string => path.replace(/^\$\{path\.(?:module|root|cwd)\}\//, '')
 
 /** An expression reduced to the one node that says what it is (`expression` and `template_expr` only wrap). */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -172,8 +175,7 @@ export function fileReferences(root: SyntaxNode, ev: Pick<HclEvaluation, 'lines'
     const parsed = callOf(call)
     if (!parsed || (parsed.name !== 'file' && parsed.name !== 'templatefile') || parsed.args.length === 0) continue
     const path = stringOf(parsed.args[0], ev)?.text
-    // `${path.module}` is the directory of the .tf file, which is where lint resolves relative paths from.
-    const relative = path?.replace(/^\$\{path\.(?:module|root|cwd)\}\//, '')
+    const relative = path === undefined ? undefined : relativeToModule(path)
     if (relative && !relative.includes('${')) found.push({call: parsed.name, path: relative})
   }
   return found

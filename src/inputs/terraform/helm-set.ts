@@ -38,7 +38,7 @@ export function parseSetName(name: string): SetSegment[] | undefined {
 }
 
 /** Helm's typing of a `--set` value: true, false, null and integers become those; floats and the rest stay strings. */
-function typedScalar(text: string): unknown {
+export function typedSetScalar(text: string): unknown {
   if (text === 'true') return true
   if (text === 'false') return false
   if (text === 'null') return null
@@ -54,9 +54,9 @@ export function setValue(value: string, type: string | undefined): unknown {
   if (type === 'string') return value
   if (value.startsWith('{') && value.endsWith('}')) {
     const inner = value.slice(1, -1)
-    return inner === '' ? [] : inner.split(/(?<!\\),/).map((item) => typedScalar(item.replaceAll('\\,', ',')))
+    return inner === '' ? [] : inner.split(/(?<!\\),/).map((item) => typedSetScalar(item.replaceAll('\\,', ',')))
   }
-  return typedScalar(value.replaceAll('\\,', ','))
+  return typedSetScalar(value.replaceAll('\\,', ','))
 }
 
 /** Writes a value at a path as `--set` does: missing maps and list entries are created, the old value replaced. */

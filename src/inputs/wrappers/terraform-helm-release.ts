@@ -4,8 +4,19 @@ import {type LineIndex, type PositionMap, type Span} from '../position.js'
 import {exactChartVersion, mentionsRunnerChart} from '../recognize.js'
 import type {LintTarget} from '../targets.js'
 import {firstSyntaxError, parseHcl, type SyntaxNode} from '../terraform/hcl-parser.js'
-import {callOf, evaluate, fileReferences, newEvaluation, placeholderFor, spanOf, stringOf, unwrap} from '../terraform/hcl-values.js'
-import {applySet, parseSetName, setValue} from '../terraform/helm-set.js'
+import {
+  callOf,
+  childrenOf,
+  evaluate,
+  fileReferences,
+  newEvaluation,
+  placeholderFor,
+  relativeToModule,
+  spanOf,
+  stringOf,
+  unwrap,
+} from '../terraform/hcl-values.js'
+import {applySet, parseSetName, setValue, typedSetScalar} from '../terraform/helm-set.js'
 import {EmbeddedError} from '../toml-target.js'
 import type {AnalyzedFile, FileReference} from '../types.js'
 import {completedElsewhere, valuesTargets} from '../values-target.js'
@@ -23,8 +34,6 @@ interface ValuesLayer {
   /** Pointers whose value only Terraform knows. */
   unknown: Set<string>
 }
-
-const childrenOf = (node: SyntaxNode): SyntaxNode[] => node.children.filter((c): c is SyntaxNode => c !== null)
 
 function valueAt(data: unknown, segments: string[]): unknown {
   let node = data
@@ -99,7 +108,7 @@ function valuesEntryLayer(entry: SyntaxNode, index: number, ctx: ReleaseContext)
   }
 }
 
-/** A `set` / `set_sensitive` entry (a block, or an object of the list form `set = [{name, value}]`). */
+/** A `set` / `set_list` / `set_sensitive` entry (a block, or an object of the list form `set = [{name, value}]`). */
 function setLayer(
   fields: Map<string, SyntaxNode>,
   whole: SyntaxNode,
@@ -117,7 +126,12 @@ function setLayer(
   const known = !ev.unknown.has('')
   // The provider hands Helm a string: a number or bool written in HCL is its text, typed again by Helm.
   const text = typeof raw === 'string' ? raw : JSON.stringify(raw)
-  const value = known ? setValue(text, type) : placeholderFor(unwrap(valueExpression))
+  // set_list passes its list as `{a,b}`: each item is typed as a --set value is.
+  const value = !known
+    ? placeholderFor(unwrap(valueExpression))
+    : Array.isArray(raw)
+      ? raw.map((item) => (typeof item === 'string' ? typedSetScalar(item) : item))
+      : setValue(text, type)
   const data: Record<string, unknown> = {}
   applySet(data, path, value)
   const pointer = encodePointer(path)
@@ -135,7 +149,7 @@ function setLayer(
 
 /** `set {…}` blocks and `set = [{…}]` lists of one kind, in the order written. */
 function setEntries(
-  kind: 'set' | 'set_sensitive',
+  kind: 'set' | 'set_list' | 'set_sensitive',
   parts: ReturnType<typeof bodyParts>,
 ): Array<{fields: Map<string, SyntaxNode>; node: SyntaxNode}> {
   const entries: Array<{fields: Map<string, SyntaxNode>; node: SyntaxNode}> = []
@@ -189,7 +203,8 @@ function releaseTargets(
     else writtenElsewhere.push(describeUnknown(entry, ctx))
   })
   const sensitive: string[] = []
-  for (const kind of ['set', 'set_sensitive'] as const) {
+  // The provider's order: set, then set_list, then set_sensitive.
+  for (const kind of ['set', 'set_list', 'set_sensitive'] as const) {
     for (const entry of setEntries(kind, parts)) {
       const made = setLayer(entry.fields, entry.node, ctx)
       if (!made) continue
@@ -239,7 +254,7 @@ function describeUnknown(expression: SyntaxNode, ctx: ReleaseContext): string {
   const call = callOf(expression)
   const path =
     call && (call.name === 'file' || call.name === 'templatefile') && call.args[0] ? stringOf(call.args[0], ctx)?.text : undefined
-  if (call && path !== undefined) return `${call.name}("${path.replace(/^\$\{path\.(?:module|root|cwd)\}\//, '')}")`
+  if (call && path !== undefined) return `${call.name}("${relativeToModule(path)}")`
   // yamlencode(var.values): a call on references names them; its text holds no literal that could be a secret.
   const references = call?.args.map((arg) => placeholderFor(unwrap(arg)))
   if (call && references && references.length > 0 && !references.includes('${terraform_expression}'))
