@@ -1,3 +1,4 @@
+import {isPlainObject} from './chart.js'
 import {DEPLOY_SUBSTITUTION, isPlaceholderValue, isTemplatePlaceholder} from './placeholders.js'
 
 const SECRET_KEYS = /^(token|runnerToken|runnerRegistrationToken|runner-token|runner-registration-token|bearer_token|AccessKey|SecretKey|SessionToken|PrivateKey|AccountKey|accesskey|secretkey|password|sentryDsn|sentry_dsn)$/i
@@ -9,6 +10,25 @@ export function isSecretKey(key: string): boolean {
 
 /** Deploy-time `${…}` placeholders (see placeholders.ts); kept under this name for the rules that import it here. */
 export const PLACEHOLDER = DEPLOY_SUBSTITUTION
+
+/**
+ * Each string in a document that holds a deploy-time `${…}` placeholder, by path, with the first placeholder in it;
+ * `skip` leaves out the subtree at a path (a part another target checks).
+ */
+export function unrenderedPlaceholders(document: unknown, skip: (path: Array<string | number>) => boolean = () => false): Array<{path: Array<string | number>; placeholder: string}> {
+  const found: Array<{path: Array<string | number>; placeholder: string}> = []
+  const visit = (value: unknown, path: Array<string | number>) => {
+    if (typeof value === 'string') {
+      const m = PLACEHOLDER.exec(value)
+      if (m) found.push({path, placeholder: m[0]})
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, [...path, i]))
+    else if (isPlainObject(value)) {
+      for (const [key, v] of Object.entries(value)) if (!skip([...path, key])) visit(v, [...path, key])
+    }
+  }
+  visit(document, [])
+  return found
+}
 
 /** A value still to be filled in, of any shape placeholders.ts recognises: such a value is never a live secret. */
 export function isPlaceholder(value: unknown): boolean {

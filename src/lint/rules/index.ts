@@ -4,6 +4,8 @@ import rule_ci_dind_host_not_a_service from './ci-dind-host-not-a-service.js'
 import rule_ci_dind_runner_not_privileged from './ci-dind-runner-not-privileged.js'
 import rule_ci_dind_tls_port_mismatch from './ci-dind-tls-port-mismatch.js'
 import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-volume.js'
+import rule_helm_template_not_evaluated from './helm-template-not-evaluated.js'
+import rule_suppression_without_reason from './suppression-without-reason.js'
 import rule_toml_capacity_exceeded from './toml-capacity-exceeded.js'
 import rule_toml_concurrent_below_runners from './toml-concurrent-below-runners.js'
 import rule_toml_container_privileged from './toml-container-privileged.js'
@@ -69,6 +71,7 @@ import rule_toml_token_in_file from './toml-token-in-file.js'
 import rule_toml_toleration_effect_invalid from './toml-toleration-effect-invalid.js'
 import rule_toml_unknown_key from './toml-unknown-key.js'
 import rule_toml_unknown_table from './toml-unknown-table.js'
+import rule_toml_unrendered_placeholder from './toml-unrendered-placeholder.js'
 import rule_toml_value_wrong_type from './toml-value-wrong-type.js'
 import rule_values_deprecated_rbac_fields from './values-deprecated-rbac-fields.js'
 import rule_values_grace_below_shutdown_timeout from './values-grace-below-shutdown-timeout.js'
@@ -91,6 +94,7 @@ import rule_values_session_server_with_replicas from './values-session-server-wi
 import rule_values_token_kind_mismatch from './values-token-kind-mismatch.js'
 import rule_values_unknown_key from './values-unknown-key.js'
 import rule_values_unregister_lifecycle_conflict from './values-unregister-lifecycle-conflict.js'
+import rule_values_unrendered_placeholder from './values-unrendered-placeholder.js'
 
 /** The code of every rule whose metadata has no JSON-Schema check, by rule id. */
 export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
@@ -98,6 +102,8 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'ci-dind-runner-not-privileged': rule_ci_dind_runner_not_privileged,
   'ci-dind-tls-port-mismatch': rule_ci_dind_tls_port_mismatch,
   'ci-dind-tls-without-cert-volume': rule_ci_dind_tls_without_cert_volume,
+  'helm-template-not-evaluated': rule_helm_template_not_evaluated,
+  'suppression-without-reason': rule_suppression_without_reason,
   'toml-capacity-exceeded': rule_toml_capacity_exceeded,
   'toml-concurrent-below-runners': rule_toml_concurrent_below_runners,
   'toml-container-privileged': rule_toml_container_privileged,
@@ -163,6 +169,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-toleration-effect-invalid': rule_toml_toleration_effect_invalid,
   'toml-unknown-key': rule_toml_unknown_key,
   'toml-unknown-table': rule_toml_unknown_table,
+  'toml-unrendered-placeholder': rule_toml_unrendered_placeholder,
   'toml-value-wrong-type': rule_toml_value_wrong_type,
   'values-deprecated-rbac-fields': rule_values_deprecated_rbac_fields,
   'values-grace-below-shutdown-timeout': rule_values_grace_below_shutdown_timeout,
@@ -185,4 +192,5 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-token-kind-mismatch': rule_values_token_kind_mismatch,
   'values-unknown-key': rule_values_unknown_key,
   'values-unregister-lifecycle-conflict': rule_values_unregister_lifecycle_conflict,
+  'values-unrendered-placeholder': rule_values_unrendered_placeholder,
 }
