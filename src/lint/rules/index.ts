@@ -34,6 +34,7 @@ import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_helper_image_flavor_invalid from './toml-helper-image-flavor-invalid.js'
 import rule_toml_helper_image_version_mismatch from './toml-helper-image-version-mismatch.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
+import rule_toml_insecure_http from './toml-insecure-http.js'
 import rule_toml_invalid_quantity from './toml-invalid-quantity.js'
 import rule_toml_jobs_in_system_namespace from './toml-jobs-in-system-namespace.js'
 import rule_toml_key_newer_than_runner from './toml-key-newer-than-runner.js'
@@ -62,6 +63,7 @@ import rule_toml_removed_key from './toml-removed-key.js'
 import rule_toml_request_above_limit from './toml-request-above-limit.js'
 import rule_toml_request_concurrency_above_limit from './toml-request-concurrency-above-limit.js'
 import rule_toml_request_concurrency_bottleneck from './toml-request-concurrency-bottleneck.js'
+import rule_toml_runner_duplicate from './toml-runner-duplicate.js'
 import rule_toml_secret_in_configmap from './toml-secret-in-configmap.js'
 import rule_toml_sensitive_host_path from './toml-sensitive-host-path.js'
 import rule_toml_service_account_overwrite_unanchored from './toml-service-account-overwrite-unanchored.js'
@@ -72,11 +74,14 @@ import rule_toml_toleration_effect_invalid from './toml-toleration-effect-invali
 import rule_toml_unknown_key from './toml-unknown-key.js'
 import rule_toml_unknown_table from './toml-unknown-table.js'
 import rule_toml_unrendered_placeholder from './toml-unrendered-placeholder.js'
+import rule_toml_url_placeholder from './toml-url-placeholder.js'
 import rule_toml_value_wrong_type from './toml-value-wrong-type.js'
 import rule_values_deprecated_rbac_fields from './values-deprecated-rbac-fields.js'
+import rule_values_gitlab_url_placeholder from './values-gitlab-url-placeholder.js'
 import rule_values_grace_below_shutdown_timeout from './values-grace-below-shutdown-timeout.js'
 import rule_values_hpa_max_replicas_missing from './values-hpa-max-replicas-missing.js'
 import rule_values_image_string from './values-image-string.js'
+import rule_values_insecure_http from './values-insecure-http.js'
 import rule_values_legacy_key_ignored from './values-legacy-key-ignored.js'
 import rule_values_legacy_key_overrides_config from './values-legacy-key-overrides-config.js'
 import rule_values_manager_image_unpinned from './values-manager-image-unpinned.js'
@@ -132,6 +137,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-helper-image-flavor-invalid': rule_toml_helper_image_flavor_invalid,
   'toml-helper-image-version-mismatch': rule_toml_helper_image_version_mismatch,
   'toml-image-unpinned': rule_toml_image_unpinned,
+  'toml-insecure-http': rule_toml_insecure_http,
   'toml-invalid-quantity': rule_toml_invalid_quantity,
   'toml-jobs-in-system-namespace': rule_toml_jobs_in_system_namespace,
   'toml-key-newer-than-runner': rule_toml_key_newer_than_runner,
@@ -160,6 +166,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-request-above-limit': rule_toml_request_above_limit,
   'toml-request-concurrency-above-limit': rule_toml_request_concurrency_above_limit,
   'toml-request-concurrency-bottleneck': rule_toml_request_concurrency_bottleneck,
+  'toml-runner-duplicate': rule_toml_runner_duplicate,
   'toml-secret-in-configmap': rule_toml_secret_in_configmap,
   'toml-sensitive-host-path': rule_toml_sensitive_host_path,
   'toml-service-account-overwrite-unanchored': rule_toml_service_account_overwrite_unanchored,
@@ -170,11 +177,14 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-unknown-key': rule_toml_unknown_key,
   'toml-unknown-table': rule_toml_unknown_table,
   'toml-unrendered-placeholder': rule_toml_unrendered_placeholder,
+  'toml-url-placeholder': rule_toml_url_placeholder,
   'toml-value-wrong-type': rule_toml_value_wrong_type,
   'values-deprecated-rbac-fields': rule_values_deprecated_rbac_fields,
+  'values-gitlab-url-placeholder': rule_values_gitlab_url_placeholder,
   'values-grace-below-shutdown-timeout': rule_values_grace_below_shutdown_timeout,
   'values-hpa-max-replicas-missing': rule_values_hpa_max_replicas_missing,
   'values-image-string': rule_values_image_string,
+  'values-insecure-http': rule_values_insecure_http,
   'values-legacy-key-ignored': rule_values_legacy_key_ignored,
   'values-legacy-key-overrides-config': rule_values_legacy_key_overrides_config,
   'values-manager-image-unpinned': rule_values_manager_image_unpinned,
