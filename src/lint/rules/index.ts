@@ -93,6 +93,7 @@ import rule_values_pod_security_policy from './values-pod-security-policy.js'
 import rule_values_rbac_wildcard from './values-rbac-wildcard.js'
 import rule_values_registration_token from './values-registration-token.js'
 import rule_values_reserved_registration_args from './values-reserved-registration-args.js'
+import rule_values_security_context_wrong_level from './values-security-context-wrong-level.js'
 import rule_values_service_monitor_inert from './values-service-monitor-inert.js'
 import rule_values_session_server_exposed from './values-session-server-exposed.js'
 import rule_values_session_server_with_replicas from './values-session-server-with-replicas.js'
@@ -196,6 +197,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-rbac-wildcard': rule_values_rbac_wildcard,
   'values-registration-token': rule_values_registration_token,
   'values-reserved-registration-args': rule_values_reserved_registration_args,
+  'values-security-context-wrong-level': rule_values_security_context_wrong_level,
   'values-service-monitor-inert': rule_values_service_monitor_inert,
   'values-session-server-exposed': rule_values_session_server_exposed,
   'values-session-server-with-replicas': rule_values_session_server_with_replicas,
