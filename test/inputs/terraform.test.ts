@@ -254,6 +254,27 @@ describe('bad HCL', () => {
 })
 
 describe('heredoc indentation', () => {
+  test('lines holding only a template directive (%{ if }, %{ endif }) are left out, the rest keeps its lines', async () => {
+    const text = [
+      'resource "helm_release" "r" {',
+      '  chart  = "gitlab-runner"',
+      '  values = [<<-EOT',
+      '    %{ if var.privileged }',
+      '    runners:',
+      '      privileged: true',
+      '    %{ endif }',
+      '  EOT',
+      '  ]',
+      '}',
+      '',
+    ].join('\n')
+    const analyzed = await analyzeInput(text, {chartVersion: '0.80.1', chartVersionFromFlag: false})
+    expect(analyzed.error).toBeUndefined()
+    const values = analyzed.targets.find((t): t is ValuesTarget => t.type === 'values')!
+    expect(values.user).toEqual({runners: {privileged: true}})
+    expect(values.locate('/runners/privileged').start).toEqual({line: 6, column: 7})
+  })
+
   test('<<- strips the smallest indentation of the non-blank lines; columns stay those of the file', async () => {
     const text = [
       'resource "helm_release" "r" {',

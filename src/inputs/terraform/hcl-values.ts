@@ -97,6 +97,9 @@ function heredocString(node: SyntaxNode, lines: LineIndex, source: string): HclS
     indent = widths.length > 0 ? Math.min(...widths) : 0
     rows = rows.map((r) => r.slice(Math.min(indent, /^[ \t]*/.exec(r)![0].length)))
   }
+  // A line that holds only a template directive (`%{ if var.x }`, `%{ endfor }`) is not YAML: it is blanked, so the
+  // lines around it are read (every branch and one pass of a loop) and keep their positions.
+  rows = rows.map((r) => (/^\s*%\{[^}]*\}\s*$/.test(r) ? '' : r))
   return {text: rows.join('\n'), map: (p) => ({line: firstLine + p.line - 1, column: p.column + indent})}
 }
 
