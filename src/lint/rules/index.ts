@@ -37,6 +37,7 @@ import rule_toml_image_unpinned from './toml-image-unpinned.js'
 import rule_toml_insecure_http from './toml-insecure-http.js'
 import rule_toml_invalid_quantity from './toml-invalid-quantity.js'
 import rule_toml_jobs_in_system_namespace from './toml-jobs-in-system-namespace.js'
+import rule_toml_jobs_use_manager_service_account from './toml-jobs-use-manager-service-account.js'
 import rule_toml_key_newer_than_runner from './toml-key-newer-than-runner.js'
 import rule_toml_limit_above_concurrent from './toml-limit-above-concurrent.js'
 import rule_toml_misplaced_key from './toml-misplaced-key.js'
@@ -141,6 +142,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-insecure-http': rule_toml_insecure_http,
   'toml-invalid-quantity': rule_toml_invalid_quantity,
   'toml-jobs-in-system-namespace': rule_toml_jobs_in_system_namespace,
+  'toml-jobs-use-manager-service-account': rule_toml_jobs_use_manager_service_account,
   'toml-key-newer-than-runner': rule_toml_key_newer_than_runner,
   'toml-limit-above-concurrent': rule_toml_limit_above_concurrent,
   'toml-misplaced-key': rule_toml_misplaced_key,
