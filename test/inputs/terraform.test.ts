@@ -160,6 +160,24 @@ describe('set {} and set_sensitive {} blocks, and the list form', () => {
   })
 })
 
+describe('values only Terraform knows', () => {
+  test('a reference is a ${…} placeholder named after it; other expressions are named without their text', async () => {
+    const text = [
+      'resource "helm_release" "r" {',
+      '  chart = "gitlab-runner"',
+      '  set = [',
+      '    { name = "runnerToken", value = var.tokens[each.key] },',
+      '    { name = "gitlabUrl", value = var.prod ? "https://a.example" : "glrt-NOTPRINTED123456" },',
+      '  ]',
+      '}',
+      '',
+    ].join('\n')
+    const analyzed = await analyzeInput(text, {chartVersion: '0.80.1', chartVersionFromFlag: false})
+    const values = analyzed.targets.find((t): t is ValuesTarget => t.type === 'values')!
+    expect(values.user).toEqual({runnerToken: '${var.tokens}', gitlabUrl: '${terraform_expression}'})
+  })
+})
+
 describe('helm --set names and values', () => {
   test('names split on unescaped dots, with list indexes', () => {
     expect(parseSetName('runners.config')).toEqual(['runners', 'config'])

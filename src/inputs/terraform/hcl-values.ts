@@ -48,14 +48,18 @@ export function unwrap(node: SyntaxNode): SyntaxNode {
   return current
 }
 
+const TRAVERSAL_PARTS = new Set(['get_attr', 'index', 'splat'])
+
 /**
- * What Terraform would substitute: a reference such as `var.token` keeps its name (`${var.token}`, a placeholder
- * as in a templatefile), anything more complex is `${terraform_expression}`; the source text is never copied,
- * since it may hold a literal secret.
+ * What Terraform would substitute. A reference keeps its name (`var.token`, or `var.tokens` for
+ * `var.tokens[each.key]`): a `${var.token}` placeholder, as in a templatefile. Anything more complex is
+ * `${terraform_expression}`; source text is never copied beyond names, since it may hold a literal secret.
  */
 export function placeholderFor(node: SyntaxNode): string {
-  const text = node.text.trim()
-  return /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+$/.test(text) ? `\${${text}}` : '${terraform_expression}'
+  const parts = node.type === 'expression' ? childrenOf(node) : [node]
+  const isReference = parts[0]?.type === 'variable_expr' && parts.slice(1).every((p) => TRAVERSAL_PARTS.has(p.type))
+  const name = isReference ? /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+/.exec(node.text.trim())?.[0] : undefined
+  return name ? `\${${name}}` : '${terraform_expression}'
 }
 
 const ESCAPES: Record<string, string> = {n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\'}
