@@ -18,7 +18,7 @@ const codeRules = []
 for (const file of readdirSync(rulesDir).filter((f) => f.endsWith('.yaml')).sort()) {
   const meta = parse(readFileSync(join(rulesDir, file), 'utf8'))
   const check = meta?.check ?? {}
-  if (!('schema' in check) && !('function' in check)) codeRules.push(file.slice(0, -'.yaml'.length))
+  if (!('schema' in check)) codeRules.push(file.slice(0, -'.yaml'.length))
 }
 
 const known = new Set(codeRules)

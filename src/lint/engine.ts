@@ -1,4 +1,5 @@
 import type {AnalyzedFile} from '../inputs/detect.js'
+import type {Span} from '../inputs/position.js'
 import type {LintTarget} from '../inputs/targets.js'
 import {decodePointer} from '../inputs/yaml-source.js'
 import {isSecretKey} from '../model/secrets.js'
@@ -7,8 +8,6 @@ import {fingerprintHash} from '../util/fingerprint-hash.js'
 import type {LintEnvironment} from '../model/capacity.js'
 import {runnersOf, type RunnerView} from '../model/runners.js'
 import {fillTemplate, isFileRule, type MessageData, MESSAGE_PLACEHOLDER, type Report, type RuleContext, type RuleModule, type TargetOf} from './define-rule.js'
-import {FILE_FUNCTIONS, FUNCTIONS} from './functions/index.js'
-import type {FunctionResult} from './functions/types.js'
 import {expandGiven, valueAt} from './pointer.js'
 import {docsUrl, isSchemaCheck, precompiledValidator, type Rule, type SchemaCheck} from './rule.js'
 import {RULE_MODULES} from './rules/index.js'
@@ -31,6 +30,18 @@ export class SchemaCache {
     }
     return v
   }
+}
+
+/** What a rule reported, its message rendered, before it is placed in the file. */
+interface RenderedReport {
+  /** Pointer relative to the target's data. */
+  pointer: string
+  message: string
+  severity?: Severity
+  /** For a chart's `runners.config`: the pointer is into the chart values that hold it, not the TOML. */
+  inValues?: boolean
+  /** An exact place in the file, for reports that are not about a key (template actions). */
+  at?: Span
 }
 
 /** A finding before it is placed in the file and filtered by configuration. */
@@ -72,7 +83,7 @@ export function renderMessage(template: string, target: LintTarget, pointer: str
 
 export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: LintEnvironment, schemas: SchemaCache): Promise<RawFinding[]> {
   const out: RawFinding[] = []
-  const emit = (rule: Rule, r: FunctionResult) => {
+  const emit = (rule: Rule, r: RenderedReport) => {
     const place = r.inValues && target.type === 'config-toml' && target.values ? target.values : target
     // Values other files complete are judged on what is written: a chart default there may be overridden.
     if (place.type === 'values' && place.completedBy && r.pointer !== '' && valueAt(place.user, r.pointer) === undefined) return
@@ -81,6 +92,8 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
   }
   for (const rule of rules) {
     if (rule.target !== target.type) continue
+    // Without --cluster there are no facts to judge against: such a rule neither runs nor passes.
+    if (rule.requires === 'cluster' && !env.cluster) continue
     const check = rule.check
     const module = RULE_MODULES[rule.id]
     if (module) {
@@ -99,12 +112,6 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
           emit(rule, {pointer, message: renderMessage(rule.message ?? '', target, pointer, {error: error.message ?? '', missing})})
         }
       }
-    } else if ('function' in check) {
-      const fn = FUNCTIONS[check.function]
-      if (!fn) throw new Error(`Rule ${rule.id}: unknown function "${check.function}".`)
-      const given = check.given ? expandGiven(target, check.given, rule.executor) : [{pointer: '', value: target.data}]
-      if (check.given && given.length === 0) continue
-      for (const r of fn({rule, target, given, options: check.options ?? {}, env})) emit(rule, r)
     } else {
       throw new Error(`Rule ${rule.id}: no JSON-Schema check and no module src/lint/rules/${rule.id}.ts.`)
     }
@@ -116,7 +123,7 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
  * Runs a rule module on a target of its type. The engine, not the rule, applies the metadata's `executor` and
  * `given`: a rule bound to an executor is not called for a config without such runners.
  */
-function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: LintEnvironment): FunctionResult[] {
+function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: LintEnvironment): RenderedReport[] {
   if (isFileRule(module) || module.target !== target.type) return []
   let runners: RunnerView[] = []
   if (target.type === 'config-toml') {
@@ -154,19 +161,10 @@ export function runFileRules(file: AnalyzedFile, rules: Rule[]): RawFinding[] {
   for (const rule of rules) {
     if (rule.target !== 'file') continue
     const module = RULE_MODULES[rule.id]
-    if (module && isFileRule(module)) {
-      for (const r of module.check({rule, file})) {
-        const at = {line: r.line, column: r.column}
-        out.push({rule, severity: rule.severity, message: moduleMessage(module, rule, undefined, r), pointer: '', docIndex: 0, start: at, end: at})
-      }
-      continue
-    }
-    if (!('function' in rule.check)) continue
-    const fn = FILE_FUNCTIONS[rule.check.function]
-    if (!fn) throw new Error(`Rule ${rule.id}: unknown file function "${rule.check.function}".`)
-    for (const r of fn({rule, file})) {
+    if (!module || !isFileRule(module)) throw new Error(`Rule ${rule.id}: target file needs a file module src/lint/rules/${rule.id}.ts.`)
+    for (const r of module.check({rule, file})) {
       const at = {line: r.line, column: r.column}
-      out.push({rule, severity: rule.severity, message: r.message, pointer: '', docIndex: 0, start: at, end: at})
+      out.push({rule, severity: rule.severity, message: moduleMessage(module, rule, undefined, r), pointer: '', docIndex: 0, start: at, end: at})
     }
   }
   return out

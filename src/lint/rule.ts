@@ -15,12 +15,6 @@ export interface SchemaCheck {
   schema: Record<string, unknown> | boolean
 }
 
-export interface FunctionCheck {
-  given?: string
-  function: string
-  options?: Record<string, unknown>
-}
-
 /** A rule whose code is its module `src/lint/rules/<id>.ts`: `given` and `options` are handed to it. */
 export interface CodeCheck {
   given?: string
@@ -35,13 +29,15 @@ export interface Rule {
   category: string
   recommended: boolean
   executor?: string
+  /** `cluster`: the rule judges the config against facts read from the cluster, so it runs only with lint --cluster. */
+  requires?: 'cluster'
   /** Schema rules only: code rules keep their messages in their module. */
   message?: string
   rationale: string
   remediation: string
   references: string[]
   deprecated?: {replacedBy?: string}
-  check: SchemaCheck | FunctionCheck | CodeCheck
+  check: SchemaCheck | CodeCheck
   /** Path of the YAML file the rule came from. */
   source: string
 }

@@ -7,7 +7,6 @@ import {fixtureRuleIds, fixturesFor, FIXTURES_DIR} from '../../src/docs/fixtures
 import {RULES_DOC} from '../../src/docs/rules-markdown.js'
 import {execFileSync} from 'node:child_process'
 
-import {FILE_FUNCTIONS, FUNCTIONS} from '../../src/lint/functions/index.js'
 import {isSchemaCheck, loadRules, type Rule, RULES_DIR} from '../../src/lint/rule.js'
 import {RULE_MODULES} from '../../src/lint/rules/index.js'
 
@@ -88,17 +87,6 @@ test('message placeholders are ones the engine fills in', () => {
   expect(problems).toEqual([])
 })
 
-test('every function check names a registered function', () => {
-  const problems: string[] = []
-  for (const rule of rules) {
-    if (!('function' in rule.check)) continue
-    const registry = rule.target === 'file' ? FILE_FUNCTIONS : FUNCTIONS
-    const where = rule.target === 'file' ? 'FILE_FUNCTIONS' : 'FUNCTIONS'
-    if (!Object.hasOwn(registry, rule.check.function)) problems.push(`${ruleFile(rule.id)}: function "${rule.check.function}" is not in ${where} of src/lint/functions/index.ts.`)
-  }
-  expect(problems).toEqual([])
-})
-
 test('every rule appears in docs/rules.md', () => {
   const doc = existsSync(RULES_DOC) ? readFileSync(RULES_DOC, 'utf8') : ''
   const missing = rules.filter((r) => !doc.includes(`### \`${r.id}\``)).map((r) => `docs/rules.md: no section for ${r.id}; run npm run docs.`)
@@ -108,7 +96,7 @@ test('every rule appears in docs/rules.md', () => {
 test('every code rule has its module, and the module declares the id and target of its metadata', () => {
   const problems: string[] = []
   for (const rule of rules) {
-    if (isSchemaCheck(rule.check) || 'function' in rule.check) continue
+    if (isSchemaCheck(rule.check)) continue
     const module = RULE_MODULES[rule.id]
     if (!module) problems.push(`src/lint/rules/${rule.id}.ts: missing; ${ruleFile(rule.id)} has no JSON-Schema check, so its code lives there.`)
     else {
