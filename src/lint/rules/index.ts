@@ -4,6 +4,7 @@ import rule_ci_dind_host_not_a_service from './ci-dind-host-not-a-service.js'
 import rule_ci_dind_runner_not_privileged from './ci-dind-runner-not-privileged.js'
 import rule_ci_dind_tls_port_mismatch from './ci-dind-tls-port-mismatch.js'
 import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-volume.js'
+import rule_cluster_podsecurity from './cluster-podsecurity.js'
 import rule_helm_template_not_evaluated from './helm-template-not-evaluated.js'
 import rule_suppression_without_reason from './suppression-without-reason.js'
 import rule_toml_capacity_exceeded from './toml-capacity-exceeded.js'
@@ -89,6 +90,7 @@ import rule_values_manager_image_unpinned from './values-manager-image-unpinned.
 import rule_values_manager_security_context_weakened from './values-manager-security-context-weakened.js'
 import rule_values_no_gitlab_url from './values-no-gitlab-url.js'
 import rule_values_no_service_account from './values-no-service-account.js'
+import rule_values_no_token_source from './values-no-token-source.js'
 import rule_values_plain_runner_token from './values-plain-runner-token.js'
 import rule_values_pod_security_policy from './values-pod-security-policy.js'
 import rule_values_rbac_wildcard from './values-rbac-wildcard.js'
@@ -109,6 +111,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'ci-dind-runner-not-privileged': rule_ci_dind_runner_not_privileged,
   'ci-dind-tls-port-mismatch': rule_ci_dind_tls_port_mismatch,
   'ci-dind-tls-without-cert-volume': rule_ci_dind_tls_without_cert_volume,
+  'cluster-podsecurity': rule_cluster_podsecurity,
   'helm-template-not-evaluated': rule_helm_template_not_evaluated,
   'suppression-without-reason': rule_suppression_without_reason,
   'toml-capacity-exceeded': rule_toml_capacity_exceeded,
@@ -194,6 +197,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-manager-security-context-weakened': rule_values_manager_security_context_weakened,
   'values-no-gitlab-url': rule_values_no_gitlab_url,
   'values-no-service-account': rule_values_no_service_account,
+  'values-no-token-source': rule_values_no_token_source,
   'values-plain-runner-token': rule_values_plain_runner_token,
   'values-pod-security-policy': rule_values_pod_security_policy,
   'values-rbac-wildcard': rule_values_rbac_wildcard,
