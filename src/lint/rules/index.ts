@@ -1,10 +1,16 @@
 // Generated from rules/*.yaml by scripts/generate-rule-index.mjs (run by `npm run build`): do not edit.
 import type {RuleModule} from '../define-rule.js'
+import rule_ci_dind_default_tls_without_setup from './ci-dind-default-tls-without-setup.js'
 import rule_ci_dind_host_not_a_service from './ci-dind-host-not-a-service.js'
 import rule_ci_dind_runner_not_privileged from './ci-dind-runner-not-privileged.js'
 import rule_ci_dind_tls_port_mismatch from './ci-dind-tls-port-mismatch.js'
 import rule_ci_dind_tls_without_cert_volume from './ci-dind-tls-without-cert-volume.js'
+import rule_cluster_capacity from './cluster-capacity.js'
+import rule_cluster_drift from './cluster-drift.js'
+import rule_cluster_limitrange from './cluster-limitrange.js'
 import rule_cluster_podsecurity from './cluster-podsecurity.js'
+import rule_cluster_quota from './cluster-quota.js'
+import rule_cluster_runner_rbac from './cluster-runner-rbac.js'
 import rule_helm_template_not_evaluated from './helm-template-not-evaluated.js'
 import rule_suppression_without_reason from './suppression-without-reason.js'
 import rule_toml_capacity_exceeded from './toml-capacity-exceeded.js'
@@ -107,11 +113,17 @@ import rule_values_unrendered_placeholder from './values-unrendered-placeholder.
 
 /** The code of every rule whose metadata has no JSON-Schema check, by rule id. */
 export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
+  'ci-dind-default-tls-without-setup': rule_ci_dind_default_tls_without_setup,
   'ci-dind-host-not-a-service': rule_ci_dind_host_not_a_service,
   'ci-dind-runner-not-privileged': rule_ci_dind_runner_not_privileged,
   'ci-dind-tls-port-mismatch': rule_ci_dind_tls_port_mismatch,
   'ci-dind-tls-without-cert-volume': rule_ci_dind_tls_without_cert_volume,
+  'cluster-capacity': rule_cluster_capacity,
+  'cluster-drift': rule_cluster_drift,
+  'cluster-limitrange': rule_cluster_limitrange,
   'cluster-podsecurity': rule_cluster_podsecurity,
+  'cluster-quota': rule_cluster_quota,
+  'cluster-runner-rbac': rule_cluster_runner_rbac,
   'helm-template-not-evaluated': rule_helm_template_not_evaluated,
   'suppression-without-reason': rule_suppression_without_reason,
   'toml-capacity-exceeded': rule_toml_capacity_exceeded,
