@@ -11,13 +11,18 @@ export function isSecretKey(key: string): boolean {
 /** Deploy-time `${…}` placeholders (see placeholders.ts); kept under this name for the rules that import it here. */
 export const PLACEHOLDER = DEPLOY_SUBSTITUTION
 
+type DocumentPath = Array<string | number>
+
 /**
  * Each string in a document that holds a deploy-time `${…}` placeholder, by path, with the first placeholder in it;
  * `skip` leaves out the subtree at a path (a part another target checks).
  */
-export function unrenderedPlaceholders(document: unknown, skip: (path: Array<string | number>) => boolean = () => false): Array<{path: Array<string | number>; placeholder: string}> {
-  const found: Array<{path: Array<string | number>; placeholder: string}> = []
-  const visit = (value: unknown, path: Array<string | number>) => {
+export function unrenderedPlaceholders(
+  document: unknown,
+  skip: (path: DocumentPath) => boolean = () => false,
+): Array<{path: DocumentPath; placeholder: string}> {
+  const found: Array<{path: DocumentPath; placeholder: string}> = []
+  const visit = (value: unknown, path: DocumentPath) => {
     if (typeof value === 'string') {
       const m = PLACEHOLDER.exec(value)
       if (m) found.push({path, placeholder: m[0]})
@@ -40,7 +45,8 @@ export function isPlaceholder(value: unknown): boolean {
  * stands in for. Only such a value leaks the secret itself.
  */
 export function isLiteralSecret(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '' && !isPlaceholder(value) && !isTemplatePlaceholder(value) && !/^\$\w+$/.test(value.trim())
+  if (typeof value !== 'string' || value.trim() === '') return false
+  return !isPlaceholder(value) && !isTemplatePlaceholder(value) && !/^\$\w+$/.test(value.trim())
 }
 
 export type TokenKind = 'authentication' | 'registration' | 'unknown'
