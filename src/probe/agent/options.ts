@@ -21,6 +21,10 @@ export interface AgentOptions {
   tlsCaFile?: string
   /** Force the cluster-name check on or off; by default it runs inside Kubernetes only. */
   clusterDns?: boolean
+  /** false: the job pod has no Docker daemon (no dind service, no DOCKER_HOST), so no Docker checks run. */
+  docker?: boolean
+  /** The job builds images with this daemonless builder: registry checks take the place of Docker ones. */
+  builder?: 'kaniko' | 'buildah'
 }
 
 export const DEFAULT_DOCKER_HOSTS = ['tcp://localhost:2375', 'tcp://docker:2376']
@@ -49,10 +53,12 @@ function optionalNumber(value: unknown, field: string): number | undefined {
 export function validateAgentOptions(raw: unknown): AgentOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AgentOptionsError('The options must be a JSON object.')
   const input = raw as Record<string, unknown>
-  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'netClassDir', 'tlsCaFile', 'clusterDns'])
+  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder'])
   const unknown = Object.keys(input).filter(k => !known.has(k))
   if (unknown.length > 0) throw new AgentOptionsError(`Unknown option(s): ${unknown.join(', ')}.`)
   if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean') throw new AgentOptionsError('Option clusterDns must be true or false.')
+  if (input.docker !== undefined && typeof input.docker !== 'boolean') throw new AgentOptionsError('Option docker must be true or false.')
+  if (input.builder !== undefined && input.builder !== 'kaniko' && input.builder !== 'buildah') throw new AgentOptionsError('Option builder must be kaniko or buildah.')
   const options: AgentOptions = {
     resolvConf: optionalString(input.resolvConf, 'resolvConf'),
     hostsFile: optionalString(input.hostsFile, 'hostsFile'),
@@ -68,6 +74,8 @@ export function validateAgentOptions(raw: unknown): AgentOptions {
     netClassDir: optionalString(input.netClassDir, 'netClassDir'),
     tlsCaFile: optionalString(input.tlsCaFile, 'tlsCaFile'),
     clusterDns: input.clusterDns as boolean | undefined,
+    docker: input.docker as boolean | undefined,
+    builder: input.builder as AgentOptions['builder'],
   }
   for (const url of options.dockerHosts ?? []) {
     if (!parseDockerHost(url)) throw new AgentOptionsError(`Docker host ${url} is not a tcp://HOST:PORT or unix:///PATH URL.`)
@@ -124,5 +132,8 @@ export function resolveAgentOptions(options: AgentOptions, env: Record<string, s
     netClassDir: options.netClassDir ?? '/sys/class/net',
     tlsCaFile: options.tlsCaFile,
     clusterDns: options.clusterDns ?? 'auto',
+    // A daemonless builder needs no Docker daemon; checking for one would only report its absence.
+    docker: options.docker ?? !options.builder,
+    builder: options.builder,
   }
 }

@@ -5,6 +5,7 @@ import {resolve} from 'node:path'
 import type {ProbeContext, ResolvedProbeOptions} from '../checks/context.js'
 import {dnsCheckTasks} from '../checks/dns.js'
 import {parseDockerHost} from '../../model/executor/docker-host.js'
+import {runBuilderChecks} from '../checks/builder.js'
 import {runDockerChecks} from '../checks/docker.js'
 import {checkDockerEnvironment, checkInterfaceMtu, checkLibc} from '../checks/environment.js'
 import {checkHostsAliases, type HostsEntry, parseHostsFile} from '../checks/hosts-file.js'
@@ -48,29 +49,32 @@ export async function runAllChecks(options: ResolvedProbeOptions, io: ProbeIo): 
   const startedAt = performance.now()
   const {ctx, resolvFile, hostsFile} = buildContext(options, io)
   const dockerHostNames = options.dockerHosts.map(e => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
-  const wantedDockerNames = options.dockerHosts.filter(e => e.origin === 'requested' || e.origin === 'DOCKER_HOST').map(e => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
+  const wantedDockerNames = !options.docker ? [] : options.dockerHosts.filter(e => e.origin === 'requested' || e.origin === 'DOCKER_HOST').map(e => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
   const environment: CheckResult[] = [
     checkResolvConf(options.resolvConf, resolvFile.text, resolvFile.error),
     checkHostsAliases({path: options.hostsFile, text: hostsFile.text, readError: hostsFile.error, dockerHostNames: wantedDockerNames, hostname: hostname()}),
     checkInterfaceMtu(ctx),
     checkLibc(ctx),
-    checkDockerEnvironment(ctx),
+    ...(options.docker ? [checkDockerEnvironment(ctx)] : []),
   ]
-  io.progress(`Checking DNS, ${dockerHostNames.length} Docker endpoint(s) and outbound connections.`)
+  io.progress(`Checking DNS, ${options.docker ? `${dockerHostNames.length} Docker endpoint(s)` : options.builder ? `${options.builder} registry reachability` : 'no Docker daemon (none in this job pod)'} and outbound connections.`)
   let dindReadyMs: number | undefined
   const dnsTasks = dnsCheckTasks(ctx).map(task => guarded(task.id, task.run))
-  const dockerTask = guarded('docker-daemon', async () => {
-    const outcome = await runDockerChecks(ctx)
-    dindReadyMs = outcome.readyMs
-    return outcome.checks
-  })
+  const dockerTask = options.docker
+    ? guarded('docker-daemon', async () => {
+        const outcome = await runDockerChecks(ctx)
+        dindReadyMs = outcome.readyMs
+        return outcome.checks
+      })
+    : Promise.resolve([])
+  const builderTask = options.builder ? guarded(`builder-${options.builder}`, () => runBuilderChecks(ctx)) : Promise.resolve([])
   const targets = outboundTargets(ctx)
   const outboundTasks = targets.length > 0
     ? targets.map(t => guarded(t.id, () => checkOutbound(ctx, t)))
     : [Promise.resolve([simpleCheck('outbound', 'skip', 'No GitLab URL or registry given (--gitlab-url, CI_SERVER_URL, CI_REGISTRY); outbound checks skipped.', [], performance.now())])]
-  const [dns, docker, outbound] = await Promise.all([Promise.all(dnsTasks), dockerTask, Promise.all(outboundTasks)])
+  const [dns, docker, builder, outbound] = await Promise.all([Promise.all(dnsTasks), dockerTask, builderTask, Promise.all(outboundTasks)])
   const checksMs = performance.now() - startedAt
   const timings: ProbeTimings = {checksMs: Math.round(checksMs), totalMs: Math.round(checksMs)}
   if (dindReadyMs !== undefined) timings.dindReadyMs = Math.round(dindReadyMs)
-  return {checks: [...environment, ...dns.flat(), ...docker, ...outbound.flat()], timings}
+  return {checks: [...environment, ...dns.flat(), ...docker, ...builder, ...outbound.flat()], timings}
 }

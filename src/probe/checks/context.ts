@@ -31,6 +31,9 @@ export interface ResolvedProbeOptions {
   tlsCaFile?: string
   /** Whether cluster names must resolve: `auto` decides from KUBERNETES_SERVICE_HOST and the search list. */
   clusterDns: boolean | 'auto'
+  /** Whether to look for a Docker daemon at all. */
+  docker: boolean
+  builder?: 'kaniko' | 'buildah'
 }
 
 export interface ProbeContext {

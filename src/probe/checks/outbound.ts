@@ -40,7 +40,7 @@ export function outboundTargets(ctx: ProbeContext): OutboundTarget[] {
 const trustedCas = new WeakMap<ProbeContext, Buffer | undefined>()
 
 /** Node's roots plus the runner's tls-ca-file, when one is given; undefined means Node's defaults. */
-function trustedCa(ctx: ProbeContext): Buffer | undefined {
+export function trustedCa(ctx: ProbeContext): Buffer | undefined {
   if (!trustedCas.has(ctx)) {
     const extraCa = ctx.options.tlsCaFile ? readFileSync(ctx.options.tlsCaFile) : undefined
     trustedCas.set(ctx, extraCa ? Buffer.from([...rootCertificates, extraCa.toString('utf8')].join('\n')) : undefined)

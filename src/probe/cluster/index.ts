@@ -7,15 +7,19 @@ import {
   agentCommand,
   BUILD_CONTAINER,
   buildMirrorPod,
+  buildMirrorPodWithNotes,
   DEFAULT_PROBE_IMAGE,
+  type JobSettings,
   dindContainerName,
   EXPIRES_AT_ANNOTATION,
   PROBE_LABELS,
   PROBE_SELECTOR,
   RUN_ID_LABEL,
+  runnerNamespace,
   type RunnerSettings,
   tolerationsFor,
 } from './mirror-pod.js'
+import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
 import {type ClusterMode, describePermission, missingPermissions, requiredPermissions, roleSnippet} from './preflight.js'
 import {blockedReport, mergeNodeReports, parseAgentReport, tail} from './report.js'
 import {waitForContainer, type WaitTimings} from './wait.js'
@@ -30,6 +34,8 @@ export interface ClusterProbeOptions {
   image?: string
   dindImage?: string
   dindTls?: boolean
+  /** What the job adds to the mirror pod: `--no-dind`, `--var`, `--ci-file`/`--job` (see mirror-pod.ts). */
+  job?: JobSettings
   /** attach: the job pod, by name or by `job.runner.gitlab.com/id`. */
   pod?: string
   jobId?: string
@@ -171,8 +177,7 @@ function newRunId(): string {
 }
 
 function namespaceFor(options: ClusterProbeOptions, kube: KubeApi): string {
-  const fromRunner = options.runner?.kubernetes?.namespace
-  return options.namespace ?? (typeof fromRunner === 'string' && fromRunner ? fromRunner : kube.defaultNamespace)
+  return options.namespace ?? runnerNamespace(options.runner) ?? kube.defaultNamespace
 }
 
 function unreachableReport(mode: ProbeReport['mode'], error: KubeError, totalMs: number, kube: KubeApi): ProbeReport {
@@ -281,6 +286,7 @@ async function runMirrorPod(run: MirrorRun, name: string, hostname?: string): Pr
     probeImage: options.image,
     dindImage: options.dindImage,
     dindTls: options.dindTls,
+    ...options.job,
     deadlineSeconds: Math.ceil((runTimeoutMs + (options.startTimeoutMs ?? 180_000)) / 1000),
     now: (deps.now ?? (() => new Date()))(),
     hostname,
@@ -361,19 +367,28 @@ function withTimings(report: ProbeReport, timings: WaitTimings, agentReport: Pro
 }
 
 async function dryRun(kube: KubeApi, namespace: string, run: MirrorRun, mode: ProbeReport['mode']): Promise<ProbeReport | undefined> {
-  const pod = buildMirrorPod({
-    runner: run.options.runner ?? {},
-    runId: run.runId,
-    name: `rd-probe-${run.runId}`,
-    namespace,
-    agentSource: run.agentSource,
-    agentOptions: run.options.agentOptions ?? {},
-    probeImage: run.options.image,
-    dindImage: run.options.dindImage,
-    dindTls: run.options.dindTls,
-    deadlineSeconds: 60,
-    now: new Date(),
-  })
+  let built: ReturnType<typeof buildMirrorPodWithNotes>
+  try {
+    built = buildMirrorPodWithNotes({
+      runner: run.options.runner ?? {},
+      runId: run.runId,
+      name: `rd-probe-${run.runId}`,
+      namespace,
+      agentSource: run.agentSource,
+      agentOptions: run.options.agentOptions ?? {},
+      probeImage: run.options.image,
+      dindImage: run.options.dindImage,
+      dindTls: run.options.dindTls,
+      ...run.options.job,
+      deadlineSeconds: 60,
+      now: new Date(),
+    })
+  } catch (error) {
+    if (!(error instanceof PodSpecPatchError)) throw error
+    return blockedReport(mode, {id: 'pod-spec-patch', summary: error.message, evidence: [], cause: 'The runner applies pod_spec patches before it creates the job pod; this one fails, so every job fails the same way.', remediation: 'Fix the [[runners.kubernetes.pod_spec]] entry named above.'}, 0, {namespace})
+  }
+  const {pod, notes} = built
+  for (const note of notes) run.deps.progress(note)
   run.deps.progress('Asking the API server to admit the pod (server-side dry run).')
   try {
     await kube.createPod(namespace, pod, {dryRun: true})

@@ -1,29 +1,39 @@
-import type {
-  V1Container,
-  V1EnvVar,
-  V1HostAlias,
-  V1Pod,
-  V1PodDNSConfig,
-  V1ResourceRequirements,
-  V1SecurityContext,
-  V1Toleration,
-  V1Volume,
-  V1VolumeMount,
-} from '@kubernetes/client-node'
+import {readFileSync} from 'node:fs'
+import type {V1Container, V1EnvVar, V1HostAlias, V1Pod, V1PodDNSConfig, V1PodSpec, V1Toleration, V1Volume, V1VolumeMount} from '@kubernetes/client-node'
 import {AGENT_BUNDLE_MAX_BYTES} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
 import type {RunnerConfigView} from '../../inputs/runner-configs.js'
-import {dindServesTls} from '../../model/executor/dind.js'
+import {NEWEST_CHART_VERSION, runnerVersionForChart} from '../../model/chart.js'
+import {dindServesTls, isDindImage} from '../../model/executor/dind.js'
 import {kubernetesDnsPolicy} from '../../model/executor/dns-policy.js'
+import {
+  affinity,
+  configVolumes,
+  containerSecurityContext,
+  helperImage,
+  imagePullSecrets,
+  podSecurityContext,
+  resourceRequirements,
+  runnerPodLabels,
+  sharedDirectories,
+} from '../../model/executor/job-pod.js'
+import {applyPodSpecPatches, podSpecPatches} from '../../model/executor/pod-spec-patch.js'
 import {firstKubernetesPullPolicy} from '../../model/executor/pull-policy.js'
-import {DEFAULT_DIND_IMAGE} from '../../model/executor/runner-dind.js'
-import {runnerDindService, serviceAliases} from '../../model/executor/services.js'
+import {runnerServices, serviceAliases} from '../../model/executor/services.js'
+import {featureFlagOn} from '../../model/feature-flags.js'
+import {imageReference} from '../../model/images.js'
 import {environmentValues} from '../../model/runners.js'
 
 export type {AgentOptions}
 
-/** One `[[runners]]` entry as far as the probe cares: TOML snake_case keys, as parsed. */
-export type RunnerSettings = RunnerConfigView
+/**
+ * One `[[runners]]` entry as far as the probe cares: TOML snake_case keys, as parsed. `settings` is the whole
+ * `[[runners]]` table when the reader provides it (builds_dir, `[runners.feature_flags]`).
+ */
+export type RunnerSettings = RunnerConfigView & {settings?: Record<string, unknown>}
+
+/** The runner release whose helper image the mirror pod pulls when the config does not name one. */
+export const DEFAULT_RUNNER_VERSION = runnerVersionForChart(NEWEST_CHART_VERSION) ?? '18.0.0'
 
 export const PROBE_LABELS = {
   'app.kubernetes.io/name': 'runner-doctor',
@@ -38,9 +48,13 @@ export const PROBE_SELECTOR = 'app.kubernetes.io/managed-by=runner-doctor,runner
 
 export const BUILD_CONTAINER = 'build'
 export const HELPER_CONTAINER = 'helper'
+export const INIT_PERMISSIONS_CONTAINER = 'init-permissions'
 export const DEFAULT_PROBE_IMAGE = 'node:24-alpine'
 /** Plays the part of the script path, so the options land in `process.argv[2]` as when run from a file. */
 export const AGENT_ARGV_NAME = 'runner-doctor-agent'
+
+/** What a job adds to the pod, from the command line (`--no-dind`, `--var`, `--ci-file` with `--job`). */
+export type JobSettings = Pick<MirrorPodOptions, 'dind' | 'jobVariables' | 'jobServices' | 'jobImage'>
 
 export interface MirrorPodOptions {
   runner: RunnerSettings
@@ -53,6 +67,18 @@ export interface MirrorPodOptions {
   dindImage?: string
   /** Overrides what the runner environment says about dind TLS. */
   dindTls?: boolean
+  /** false leaves the dind service out (`--no-dind`). */
+  dind?: boolean
+  /** Job variables (`--var`, `--ci-file`): the build and service containers get them, over the runner environment. */
+  jobVariables?: Record<string, string>
+  /** The job's own services (`--ci-file`), after the runner's. */
+  jobServices?: MirrorService[]
+  /** The job's image, when known (`--ci-file`): a kaniko or buildah image gets builder checks. */
+  jobImage?: string
+  /** Runner release for the default helper image. */
+  runnerVersion?: string
+  /** Reads a pod_spec `patch_path`; default: the file system, relative to the working directory as the runner does. */
+  readPatchFile?: (path: string) => string
   deadlineSeconds: number
   now: Date
   /** Pins the pod to one node through its `kubernetes.io/hostname` label (used by `--all-nodes`). */
@@ -111,42 +137,6 @@ export function tolerationsFor(value: unknown): V1Toleration[] {
   })
 }
 
-function resourcesFor(k8s: Record<string, unknown>, prefix: '' | 'helper_' | 'service_'): V1ResourceRequirements | undefined {
-  const requests: Record<string, string> = {}
-  const limits: Record<string, string> = {}
-  for (const [resource, key] of [
-    ['cpu', 'cpu'],
-    ['memory', 'memory'],
-    ['ephemeral-storage', 'ephemeral_storage'],
-  ] as const) {
-    const request = str(k8s[`${prefix}${key}_request`])
-    const limit = str(k8s[`${prefix}${key}_limit`])
-    if (request) requests[resource] = request
-    if (limit) limits[resource] = limit
-  }
-  if (!Object.keys(requests).length && !Object.keys(limits).length) return undefined
-  return {...(Object.keys(requests).length ? {requests} : {}), ...(Object.keys(limits).length ? {limits} : {})}
-}
-
-/** Job containers drop NET_RAW unless the config says otherwise, which is why ping never works in jobs. */
-const DEFAULT_CAP_DROP = ['NET_RAW']
-
-function securityContextFor(value: unknown, privileged: boolean | undefined): V1SecurityContext {
-  const config = record(value)
-  const capabilities = record(config.capabilities)
-  const add = strings(capabilities.add)
-  const drop = [...new Set([...DEFAULT_CAP_DROP, ...strings(capabilities.drop)])].filter((cap) => !add.includes(cap))
-  const context: V1SecurityContext = {capabilities: {...(add.length ? {add} : {}), drop}}
-  const effectivePrivileged = typeof config.privileged === 'boolean' ? config.privileged : privileged
-  if (effectivePrivileged !== undefined) context.privileged = effectivePrivileged
-  if (typeof config.allow_privilege_escalation === 'boolean') context.allowPrivilegeEscalation = config.allow_privilege_escalation
-  if (typeof config.run_as_user === 'number') context.runAsUser = config.run_as_user
-  if (typeof config.run_as_group === 'number') context.runAsGroup = config.run_as_group
-  if (typeof config.run_as_non_root === 'boolean') context.runAsNonRoot = config.run_as_non_root
-  if (typeof config.read_only_root_filesystem === 'boolean') context.readOnlyRootFilesystem = config.read_only_root_filesystem
-  return context
-}
-
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 
 /** Values with CI variables are expanded per job by the runner; a probe has no job, so they are left out. */
@@ -158,96 +148,199 @@ function staticEntries(value: unknown): Record<string, string> {
   )
 }
 
-interface DindService {
-  image: string
-  alias?: string
-  command: string[]
-  entrypoint: string[]
-}
-
-/** The dind service from `[[runners.kubernetes.services]]` when the runner declares one. */
-function dindServiceFrom(k8s: Record<string, unknown>, override?: string): DindService {
-  const declared = runnerDindService(k8s)
-  return {
-    image: override ?? (declared?.image || DEFAULT_DIND_IMAGE),
-    alias: declared?.alias,
-    command: declared?.command ?? [],
-    entrypoint: declared?.entrypoint ?? [],
-  }
-}
-
-function emptyDirVolumes(k8s: Record<string, unknown>): {volumes: V1Volume[]; mounts: V1VolumeMount[]} {
-  const volumes: V1Volume[] = []
-  const mounts: V1VolumeMount[] = []
-  // Only emptyDir volumes are mirrored: the others need objects (PVCs, secrets) the probe must not touch.
-  for (const entry of (Array.isArray(record(k8s.volumes).empty_dir) ? (record(k8s.volumes).empty_dir as unknown[]) : []).map(record)) {
-    const name = str(entry.name)
-    const mountPath = str(entry.mount_path)
-    if (!name || !mountPath || !DNS_LABEL.test(name)) continue
-    volumes.push({
-      name,
-      emptyDir: {...(str(entry.medium) ? {medium: str(entry.medium)} : {}), ...(str(entry.size_limit) ? {sizeLimit: str(entry.size_limit)} : {})},
-    })
-    mounts.push({name, mountPath, ...(str(entry.sub_path) ? {subPath: str(entry.sub_path)} : {})})
-  }
-  return {volumes, mounts}
-}
-
 function envList(map: Map<string, string>): V1EnvVar[] {
   return [...map].map(([name, value]) => ({name, value}))
 }
 
-/** Builds the pod the kubernetes executor would create for a job with a `docker:dind` service. */
+/** The namespace the runner creates job pods in, when its config names one (`namespace`). */
+export function runnerNamespace(runner: RunnerSettings | undefined): string | undefined {
+  return str(runner?.kubernetes?.namespace)
+}
+
+/** A service container of the job pod: the runner's `[[runners.kubernetes.services]]` or a job's `services:`. */
+export interface MirrorService {
+  image: string
+  alias?: string
+  command: string[]
+  entrypoint: string[]
+  /** The service's own `variables:` (job services only). */
+  variables?: Record<string, string>
+}
+
+/** Names the dind container of a mirror pod, so the wait loop can watch it among other services. */
+export const DIND_CONTAINER_ANNOTATION = 'runner-doctor/dind-container'
+
+/** The image builders the probe knows without a Docker daemon; a runner using one gets builder checks instead of Docker ones. */
+export type ImageBuilder = 'kaniko' | 'buildah'
+
+/** Kaniko's executor image (gcr.io/kaniko-project/executor, its chainguard and mirror copies) or buildah's (quay.io/buildah/stable). */
+export function imageBuilder(image: string | undefined): ImageBuilder | undefined {
+  if (!image) return undefined
+  const {name} = imageReference(image)
+  if (/(^|\/)kaniko(-project)?(\/|$)|kaniko-executor|(^|\/)kaniko$/.test(name)) return 'kaniko'
+  if (/(^|\/)buildah(\/|$)|(^|\/)buildah$/.test(name)) return 'buildah'
+  return undefined
+}
+
+/** Services named the same way the runner names their containers (getServiceName): first unused DNS-1123 alias, else svc-N. */
+function serviceContainerNames(services: MirrorService[]): string[] {
+  const used = new Set<string>([BUILD_CONTAINER, HELPER_CONTAINER])
+  let index = 0
+  return services.map((service) => {
+    for (const alias of serviceAliases(service.image, service.alias)) {
+      if (used.has(alias)) continue
+      used.add(alias)
+      if (DNS_LABEL.test(alias)) return alias
+    }
+    return `svc-${index++}`
+  })
+}
+
+function staticVariables(entries: Iterable<[string, string]>): Map<string, string> {
+  return new Map([...entries].filter(([, value]) => !value.includes('$')))
+}
+
+/** Runner `environment` entries that may enter the pod: Docker client settings; the rest may hold secrets. */
+function runnerDockerEnvironment(environment: Map<string, string>): Map<string, string> {
+  return new Map([...environment].filter(([key]) => key.startsWith('DOCKER_')))
+}
+
+const initPermissionsCommand = (logsDir: string) => ['sh', '-c', `touch ${logsDir}/output.log && (chmod 777 ${logsDir}/output.log || exit 0)`]
+
+/**
+ * Builds the pod the kubernetes executor would create for a job of this runner: its build container runs the check
+ * program instead of the job script; the helper and init-permissions containers use the runner's helper image, so a
+ * pull failure shows; services come from the runner config and the job (`--ci-file`), dind among them when there is
+ * one. Every `[runners.kubernetes]` setting in MIRRORED_SETTINGS is applied as the executor applies it, then the
+ * pod_spec patches when the runner turns them on. Throws PodSpecPatchError when a patch fails, as the job would.
+ */
 export function buildMirrorPod(options: MirrorPodOptions): V1Pod {
-  const k8s = options.runner.kubernetes ?? {}
-  const environment = environmentValues(options.runner.environment ?? [])
-  // Only Docker settings reach the pod: the rest of the runner environment may hold secrets.
-  const dockerEnvironment = new Map([...environment].filter(([key]) => key.startsWith('DOCKER_')))
-  const privileged = typeof k8s.privileged === 'boolean' ? k8s.privileged : undefined
-  const service = dindServiceFrom(k8s, options.dindImage)
-  const tls = options.dindTls ?? dindServesTls(service.image, environment.get('DOCKER_TLS_CERTDIR'))
-  const aliases = serviceAliases(service.image, service.alias)
-  const serviceName = aliases.find((a) => DNS_LABEL.test(a) && a !== BUILD_CONTAINER && a !== HELPER_CONTAINER) ?? 'svc-0'
-  const {volumes, mounts} = emptyDirVolumes(k8s)
+  return buildMirrorPodWithNotes(options).pod
+}
+
+export interface MirrorPodResult {
+  pod: V1Pod
+  /** What the pod could not carry from the config, for the progress log. */
+  notes: string[]
+}
+
+export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodResult {
+  const runner = options.runner
+  const k8s = runner.kubernetes ?? {}
+  const notes: string[] = []
+  const environment = environmentValues(runner.environment ?? [])
+  const jobVariables = new Map(Object.entries(options.jobVariables ?? {}))
+  // The runner's environment comes first and job variables override it, as in a job.
+  const variables = new Map([...environment, ...jobVariables])
+  const featureFlags = {settings: runner.settings ?? {}, environment: [...(runner.environment ?? []), ...[...jobVariables].map(([k, v]) => `${k}=${v}`)]}
+
+  // Services: the runner's own, then the job's; the dind one is overridden by --dind-image, left out by --no-dind.
+  let services: MirrorService[] = [...runnerServices(k8s).map(({image, alias, command, entrypoint}) => ({image, alias, command, entrypoint})), ...(options.jobServices ?? [])]
+  if (options.dind === false) services = services.filter((s) => !isDindImage(s.image))
+  else if (options.dindImage) {
+    const at = services.findIndex((s) => isDindImage(s.image))
+    if (at >= 0) services[at] = {...services[at]!, image: options.dindImage}
+    else services.push({image: options.dindImage, command: [], entrypoint: []})
+  }
+  const names = serviceContainerNames(services)
+  const dindIndex = services.findIndex((s) => isDindImage(s.image) || s.image === options.dindImage)
+
   const probeImage = options.probeImage ?? DEFAULT_PROBE_IMAGE
+  const helper = helperImage(k8s, options.runnerVersion ?? DEFAULT_RUNNER_VERSION)
   const pullPolicy = firstKubernetesPullPolicy(k8s.pull_policy, k8s.allowed_pull_policies)
   const expiresAt = new Date(options.now.getTime() + (options.deadlineSeconds + 60) * 1000)
+  const legacy = featureFlagOn(featureFlags, 'FF_USE_LEGACY_KUBERNETES_EXECUTION_STRATEGY')
+  const dumbInit = featureFlagOn(featureFlags, 'FF_USE_DUMB_INIT_WITH_KUBERNETES_EXECUTOR')
+
+  // Volumes and mounts, in the executor's order: scripts, logs, the config's, then the builds dir (getVolumeMounts).
+  const dirs = sharedDirectories(k8s, runner.settings ?? {})
+  const config = configVolumes(k8s)
+  for (const skipped of config.skipped) notes.push(`Left out ${skipped}.`)
+  const mounts: V1VolumeMount[] = []
+  const volumes: V1Volume[] = [...config.volumes]
+  if (dumbInit || !legacy) mounts.push({name: 'scripts', mountPath: dirs.scripts})
+  if (!legacy) mounts.push({name: 'logs', mountPath: dirs.logs})
+  mounts.push(...config.mounts)
+  const buildsDirMounted = config.mounts.some((m) => m.mountPath === dirs.builds)
+  if (!buildsDirMounted) {
+    mounts.push({name: 'repo', mountPath: dirs.builds})
+    volumes.push({name: 'repo', emptyDir: {}})
+  }
+  if (dumbInit || !legacy) volumes.push({name: 'scripts', emptyDir: {}})
+  if (!legacy) volumes.push({name: 'logs', emptyDir: {}})
+
+  const pullPolicyField = pullPolicy ? {imagePullPolicy: pullPolicy} : {}
+  const resources = (prefix: '' | 'helper_' | 'service_') => {
+    const value = resourceRequirements(k8s, prefix)
+    return value ? {resources: value} : {}
+  }
+  const dockerEnvironment = runnerDockerEnvironment(environment)
+  const buildEnv = new Map([...dockerEnvironment, ...staticVariables(jobVariables)])
+  const dindService = dindIndex >= 0 ? services[dindIndex] : undefined
+  const dindCertDir = dindService?.variables?.DOCKER_TLS_CERTDIR ?? variables.get('DOCKER_TLS_CERTDIR')
+  const dindTls = dindService ? (options.dindTls ?? dindServesTls(dindService.image, dindCertDir)) : false
+
+  const builder = imageBuilder(options.jobImage ?? str(k8s.image))
+  const agentOptions: AgentOptions = {...options.agentOptions}
+  // Without a daemon in the pod or a DOCKER_HOST pointing elsewhere, Docker checks would only report its absence.
+  if (!dindService && !buildEnv.has('DOCKER_HOST')) agentOptions.docker = false
+  if (builder) agentOptions.builder = builder
 
   const nodeNameEnv: V1EnvVar = {name: 'RUNNER_DOCTOR_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}}
   const build: V1Container = {
     name: BUILD_CONTAINER,
     image: probeImage,
-    command: agentCommand(options.agentSource, options.agentOptions),
-    env: [...envList(dockerEnvironment), nodeNameEnv],
-    securityContext: securityContextFor(k8s.build_container_security_context, privileged),
-    ...(resourcesFor(k8s, '') ? {resources: resourcesFor(k8s, '')} : {}),
-    ...(mounts.length ? {volumeMounts: mounts} : {}),
-    ...(pullPolicy ? {imagePullPolicy: pullPolicy} : {}),
+    command: agentCommand(options.agentSource, agentOptions),
+    env: [...envList(buildEnv), nodeNameEnv],
+    securityContext: containerSecurityContext(k8s, 'build'),
+    ...resources(''),
+    volumeMounts: mounts,
+    ...pullPolicyField,
   }
-  // Stands in for the helper so the pod asks the scheduler for what a job pod asks.
-  const helper: V1Container = {
+  // The runner's helper image: its pull failure fails every job. It only has to stay up here.
+  const helperContainer: V1Container = {
     name: HELPER_CONTAINER,
-    image: probeImage,
-    command: ['node', '-e', `setTimeout(() => {}, ${options.deadlineSeconds * 1000})`],
-    securityContext: securityContextFor(k8s.helper_container_security_context, privileged),
-    ...(resourcesFor(k8s, 'helper_') ? {resources: resourcesFor(k8s, 'helper_')} : {}),
-    ...(mounts.length ? {volumeMounts: mounts} : {}),
-    ...(pullPolicy ? {imagePullPolicy: pullPolicy} : {}),
+    image: helper,
+    command: ['sh', '-c', `sleep ${options.deadlineSeconds}`],
+    securityContext: containerSecurityContext(k8s, 'helper'),
+    ...resources('helper_'),
+    volumeMounts: mounts,
+    ...pullPolicyField,
   }
-  const dindEnv = new Map<string, string>([['DOCKER_TLS_CERTDIR', tls ? (environment.get('DOCKER_TLS_CERTDIR') ?? '/certs') : '']])
-  const dind: V1Container = {
-    name: serviceName,
-    image: service.image,
-    ...(service.entrypoint.length ? {command: service.entrypoint} : {}),
-    ...(service.command.length ? {args: service.command} : {}),
-    env: envList(dindEnv),
-    securityContext: securityContextFor(k8s.service_container_security_context, privileged),
-    ...(resourcesFor(k8s, 'service_') ? {resources: resourcesFor(k8s, 'service_')} : {}),
-    ...(mounts.length ? {volumeMounts: mounts} : {}),
-    ...(pullPolicy ? {imagePullPolicy: pullPolicy} : {}),
-  }
+  const serviceContainers: V1Container[] = services.map((service, i) => {
+    const own = new Map(Object.entries(service.variables ?? {}))
+    const env = new Map([...dockerEnvironment, ...staticVariables(jobVariables), ...staticVariables(own)])
+    if (i === dindIndex) env.set('DOCKER_TLS_CERTDIR', dindTls ? (dindCertDir || '/certs') : '')
+    return {
+      name: names[i]!,
+      image: service.image,
+      ...(service.entrypoint.length ? {command: service.entrypoint} : {}),
+      ...(service.command.length ? {args: service.command} : {}),
+      env: envList(env),
+      securityContext: containerSecurityContext(k8s, 'service'),
+      ...resources('service_'),
+      volumeMounts: mounts,
+      ...pullPolicyField,
+    }
+  })
+  const initContainers: V1Container[] =
+    !legacy || dumbInit
+      ? [
+          {
+            name: INIT_PERMISSIONS_CONTAINER,
+            image: helper,
+            command: legacy ? ['sh', '-c', 'true'] : initPermissionsCommand(dirs.logs),
+            securityContext: containerSecurityContext(k8s, 'init_permissions'),
+            // The executor gives it the helper's resources (initContainerResources).
+            ...resources('helper_'),
+            volumeMounts: mounts,
+            ...pullPolicyField,
+          },
+        ]
+      : []
 
-  const hostAliases: V1HostAlias[] = [{ip: '127.0.0.1', hostnames: aliases}]
+  const aliasHostnames = services.flatMap((s) => serviceAliases(s.image, s.alias))
+  const hostAliases: V1HostAlias[] = aliasHostnames.length ? [{ip: '127.0.0.1', hostnames: [...new Set(aliasHostnames)]}] : []
   for (const entry of (Array.isArray(k8s.host_aliases) ? k8s.host_aliases : []).map(record)) {
     const hostnames = strings(entry.hostnames)
     if (str(entry.ip) && hostnames.length) hostAliases.push({ip: str(entry.ip)!, hostnames})
@@ -257,52 +350,68 @@ export function buildMirrorPod(options: MirrorPodOptions): V1Pod {
   const tolerations = tolerationsFor(k8s.node_tolerations)
   const dnsPolicy = kubernetesDnsPolicy(k8s.dns_policy)
   const dnsConfig = dnsConfigFor(k8s.dns_config)
-  const pullSecrets = strings(k8s.image_pull_secrets).map((name) => ({name}))
+  const pullSecrets = imagePullSecrets(k8s)
   const serviceAccount = str(k8s.service_account)
-  const podSecurity = record(k8s.pod_security_context)
-  const grace = typeof k8s.termination_grace_period_seconds === 'number' ? k8s.termination_grace_period_seconds : undefined
+  const grace = typeof k8s.pod_termination_grace_period_seconds === 'number' ? k8s.pod_termination_grace_period_seconds : undefined
+  const podLabels = runnerPodLabels(k8s)
+  for (const key of podLabels.dropped) notes.push(`pod_labels "${key}" is in the runner's own label namespace; the runner ignores it, so does the probe.`)
+  const podAffinity = affinity(k8s)
+  const podResources = resourceRequirements(k8s, 'pod_')
+  const podSecurity = podSecurityContext(k8s)
 
-  return {
+  let spec: V1PodSpec = {
+    restartPolicy: 'Never',
+    activeDeadlineSeconds: options.deadlineSeconds,
+    automountServiceAccountToken: k8s.automount_service_account_token === true,
+    ...(initContainers.length ? {initContainers} : {}),
+    containers: [build, helperContainer, ...serviceContainers],
+    ...(hostAliases.length ? {hostAliases} : {}),
+    ...(grace !== undefined ? {terminationGracePeriodSeconds: grace} : {}),
+    ...(serviceAccount ? {serviceAccountName: serviceAccount} : {}),
+    ...(Object.keys(nodeSelector).length ? {nodeSelector} : {}),
+    ...(tolerations.length ? {tolerations} : {}),
+    ...(dnsPolicy ? {dnsPolicy} : {}),
+    ...(dnsConfig ? {dnsConfig} : {}),
+    ...(pullSecrets.length ? {imagePullSecrets: pullSecrets} : {}),
+    volumes,
+    ...(podSecurity ? {securityContext: podSecurity} : {}),
+    ...(podAffinity ? {affinity: podAffinity} : {}),
+    ...(str(k8s.runtime_class_name) ? {runtimeClassName: str(k8s.runtime_class_name)} : {}),
+    ...(str(k8s.priority_class_name) ? {priorityClassName: str(k8s.priority_class_name)} : {}),
+    ...(str(k8s.scheduler_name) ? {schedulerName: str(k8s.scheduler_name)} : {}),
+    ...(podResources ? {resources: podResources} : {}),
+  }
+  if (featureFlagOn(featureFlags, 'FF_USE_ADVANCED_POD_SPEC_CONFIGURATION')) {
+    const patches = podSpecPatches(k8s, options.readPatchFile ?? ((path) => readFileSync(path, 'utf8')))
+    spec = applyPodSpecPatches(spec, patches)
+    if (patches.length) notes.push(`Applied ${patches.length} pod_spec patch${patches.length === 1 ? '' : 'es'} (${patches.map((p) => `${p.name}: ${p.type}`).join(', ')}).`)
+  } else if (Array.isArray(k8s.pod_spec) && k8s.pod_spec.length) {
+    notes.push('pod_spec patches are ignored, as the runner ignores them, because FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is off.')
+  }
+
+  const dindName = dindIndex >= 0 ? names[dindIndex] : undefined
+  const pod: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
       name: options.name,
       namespace: options.namespace,
-      labels: {...staticEntries(k8s.pod_labels), ...PROBE_LABELS, [RUN_ID_LABEL]: options.runId},
-      annotations: {...staticEntries(k8s.pod_annotations), [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z')},
+      labels: {...staticEntries(podLabels.labels), ...PROBE_LABELS, [RUN_ID_LABEL]: options.runId},
+      annotations: {
+        ...staticEntries(k8s.pod_annotations),
+        [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        ...(dindName ? {[DIND_CONTAINER_ANNOTATION]: dindName} : {}),
+        ...(builder ? {[BUILDER_ANNOTATION]: builder} : {}),
+      },
     },
-    spec: {
-      restartPolicy: 'Never',
-      activeDeadlineSeconds: options.deadlineSeconds,
-      automountServiceAccountToken: k8s.automount_service_account_token === true,
-      containers: [build, helper, dind],
-      hostAliases,
-      ...(grace !== undefined ? {terminationGracePeriodSeconds: grace} : {}),
-      ...(serviceAccount ? {serviceAccountName: serviceAccount} : {}),
-      ...(Object.keys(nodeSelector).length ? {nodeSelector} : {}),
-      ...(tolerations.length ? {tolerations} : {}),
-      ...(dnsPolicy ? {dnsPolicy} : {}),
-      ...(dnsConfig ? {dnsConfig} : {}),
-      ...(pullSecrets.length ? {imagePullSecrets: pullSecrets} : {}),
-      ...(volumes.length ? {volumes} : {}),
-      ...(Object.keys(podSecurity).length
-        ? {
-            securityContext: {
-              ...(typeof podSecurity.run_as_non_root === 'boolean' ? {runAsNonRoot: podSecurity.run_as_non_root} : {}),
-              ...(typeof podSecurity.run_as_user === 'number' ? {runAsUser: podSecurity.run_as_user} : {}),
-              ...(typeof podSecurity.run_as_group === 'number' ? {runAsGroup: podSecurity.run_as_group} : {}),
-              ...(typeof podSecurity.fs_group === 'number' ? {fsGroup: podSecurity.fs_group} : {}),
-              ...(Array.isArray(podSecurity.supplemental_groups)
-                ? {supplementalGroups: podSecurity.supplemental_groups.filter((g): g is number => typeof g === 'number')}
-                : {}),
-            },
-          }
-        : {}),
-    },
+    spec,
   }
+  return {pod, notes}
 }
+
+export const BUILDER_ANNOTATION = 'runner-doctor/image-builder'
 
 /** The dind container's name in a pod built by `buildMirrorPod`. */
 export function dindContainerName(pod: V1Pod): string | undefined {
-  return pod.spec?.containers.find((c) => c.name !== BUILD_CONTAINER && c.name !== HELPER_CONTAINER)?.name
+  return pod.metadata?.annotations?.[DIND_CONTAINER_ANNOTATION]
 }

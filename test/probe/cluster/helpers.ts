@@ -86,10 +86,15 @@ ${kubernetes}
   return path
 }
 
-/** GitLab's dind-with-TLS recipe; `extra` lines go into [runners.kubernetes] before the volume table. */
+/**
+ * GitLab's dind-with-TLS recipe, with the dind service in the runner config (the mirror pod takes dind from there);
+ * `extra` lines go into [runners.kubernetes] before the tables.
+ */
 export const privilegedTls = (extra = '') => `    namespace = "ci"
     privileged = true
 ${extra}
+    [[runners.kubernetes.services]]
+      name = "docker:dind"
     [[runners.kubernetes.volumes.empty_dir]]
       name = "docker-certs"
       mount_path = "/certs/client"

@@ -42,6 +42,8 @@ describe('buildMirrorPod', () => {
     privileged = true
     service_account = "runner-jobs"
     image_pull_secrets = ["regcred"]
+    [[runners.kubernetes.services]]
+      name = "docker:dind"
     [[runners.kubernetes.volumes.empty_dir]]
       name = "docker-certs"
       mount_path = "/certs/client"
@@ -52,9 +54,19 @@ describe('buildMirrorPod', () => {
     expect(build!.env).toEqual(expect.arrayContaining([{name: 'DOCKER_HOST', value: 'tcp://docker:2376'}, {name: 'DOCKER_TLS_CERTDIR', value: '/certs'}]))
     expect(JSON.stringify(pod)).not.toContain('secret-value')
     expect(helper!.name).toBe('helper')
-    expect(dind).toMatchObject({name: 'docker', image: 'docker:dind', securityContext: {privileged: true, capabilities: {drop: ['NET_RAW']}}, env: [{name: 'DOCKER_TLS_CERTDIR', value: '/certs'}]})
-    for (const container of pod.spec!.containers) expect(container.volumeMounts).toEqual([{name: 'docker-certs', mountPath: '/certs/client'}])
-    expect(pod.spec!.volumes).toEqual([{name: 'docker-certs', emptyDir: {medium: 'Memory'}}])
+    expect(dind).toMatchObject({name: 'docker', image: 'docker:dind', securityContext: {privileged: true, capabilities: {drop: ['NET_RAW']}}})
+    // Services get the job's variables, as the runner passes them (GetServiceVariables), and dind its cert dir.
+    expect(dind!.env).toEqual([{name: 'DOCKER_TLS_CERTDIR', value: '/certs'}, {name: 'DOCKER_HOST', value: 'tcp://docker:2376'}])
+    // The runner's scripts, logs and builds volumes around the configured one, in every container.
+    for (const container of [...pod.spec!.containers, ...pod.spec!.initContainers!]) {
+      expect(container.volumeMounts).toEqual([
+        {name: 'scripts', mountPath: '/scripts-0-0'},
+        {name: 'logs', mountPath: '/logs-0-0'},
+        {name: 'docker-certs', mountPath: '/certs/client'},
+        {name: 'repo', mountPath: '/builds'},
+      ])
+    }
+    expect(pod.spec!.volumes).toEqual([{name: 'docker-certs', emptyDir: {medium: 'Memory'}}, {name: 'repo', emptyDir: {}}, {name: 'scripts', emptyDir: {}}, {name: 'logs', emptyDir: {}}])
     expect(pod.spec!.hostAliases).toEqual([{ip: '127.0.0.1', hostnames: ['docker']}])
     expect(pod.spec).toMatchObject({restartPolicy: 'Never', activeDeadlineSeconds: 480, serviceAccountName: 'runner-jobs', imagePullSecrets: [{name: 'regcred'}], automountServiceAccountToken: false})
     expect(pod.metadata!.labels).toMatchObject({'app.kubernetes.io/managed-by': 'runner-doctor', 'runner-doctor/probe': 'true', 'runner-doctor/run-id': 'abcd1234'})
@@ -62,9 +74,11 @@ describe('buildMirrorPod', () => {
   })
 
   it('no TLS: DOCKER_TLS_CERTDIR empty and no cert volume', async () => {
-    const pod = await podFor(runner('    privileged = true', '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"'))
-    expect(pod.spec!.containers[2]!.env).toEqual([{name: 'DOCKER_TLS_CERTDIR', value: ''}])
-    expect(pod.spec!.volumes).toBeUndefined()
+    const pod = await podFor(runner('    privileged = true'+`
+    [[runners.kubernetes.services]]
+      name = "docker:dind"`, '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"'))
+    expect(pod.spec!.containers[2]!.env).toContainEqual({name: 'DOCKER_TLS_CERTDIR', value: ''})
+    expect(pod.spec!.volumes!.map((v) => v.name)).toEqual(['repo', 'scripts', 'logs'])
   })
 
   it('dns_policy none with nameservers, searches and options', async () => {
@@ -101,7 +115,8 @@ describe('buildMirrorPod', () => {
     )
     expect(pod.spec!.nodeSelector).toEqual({'node-pool': 'ci', 'kubernetes.io/hostname': 'node-b'})
     expect(pod.spec!.tolerations).toEqual([{key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule'}, {key: 'spot', operator: 'Exists'}])
-    expect(pod.spec!.hostAliases![1]).toEqual({ip: '127.0.0.2', hostnames: ['registry.local']})
+    // No service, so no service alias entry: the runner's host_aliases come first.
+    expect(pod.spec!.hostAliases).toEqual([{ip: '127.0.0.2', hostnames: ['registry.local']}])
   })
 
   it('resources for build, helper and service containers', async () => {
@@ -114,7 +129,9 @@ describe('buildMirrorPod', () => {
     helper_memory_limit = "128Mi"
     service_cpu_request = "1"
     service_memory_request = "1Gi"
-    service_memory_limit = "2Gi"`),
+    service_memory_limit = "2Gi"
+    [[runners.kubernetes.services]]
+      name = "docker:dind"`),
     )
     const [build, helper, dind] = pod.spec!.containers
     expect(build!.resources).toEqual({requests: {cpu: '500m', memory: '512Mi'}, limits: {cpu: '1', memory: '1Gi'}})
