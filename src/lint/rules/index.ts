@@ -40,6 +40,7 @@ import rule_toml_feature_flag_typo from './toml-feature-flag-typo.js'
 import rule_toml_global_key_in_template from './toml-global-key-in-template.js'
 import rule_toml_helper_image_flavor_invalid from './toml-helper-image-flavor-invalid.js'
 import rule_toml_helper_image_version_mismatch from './toml-helper-image-version-mismatch.js'
+import rule_toml_helper_memory_too_low from './toml-helper-memory-too-low.js'
 import rule_toml_image_unpinned from './toml-image-unpinned.js'
 import rule_toml_insecure_http from './toml-insecure-http.js'
 import rule_toml_invalid_quantity from './toml-invalid-quantity.js'
@@ -153,6 +154,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-global-key-in-template': rule_toml_global_key_in_template,
   'toml-helper-image-flavor-invalid': rule_toml_helper_image_flavor_invalid,
   'toml-helper-image-version-mismatch': rule_toml_helper_image_version_mismatch,
+  'toml-helper-memory-too-low': rule_toml_helper_memory_too_low,
   'toml-image-unpinned': rule_toml_image_unpinned,
   'toml-insecure-http': rule_toml_insecure_http,
   'toml-invalid-quantity': rule_toml_invalid_quantity,
