@@ -108,6 +108,7 @@ import rule_values_service_monitor_inert from './values-service-monitor-inert.js
 import rule_values_session_server_exposed from './values-session-server-exposed.js'
 import rule_values_session_server_with_replicas from './values-session-server-with-replicas.js'
 import rule_values_token_kind_mismatch from './values-token-kind-mismatch.js'
+import rule_values_token_placeholder from './values-token-placeholder.js'
 import rule_values_unknown_key from './values-unknown-key.js'
 import rule_values_unregister_lifecycle_conflict from './values-unregister-lifecycle-conflict.js'
 import rule_values_unrendered_placeholder from './values-unrendered-placeholder.js'
@@ -222,6 +223,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-session-server-exposed': rule_values_session_server_exposed,
   'values-session-server-with-replicas': rule_values_session_server_with_replicas,
   'values-token-kind-mismatch': rule_values_token_kind_mismatch,
+  'values-token-placeholder': rule_values_token_placeholder,
   'values-unknown-key': rule_values_unknown_key,
   'values-unregister-lifecycle-conflict': rule_values_unregister_lifecycle_conflict,
   'values-unrendered-placeholder': rule_values_unrendered_placeholder,
