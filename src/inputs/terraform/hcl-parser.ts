@@ -1,4 +1,6 @@
+import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
+import {fileURLToPath} from 'node:url'
 
 import type {Node as SyntaxNode, Parser, Tree} from 'web-tree-sitter'
 
@@ -19,11 +21,26 @@ export async function loadHclParser(): Promise<void> {
   const require = createRequire(import.meta.url)
   const {Parser: ParserClass, Language} = require('web-tree-sitter') as typeof import('web-tree-sitter')
   await ParserClass.init()
-  const grammar = require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm')
-  const terraform = await Language.load(grammar)
+  const terraform = await Language.load(grammarPath(require))
   const instance = new ParserClass()
   instance.setLanguage(terraform)
   parser = instance
+}
+
+const GRAMMAR = 'tree-sitter-terraform.wasm'
+
+/**
+ * The build copies the grammar into dist/grammars (an installed runner-doctor has no dev dependencies; the grammar
+ * package is one because its install script builds a native binding lint does not use). From the sources, in
+ * tests, the dev dependency itself is used.
+ */
+function grammarPath(require: NodeJS.Require): string {
+  // dist/lint-bundle/fast-entry.cjs and dist/inputs/terraform/hcl-parser.js
+  for (const up of ['../grammars/', '../../grammars/']) {
+    const shipped = fileURLToPath(new URL(up + GRAMMAR, import.meta.url))
+    if (existsSync(shipped)) return shipped
+  }
+  return require.resolve(`@tree-sitter-grammars/tree-sitter-hcl/${GRAMMAR}`)
 }
 
 export function hclParserLoaded(): boolean {
