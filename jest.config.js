@@ -9,4 +9,7 @@ export default {
   reporters: ['default', '<rootDir>/test/support/count-reporter.cjs'],
   // Generous: suites start real dockerd and dnsmasq and compile TypeScript on first import; CI machines have 2 cores.
   testTimeout: 120000,
+  // The real control plane (test/cluster) starts on demand and is stopped after the run.
+  globalSetup: '<rootDir>/test/support/cluster-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/cluster-teardown.mjs',
 }
