@@ -99,8 +99,17 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
   }
 
   private async runCluster(flags: ProbeFlags): Promise<void> {
-    // Loaded on demand: the Kubernetes client is heavy and --local does not need it.
-    const {runClusterCommand} = await import('../probe/cluster/command.js')
+    // Loaded on demand: the Kubernetes client is heavy, --local does not need it, and it is an optional dependency
+    // that a lint-only install (npm install --omit=optional) leaves out.
+    const {runClusterCommand} = await import('../probe/cluster/command.js').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('@kubernetes/client-node')) {
+        this.error(
+          'Cluster mode needs @kubernetes/client-node, an optional dependency this install left out. Install it beside runner-doctor (npm install @kubernetes/client-node@^2), or install runner-doctor without --omit=optional; probe --local works without it.',
+          {exit: 2, code: 'RD_KUBERNETES_CLIENT_MISSING'},
+        )
+      }
+      throw error
+    })
     const result = await runClusterCommand(
       {
         kubeconfig: flags.kubeconfig,

@@ -6,7 +6,7 @@ import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {parse} from 'yaml'
-import {gitlabCiLocal, makeConsumerRepo, repoRoot, run, schemaErrors} from './component.js'
+import {gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run, schemaErrors} from './component.js'
 
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
@@ -37,15 +37,35 @@ function dockerContext(): string[] {
   return allowed.filter((entry) => existsSync(join(repoRoot, entry)))
 }
 
-test('the image is built on and runs Node 24 on Alpine, as the unprivileged node user, without an entrypoint', () => {
+test('the image is built on and runs the pinned Node 24 on Alpine, as the unprivileged node user, without an entrypoint', () => {
+  const base = /^ARG NODE_IMAGE=(.+)$/m.exec(dockerfile)![1]!
+  // An exact tag: the Node version of the pinned devDependency and an Alpine release, never a moving tag.
+  expect(base).toBe(`node:${packageJson.devDependencies.node}-alpine3.22`)
   const from = instructions().filter((line) => line.startsWith('FROM '))
-  expect(from).toEqual(['FROM node:24-alpine AS build', 'FROM node:24-alpine'])
-  expect(packageJson.devDependencies.node).toMatch(/^24\./)
-  const runtime = instructions().slice(instructions().lastIndexOf('FROM node:24-alpine'))
+  expect(from).toEqual(['FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build', 'FROM ${NODE_IMAGE}'])
+  const runtime = instructions().slice(instructions().lastIndexOf('FROM ${NODE_IMAGE}'))
   expect(runtime).toContain('USER node')
   expect(runtime).toContain('ENTRYPOINT []')
   expect(runtime.join('\n')).toContain('ln -s /opt/runner-doctor/bin/run.cjs /usr/local/bin/runner-doctor')
-  expect(runtime.join('\n')).toContain('npm ci --omit=dev')
+})
+
+test('dependencies are installed once: the build stage prunes its install to production, the image copies it', () => {
+  const installs = instructions().filter((line) => /\bnpm (ci|install)\b/.test(line))
+  expect(installs).toHaveLength(1)
+  expect(installs[0]).toMatch(/^RUN npm ci /)
+  expect(dockerfile).toContain('npm prune --omit=dev')
+  const runtime = instructions().slice(instructions().lastIndexOf('FROM ${NODE_IMAGE}'))
+  expect(runtime.join('\n')).not.toMatch(/npm (ci|install|prune)/)
+})
+
+test('the image carries the OCI labels, with version, revision and source passed in by the pipeline', () => {
+  const labels = Object.fromEntries([...dockerfile.matchAll(/(org\.opencontainers\.image\.[a-z.]+)="([^"]*)"/g)].map((match) => [match[1], match[2]]))
+  expect(Object.keys(labels).sort()).toEqual(
+    ['base.name', 'description', 'licenses', 'revision', 'source', 'title', 'version'].map((key) => `org.opencontainers.image.${key}`),
+  )
+  expect(labels['org.opencontainers.image.licenses']).toBe(packageJson.license)
+  const pipelineText = readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8')
+  for (const arg of ['VERSION', 'REVISION="$CI_COMMIT_SHA"', 'SOURCE="$CI_PROJECT_URL"']) expect(pipelineText).toContain(`build-arg:${arg}`)
 })
 
 test('every file the Dockerfile copies from the context exists and is let through by .dockerignore', () => {
@@ -136,6 +156,13 @@ describe('the project’s own .gitlab-ci.yml', () => {
     expect(schemaErrors(pipeline)).toEqual([])
   })
 
+  test('package.json says where the project lives and its license, and LICENSE holds that license', () => {
+    for (const key of ['homepage', 'repository', 'bugs']) expect(packageJson).toHaveProperty(key)
+    expect(packageJson.repository.type).toBe('git')
+    expect(packageJson.license).toBe('MIT')
+    expect(readFileSync(join(repoRoot, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/)
+  })
+
   test('uses both components at the pipeline’s own commit, in the image built from that commit', () => {
     const components = pipeline.include.map((item: {component: string}) => item.component)
     expect(components).toEqual([
@@ -149,15 +176,16 @@ describe('the project’s own .gitlab-ci.yml', () => {
   test('releases with the release keyword, on semantic-version tags only', () => {
     const release = pipeline.release
     expect(release.release.tag_name).toBe('$CI_COMMIT_TAG')
-    const tagPattern = /\/(.*)\/$/.exec(release.rules[0].if.split('=~')[1].trim())![1]
+    for (const job of ['release', 'release-check', 'publish-npm']) expect(pipeline[job].extends).toBe('.release-tag')
+    const tagPattern = /\/(.*)\/$/.exec(pipeline['.release-tag'].rules[0].if.split('=~')[1].trim())![1]
     for (const tag of ['1.0.0', '0.1.0', '1.2.3-rc.1']) expect(tag).toMatch(new RegExp(tagPattern))
     for (const tag of ['v1.0.0', '1.0', 'latest']) expect(tag).not.toMatch(new RegExp(tagPattern))
   })
 
   test.each([
-    ['a branch pipeline', [], ['test', 'build-image', 'component-lint-examples']],
-    ['a tag pipeline', ['--variable', 'CI_COMMIT_TAG=0.1.0'], ['test', 'build-image', 'component-lint-examples', 'release']],
-    ['a scheduled pipeline', ['--variable', 'CI_PIPELINE_SOURCE=schedule'], ['test', 'build-image', 'component-lint-examples', 'component-probe']],
+    ['a branch pipeline', [], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples']],
+    ['a tag pipeline', ['--variable', 'CI_COMMIT_TAG=0.1.0'], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'release-check', 'publish-npm', 'release']],
+    ['a scheduled pipeline', ['--variable', 'CI_PIPELINE_SOURCE=schedule'], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'component-probe']],
   ])('gitlab-ci-local resolves the components offline and lists the jobs of %s', async (_label, args, jobs) => {
     const files: Record<string, string> = {'.gitlab-ci.yml': readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8')}
     const dir = await makeConsumerRepo(files)
@@ -173,4 +201,73 @@ describe('the project’s own .gitlab-ci.yml', () => {
       rmSync(dir, {recursive: true, force: true})
     }
   })
+})
+
+test('engines is what CI tests: a job runs the suite on the lowest Node engines allows', () => {
+  const pipeline = parse(readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8'))
+  const floor = /^>=(\d+\.\d+)$/.exec(packageJson.engines.node)![1]
+  expect(pipeline['test-lowest-node'].image).toBe(`node:${floor}-bookworm`)
+  expect(pipeline['test-lowest-node'].script.join('\n')).toContain('rm -f node_modules/.bin/node')
+  expect(pipeline.test.image).toMatch(/^node:24-/)
+})
+
+/**
+ * The release jobs, run by gitlab-ci-local offline with RELEASE_DRY_RUN=true in a copy of what the tag's checkout
+ * holds (the published files, built). What only GitLab can show: the ID-token exchange with npm, the provenance
+ * signature, the registry push, the arm64 half of the build (QEMU on the runner) and the catalog release itself.
+ */
+describe('release jobs, dry run offline', () => {
+  let dir: string
+  const projectUrl = 'https://gitlab.example.com/platform/runner-doctor'
+  const registryImage = 'registry.example.com/platform/runner-doctor'
+  const tagVariables = ['--variable', `CI_COMMIT_TAG=${packageJson.version}`, '--variable', 'RELEASE_DRY_RUN=true', '--variable', `CI_PROJECT_URL=${projectUrl}`, '--variable', `CI_REGISTRY_IMAGE=${registryImage}`]
+
+  beforeAll(async () => {
+    const pack = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: repoRoot})
+    const published = (JSON.parse(pack.stdout)[0].files as {path: string}[]).map((file) => file.path).filter((path) => !path.startsWith('templates/'))
+    const files: Record<string, string> = {}
+    for (const path of [...published, '.gitlab-ci.yml', 'package-lock.json']) files[path] = readFileSync(join(repoRoot, path), 'utf8')
+    dir = await makeConsumerRepo(files)
+  }, 120_000)
+
+  afterAll(() => {
+    if (dir) rmSync(dir, {recursive: true, force: true})
+  })
+
+  // npm would retry the registry it cannot reach (there is no network here) for a minute; once is enough.
+  const runJob = (job: string, variables: string[]) =>
+    gitlabCiLocal(dir, ['--force-shell-executor', '--variable', 'npm_config_fetch_retries=0', ...variables, job])
+
+  test('release-check passes when the tag is the package version, and fails otherwise', async () => {
+    const good = await runJob('release-check', tagVariables)
+    expect(good.stdout + good.stderr).toContain(`Tag, package.json and components agree on ${packageJson.version}.`)
+    expect(jobOutcome(good.stdout, 'release-check')).toBe('PASS')
+    const bad = await runJob('release-check', tagVariables.map((value) => (value.startsWith('CI_COMMIT_TAG=') ? 'CI_COMMIT_TAG=9.9.9' : value)))
+    expect(bad.stdout + bad.stderr).toContain(`Tag 9.9.9 does not match the version ${packageJson.version} in package.json.`)
+    expect(jobOutcome(bad.stdout + bad.stderr, 'release-check')).toMatch(/^FAIL/)
+  }, 120_000)
+
+  test('publish-npm packs the package with the metadata of the project it runs in, and uploads nothing', async () => {
+    const result = await runJob('publish-npm', tagVariables)
+    const output = result.stdout + result.stderr
+    expect(jobOutcome(output, 'publish-npm')).toBe('PASS')
+    expect(output).toContain('Dry run: this checkout')
+    expect(output).toContain(`+ runner-doctor@${packageJson.version}`)
+    expect(output).toContain('(dry-run)')
+    const published = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    expect(published.homepage).toBe(projectUrl)
+    expect(published.repository).toEqual({type: 'git', url: `git+${projectUrl}.git`})
+    expect(published.bugs).toEqual({url: `${projectUrl}/-/issues`})
+  }, 180_000)
+
+  test('build-image builds amd64 and arm64 for $CI_REGISTRY_IMAGE with the tag, and pushes nothing in a dry run', async () => {
+    const result = await runJob('build-image', tagVariables)
+    const output = result.stdout + result.stderr
+    expect(jobOutcome(output, 'build-image')).toBe('PASS')
+    expect(output).toContain('--opt platform=linux/amd64,linux/arm64')
+    expect(output).toContain(`name=${registryImage}:`)
+    // gitlab-ci-local also sets CI_COMMIT_BRANCH from the checkout, so `latest` may follow the version tag here.
+    expect(output).toMatch(new RegExp(`name=${registryImage}:[0-9a-f]{40},${registryImage}:${packageJson.version}(,${registryImage}:latest)?,push=false`))
+    expect(output).toContain(`build-arg:SOURCE=${projectUrl}`)
+  }, 120_000)
 })

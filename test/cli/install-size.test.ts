@@ -1,0 +1,101 @@
+// A lint-only install stays small: the Kubernetes client, which only `probe` in cluster mode uses, is an optional
+// dependency that `npm install --omit=optional` leaves out and that nothing outside cluster mode loads. The size is
+// measured offline from the lockfile's production closure and the installed packages on disk (the same closure
+// `npm install --omit=optional runner-doctor` downloads), plus the package's own files.
+import {spawnSync} from 'node:child_process'
+import {readdirSync, readFileSync, statSync} from 'node:fs'
+import {join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>
+  optionalDependencies?: Record<string, string>
+  engines: {node: string}
+}
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, {dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, {optional?: boolean}>}>
+}
+const LIMIT_BYTES = 40 * 1024 * 1024
+
+/** Where npm resolves `name` from the package at `from`: the nearest node_modules up the tree. */
+function resolveInLock(from: string, name: string): string | undefined {
+  for (let base = from; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
+    const candidate = base === '' ? `node_modules/${name}` : `${base}/node_modules/${name}`
+    if (lock.packages[candidate]) return candidate
+    if (base === '') return undefined
+  }
+}
+
+/** The packages `npm install --omit=optional` puts on disk: dependencies and required peers, no optional ones. */
+function productionClosure(): Set<string> {
+  const seen = new Set<string>()
+  const visit = (location: string) => {
+    const entry = lock.packages[location]!
+    const required = {...entry.dependencies}
+    for (const [name, range] of Object.entries(entry.peerDependencies ?? {})) {
+      if (!entry.peerDependenciesMeta?.[name]?.optional) required[name] = range
+    }
+    for (const name of Object.keys(required)) {
+      const resolved = resolveInLock(location, name)
+      if (resolved && !seen.has(resolved)) {
+        seen.add(resolved)
+        visit(resolved)
+      }
+    }
+  }
+  visit('')
+  return seen
+}
+
+/** Bytes of a package directory, without its own nested node_modules (those are packages of their own). */
+function packageBytes(dir: string): number {
+  let total = 0
+  for (const entry of readdirSync(dir, {withFileTypes: true})) {
+    const full = join(dir, entry.name)
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') total += packageBytes(full)
+    } else if (entry.isFile()) total += statSync(full).size
+  }
+  return total
+}
+
+test('the Kubernetes client is optional, and the production closure holds none of it', () => {
+  expect(pkg.optionalDependencies).toEqual({'@kubernetes/client-node': expect.any(String)})
+  expect(pkg.dependencies).not.toHaveProperty('@kubernetes/client-node')
+  expect(lock.packages['']!.optionalDependencies).toHaveProperty('@kubernetes/client-node')
+  const closure = productionClosure()
+  expect([...closure].filter((location) => location.includes('@kubernetes/'))).toEqual([])
+  expect(closure.has('node_modules/@oclif/core')).toBe(true)
+})
+
+test('a lint-only install (the package and its production closure) is under 40 MB', () => {
+  const dependencyBytes = [...productionClosure()].reduce((sum, location) => sum + packageBytes(join(root, location)), 0)
+  const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: root, encoding: 'utf8'})
+  expect(pack.status).toBe(0)
+  const ownBytes = (JSON.parse(pack.stdout) as Array<{unpackedSize: number}>)[0]!.unpackedSize
+  const total = dependencyBytes + ownBytes
+  process.stdout.write(`lint-only install: ${(total / 1024 / 1024).toFixed(1)} MiB (${(ownBytes / 1024 / 1024).toFixed(1)} MiB runner-doctor, ${productionClosure().size} packages)\n`)
+  expect(total).toBeLessThan(LIMIT_BYTES)
+})
+
+test('only cluster mode imports the Kubernetes client, and the probe command loads cluster mode on demand', () => {
+  const importers: string[] = []
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, {withFileTypes: true})) {
+      const full = join(dir, entry.name)
+      if (entry.isDirectory()) walk(full)
+      else if (/\.[cm]?ts$/.test(entry.name) && /from '@kubernetes\/client-node'|import\('@kubernetes\/client-node'\)/.test(readFileSync(full, 'utf8'))) {
+        importers.push(relative(root, full))
+      }
+    }
+  }
+  walk(join(root, 'src'))
+  expect(importers.length).toBeGreaterThan(0)
+  for (const file of importers) expect(file).toMatch(/^src\/probe\/cluster\//)
+  const probeCommand = readFileSync(join(root, 'src/commands/probe.ts'), 'utf8')
+  expect(probeCommand).not.toMatch(/^import .*probe\/cluster/m)
+  expect(probeCommand).toContain("await import('../probe/cluster/command.js')")
+  expect(probeCommand).toContain('@kubernetes/client-node, an optional dependency')
+  expect(readFileSync(join(root, 'dist/lint-bundle/fast-entry.cjs'), 'utf8')).not.toContain('@kubernetes/client-node')
+})
