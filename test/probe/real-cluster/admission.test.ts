@@ -20,8 +20,8 @@ describe('probe against the real API server: admission', () => {
     const check = run.report!.checks[0]!
     expect(check.id).toBe('kube-admission')
     expect(check.summary).toBe(`PodSecurity refuses the probe pod in namespace ${namespace}: the namespace label pod-security.kubernetes.io/enforce=baseline (version latest) forbids what dind needs.`)
-    // The real admission plugin's own words (it names every privileged container of the pod).
-    expect(check.evidence[0]).toMatch(/^pods "rd-probe-[0-9a-f]{8}" is forbidden: violates PodSecurity "baseline:latest": privileged \(containers "build", "helper", "docker" must not set securityContext\.privileged=true\)$/)
+    // The real admission plugin's own words (it names every privileged container of the pod, dind among them).
+    expect(check.evidence[0]).toMatch(/^pods "rd-probe-[0-9a-f]{8}" is forbidden: violates PodSecurity "baseline:latest": privileged \(containers (?=.*"build")(?=.*"docker").* must not set securityContext\.privileged=true\)$/)
     expect(run.stderr).toContain('server-side dry run')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
@@ -29,12 +29,14 @@ describe('probe against the real API server: admission', () => {
   it('PodSecurity restricted names only the privileged service container, and what else restricted wants', async () => {
     const namespace = await freshNamespace(cluster, 'psa-restricted', {'pod-security.kubernetes.io/enforce': 'restricted'})
     const config = writeRunnerConfig(`    namespace = "${namespace}"
+    [[runners.kubernetes.services]]
+      name = "docker:dind"
     [runners.kubernetes.service_container_security_context]
       privileged = true`)
     const run = await probe(namespace, config)
     expect(run.code).toBe(2)
     expect(run.report!.checks[0]!.summary).toContain('pod-security.kubernetes.io/enforce=restricted')
-    expect(run.report!.checks[0]!.evidence[0]).toContain('violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), allowPrivilegeEscalation != false')
+    expect(run.report!.checks[0]!.evidence[0]).toContain('violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), allowPrivilegeEscalation != false (containers ')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
 
