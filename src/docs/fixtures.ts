@@ -4,6 +4,7 @@ import {fileURLToPath} from 'node:url'
 
 import {CONFIG_FILE_NAME} from '../lint/config.js'
 import type {Rule} from '../lint/rule.js'
+import type {ClusterFacts, ClusterSource} from '../model/cluster/facts.js'
 import {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, lint, type LintOptions} from '../lint/run.js'
 import type {LintResult} from '../lint/types.js'
 import {parseQuantity} from '../model/quantity.js'
@@ -62,7 +63,7 @@ export function readFixture(fixture: FixtureCase): string {
   return readFileSync(fixture.file, 'utf8')
 }
 
-export const FIXTURE_OPTION_KEYS = ['capacityCpu', 'capacityMemory', 'servicesPerJob', 'chartVersion', 'runnerVersion'] as const
+export const FIXTURE_OPTION_KEYS = ['capacityCpu', 'capacityMemory', 'servicesPerJob', 'chartVersion', 'runnerVersion', 'cluster'] as const
 export type FixtureOptions = Partial<Pick<LintOptions, (typeof FIXTURE_OPTION_KEYS)[number]>>
 
 export class FixtureError extends Error {}
@@ -78,6 +79,10 @@ export function fixtureOptions(fixture: FixtureCase): FixtureOptions {
       const parsed = parseQuantity(value)
       if (parsed === undefined) throw new FixtureError(`${fixture.optionsFile}: ${key} "${String(value)}" is not a Kubernetes quantity.`)
       out[key] = parsed
+    } else if (key === 'cluster') {
+      // Cluster facts as lint --cluster reads them, recorded: the cluster rules' fixtures run offline.
+      const facts = value as ClusterFacts
+      out.cluster = {runnerNamespace: facts.runnerNamespace, facts: () => Promise.resolve(facts)} satisfies ClusterSource
     } else out[key] = value
   }
   return out as FixtureOptions
@@ -90,7 +95,7 @@ export function fixtureFlags(fixture: FixtureCase): string {
   if (!fixture.optionsFile) return ''
   const options = JSON.parse(readFileSync(fixture.optionsFile, 'utf8')) as Record<string, unknown>
   return Object.entries(options)
-    .map(([k, v]) => `${camelToFlag(k)} ${String(v)}`)
+    .map(([k, v]) => (k === 'cluster' ? '--cluster' : `${camelToFlag(k)} ${String(v)}`))
     .join(' ')
 }
 

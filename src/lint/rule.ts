@@ -29,6 +29,8 @@ export interface Rule {
   category: string
   recommended: boolean
   executor?: string
+  /** `cluster`: the rule judges the config against facts read from the cluster, so it runs only with lint --cluster. */
+  requires?: 'cluster'
   /** Schema rules only: code rules keep their messages in their module. */
   message?: string
   rationale: string

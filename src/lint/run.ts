@@ -5,8 +5,9 @@ import {redact, secretValues} from '../inputs/redact.js'
 import type {LintTarget} from '../inputs/targets.js'
 import {loadTomlLocator} from '../inputs/toml-source.js'
 import {computeCapacity, type LintEnvironment} from '../model/capacity.js'
+import {type ClusterSource, jobNamespaceOf} from '../model/cluster/facts.js'
 import {KNOWN_CHART_VERSIONS, NEWEST_CHART_VERSION} from '../model/chart.js'
-import {ciRunnersOf, type CiRunner} from '../model/runners.js'
+import {ciRunnersOf, type CiRunner, runnersOf} from '../model/runners.js'
 import {EMPTY_CONFIG, findConfigUpward, loadConfig, type RunnerDoctorConfig} from './config.js'
 import {type RawFinding, runFileRules, runRulesOnTarget, SchemaCache, toFinding} from './engine.js'
 import {compareText, enumerateInputs, type InputEntry, UsageError} from './enumerate.js'
@@ -32,6 +33,8 @@ export interface LintOptions {
   maxFiles: number
   readStdin: () => Promise<string>
   rules?: Rule[]
+  /** With lint --cluster: the cluster facts the `requires: cluster` rules judge against. */
+  cluster?: ClusterSource
 }
 
 export {DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES} from './limits.js'
@@ -40,8 +43,9 @@ export {UsageError}
 // Compiling rule schemas costs far more than checking a file, so repeated in-process runs over the same rule set share them.
 const schemaCaches = new WeakMap<Rule[], SchemaCache>()
 
-function selectRules(rules: Rule[], config: RunnerDoctorConfig): Rule[] {
+function selectRules(rules: Rule[], config: RunnerDoctorConfig, withCluster: boolean): Rule[] {
   return rules
+    .filter((r) => withCluster || r.requires !== 'cluster')
     .filter((r) => config.extends === 'all' || r.recommended || config.rules[r.id] !== undefined)
     .filter((r) => config.rules[r.id] !== 'off' && !r.deprecated)
     .map((r) => {
@@ -131,11 +135,12 @@ async function checkFile(
 ): Promise<FileRun> {
   const relPath = entry.path === '-' ? 'stdin' : relative(options.cwd, resolve(entry.path)).split(sep).join('/')
   const config = entry.missing ? EMPTY_CONFIG : await configFor(entry.path)
-  const rules = selectRules(allRules, config)
+  const rules = selectRules(allRules, config, Boolean(options.cluster))
   const env: LintEnvironment = {
     capacityCpu: options.capacityCpu ?? config.capacity.cpu,
     capacityMemory: options.capacityMemory ?? config.capacity.memory,
     servicesPerJob: options.servicesPerJob ?? config.capacity.servicesPerJob ?? 1,
+    chartVersionStated: Boolean(options.chartVersion ?? config.chartVersion),
   }
   const run: FileRun = {result: {path: entry.path, kind: 'skipped', findings: []}, relPath, config, rules, env, raw: [], ciTargets: []}
   await ensureGlobMatcher(config)
@@ -156,6 +161,7 @@ async function checkFile(
   if (analyzed.error) result.error = analyzed.error
   if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') run.raw.push(...runFileRules(analyzed, rules))
   if (analyzed.targets.some((t) => t.type === 'config-toml')) await loadTomlLocator()
+  if (options.cluster) env.cluster = await clusterFactsFor(options.cluster, analyzed.targets)
   await runContained(
     run,
     analyzed.targets.filter((t) => t.type !== 'gitlab-ci'),
@@ -174,6 +180,13 @@ async function checkFile(
   )
   run.ciTargets = analyzed.targets.filter((t) => t.type === 'gitlab-ci')
   return run
+}
+
+/** The cluster facts for the job namespaces of a file's Kubernetes runners; none when it has no such runner. */
+async function clusterFactsFor(cluster: ClusterSource, targets: LintTarget[]): Promise<LintEnvironment['cluster']> {
+  const runners = targets.flatMap((t) => (t.type === 'config-toml' ? runnersOf(t) : [])).filter((r) => r.executor === 'kubernetes')
+  if (runners.length === 0) return undefined
+  return cluster.facts(runners.map((r) => jobNamespaceOf(r.kubernetes, cluster.runnerNamespace)))
 }
 
 /** A values file a Terraform release reads (templatefile, file) names the release, as values other files complete do. */

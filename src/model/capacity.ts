@@ -1,4 +1,5 @@
 import {isPlainObject} from './chart.js'
+import type {ClusterFacts} from './cluster/facts.js'
 import {isTemplatePlaceholder} from './placeholders.js'
 import {parseQuantity} from './quantity.js'
 import {type RunnerConfigData, runnersOf} from './runners.js'
@@ -8,6 +9,10 @@ export interface LintEnvironment {
   capacityCpu?: number
   capacityMemory?: number
   servicesPerJob: number
+  /** The chart version came from --chart-version or .runner-doctor.yaml, not from the newest known. */
+  chartVersionStated?: boolean
+  /** What lint --cluster read from the cluster; the cluster rules run only when it is there. */
+  cluster?: ClusterFacts
 }
 
 /** Concurrency math for one values file or config.toml. */

@@ -76,6 +76,17 @@ function toleratePipeClosing(stream: NodeJS.WritableStream, stderr: NodeJS.Writa
   })
 }
 
+/** Opens the cluster for --cluster; the reader (and the Kubernetes client library) is loaded only then. */
+async function openClusterFor(flags: LintFlags) {
+  const {openCluster, ClusterUnavailableError} = await import('../../cluster/read-facts.js')
+  try {
+    return await openCluster({kubeconfig: flags.kubeconfig, context: flags.context, namespace: flags.namespace})
+  } catch (error) {
+    if (error instanceof ClusterUnavailableError) throw new LintCliError(`--cluster: ${error.message}`, 'RD_CLUSTER_UNAVAILABLE')
+    throw error
+  }
+}
+
 /** Runs lint with parsed flags and writes every requested format; returns the exit code. */
 export async function executeLint(flags: LintFlags, argPaths: string[], io: LintIo): Promise<0 | 1 | 2> {
   toleratePipeClosing(io.stdout, io.stderr)
@@ -89,6 +100,11 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   })
   // Both argument parsers fill in the flag's default, so it is always set.
   const maxFileBytes = quantityFlag('max-file-size', flags['max-file-size'])!
+  const cluster = flags.cluster ? await openClusterFor(flags) : undefined
+  if (!flags.cluster) {
+    const clusterOnly = (['kubeconfig', 'context', 'namespace'] as const).find((name) => flags[name] !== undefined)
+    if (clusterOnly) throw new LintCliError(`--${clusterOnly} is for --cluster; add --cluster to read the cluster.`, 'RD_USAGE')
+  }
   let result
   try {
     result = await lint({
@@ -106,11 +122,16 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
       maxFiles: flags['max-files'],
       readStdin: () => readBounded(io.stdin, maxFileBytes + 1),
       rules,
+      cluster: cluster?.source,
     })
   } catch (error) {
     if (error instanceof ConfigError) throw new LintCliError(`${error.file}:${error.line}:${error.column}: ${error.message}`, 'RD_CONFIG_INVALID')
     if (error instanceof UsageError) throw new LintCliError(error.message, 'RD_USAGE')
     throw error
+  }
+  if (cluster && flags.verbose) {
+    const {calls, elapsedMs, server} = cluster.stats()
+    io.stderr.write(`runner-doctor: --cluster made ${calls} API calls to ${server} in ${elapsedMs} ms (read-only).\n`)
   }
   const empty = flags['allow-empty'] ? undefined : emptyRunMessage(result, paths)
   if (empty) throw new LintCliError(empty, 'RD_NOTHING_TO_LINT')

@@ -21,14 +21,18 @@ export const LINT_FLAGS: FlagSpec[] = [
   {name: 'capacity-cpu', kind: 'string', description: 'CPU the cluster can give to job pods (a quantity: 64, 96000m).'},
   {name: 'capacity-memory', kind: 'string', description: 'Memory the cluster can give to job pods (a quantity: 256Gi).'},
   {name: 'chart-version', kind: 'string', description: 'gitlab/gitlab-runner chart version the values are for (default: the newest known).'},
+  {name: 'cluster', kind: 'boolean', default: false, description: 'Also judge the runner config against the cluster it runs in (read-only: nodes, quota, LimitRange, Pod Security, RBAC, the deployed runner).'},
+  {name: 'context', kind: 'string', description: 'With --cluster: the kubeconfig context to use.'},
   {name: 'color', kind: 'boolean', allowNo: true, description: 'Colour the report, or not (default: FORCE_COLOR, NO_COLOR, a GitLab job or a terminal decide).'},
   {name: 'config', kind: 'string', description: 'Path to .runner-doctor.yaml (default: found upward from each input).'},
   {name: 'fail-on', kind: 'option', options: ['error', 'warning', 'info', 'none'], default: 'error', description: 'Lowest severity that makes the exit code 1; none reports without failing.'},
   {name: 'format', char: 'f', kind: 'option', multiple: true, options: FORMAT_NAMES, description: 'Output format; repeat to write several, paired in order with --output-file.'},
   {name: 'inline-config', kind: 'boolean', allowNo: true, default: true, description: 'Honour # runner-doctor-disable-next-line comments.'},
+  {name: 'kubeconfig', kind: 'string', description: 'With --cluster: the kubeconfig file (default $KUBECONFIG, ~/.kube/config, or the in-cluster service account).'},
   {name: 'max-warnings', kind: 'integer', min: 0, description: 'Exit code 1 when there are more warnings than this, even below --fail-on.'},
   {name: 'max-file-size', kind: 'string', default: String(DEFAULT_MAX_FILE_BYTES), description: 'Largest file to read, in bytes (quantities such as 8Mi work).'},
   {name: 'max-files', kind: 'integer', default: DEFAULT_MAX_FILES, min: 1, description: 'Most files one run reads.'},
+  {name: 'namespace', char: 'n', kind: 'string', description: 'With --cluster: the runner\'s namespace (default the context\'s namespace).'},
   {name: 'output-file', char: 'o', kind: 'string', multiple: true, description: 'File for the format in the same position; formats without one go to stdout.'},
   {name: 'quiet', kind: 'boolean', default: false, description: 'Report errors only: warnings and infos are left out of every format and the exit code.'},
   {name: 'runner-version', kind: 'string', description: 'GitLab Runner version (default: from the chart version or image.tag).'},
@@ -39,6 +43,10 @@ export const LINT_FLAGS: FlagSpec[] = [
 export interface LintFlags {
   'allow-empty': boolean
   color?: boolean
+  cluster: boolean
+  context?: string
+  kubeconfig?: string
+  namespace?: string
   'capacity-cpu'?: string
   'capacity-memory'?: string
   'chart-version'?: string
