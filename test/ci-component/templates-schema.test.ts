@@ -131,6 +131,7 @@ describe('lint component job', () => {
   const component = loadComponent('lint')
   const render = (given: Record<string, InputValue>) => {
     const values = resolveInputs(component, given)
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML, read field by field
     return interpolate(component.body, values) as Record<string, Record<string, any>>
   }
 
@@ -195,6 +196,7 @@ describe('lint component job', () => {
 describe('probe component job', () => {
   const component = loadComponent('probe')
   const render = (given: Record<string, InputValue>) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML, read field by field
     interpolate(component.body, resolveInputs(component, given)) as Record<string, Record<string, any>>
 
   test('starts dind with the alias docker and picks the runner by tags', () => {

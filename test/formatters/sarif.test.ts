@@ -24,9 +24,12 @@ interface SarifLog {
   $schema: string
   version: string
   runs: Array<{
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- SARIF objects, read field by field
     tool: {driver: {name: string; version: string; informationUri: string; rules: Array<Record<string, any>>}}
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     invocations: Array<{executionSuccessful: boolean; toolExecutionNotifications?: Array<Record<string, any>>}>
     originalUriBaseIds: Record<string, {uri: string}>
+    columnKind: string
     results: SarifResult[]
   }>
 }
