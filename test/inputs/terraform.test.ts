@@ -178,6 +178,16 @@ describe('values only Terraform knows', () => {
   })
 })
 
+describe('values only Terraform knows (continued)', () => {
+  test('"${file(...)}", the pre-0.12 spelling, names the file it reads', async () => {
+    const text = 'resource "helm_release" "r" {\n  chart = "gitlab-runner"\n  values = ["${file("./values.yaml")}"]\n}\n'
+    const analyzed = await analyzeInput(text, {chartVersion: '0.80.1', chartVersionFromFlag: false})
+    const values = analyzed.targets.find((t): t is ValuesTarget => t.type === 'values')!
+    expect(values.completedBy).toBe('file("./values.yaml")')
+    expect(analyzed.references).toEqual([{path: './values.yaml', usedBy: 'helm_release.r'}])
+  })
+})
+
 describe('helm --set names and values', () => {
   test('names split on unescaped dots, with list indexes', () => {
     expect(parseSetName('runners.config')).toEqual(['runners', 'config'])

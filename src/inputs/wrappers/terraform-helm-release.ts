@@ -251,6 +251,15 @@ function lastLayerWith(layers: ValuesLayer[], pointer: string): ValuesLayer | un
 
 /** How to name values lint cannot read, without copying source text that may hold a secret. */
 function describeUnknown(expression: SyntaxNode, ctx: ReleaseContext): string {
+  // "${file("values.yaml")}", the pre-0.12 spelling, is the interpolated expression itself.
+  const template = unwrap(expression)
+  const parts =
+    template.type === 'quoted_template'
+      ? childrenOf(template).filter((c) => c.type !== 'quoted_template_start' && c.type !== 'quoted_template_end')
+      : []
+  const inner =
+    parts.length === 1 && parts[0].type === 'template_interpolation' ? childrenOf(parts[0]).find((c) => c.type === 'expression') : undefined
+  if (inner) return describeUnknown(inner, ctx)
   const call = callOf(expression)
   const path =
     call && (call.name === 'file' || call.name === 'templatefile') && call.args[0] ? stringOf(call.args[0], ctx)?.text : undefined
