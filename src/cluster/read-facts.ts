@@ -195,9 +195,10 @@ async function runnerFacts(reader: KubeReader, namespace: string): Promise<Runne
       try {
         // Metadata only: the answer carries no data, and lint never asks for it.
         await reader.get(`/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`, METADATA_ONLY)
-        return {name, exists: true}
+        return {name, exists: true as const}
       } catch (error) {
-        return {name, exists: error instanceof KubeReadError && error.kind === 'not-found' ? false : undefined}
+        if (error instanceof KubeReadError && error.kind === 'not-found') return {name, exists: false as const}
+        return {name, exists: undefined, what: `get the metadata of secret ${namespace}/${name}`, reason: describe(error)}
       }
     }),
   )

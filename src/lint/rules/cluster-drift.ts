@@ -1,7 +1,7 @@
 import {chartImage, configDrift, sameImage} from '../../model/cluster/drift.js'
 import {defineRule, type Report} from '../define-rule.js'
 
-type MessageId = 'key' | 'image' | 'chart' | 'secretMissing' | 'ambiguous' | 'notDeployed' | 'configUnparsable' | 'unreadable'
+type MessageId = 'secretUnreadable' | 'key' | 'image' | 'chart' | 'secretMissing' | 'ambiguous' | 'notDeployed' | 'configUnparsable' | 'unreadable'
 
 export default defineRule({
   id: 'cluster-drift',
@@ -15,6 +15,7 @@ export default defineRule({
     notDeployed: 'No runner Deployment was found in namespace {{namespace}} of cluster {{cluster}}, so this file was not compared with a deployed runner.',
     configUnparsable: 'The deployed ConfigMap {{configMap}} holds no runner configuration that can be read ({{errors}}), so the file was not compared with it.',
     unreadable: 'Could not {{what}} ({{reason}}), so this file was not compared with the deployed runner.',
+    secretUnreadable: 'Could not {{what}} ({{reason}}), so whether the Secrets the runner Deployment names exist was not checked.',
   },
   check: ({target, env}) => {
     const cluster = env.cluster!
@@ -27,9 +28,11 @@ export default defineRule({
     }
     const deployment = `${runner.namespace}/${runner.name}`
     const out: Array<Report<MessageId>> = []
-    for (const secret of runner.secrets.filter((s) => s.exists === false)) {
-      out.push({...top, messageId: 'secretMissing', data: {deployment, secret: secret.name, namespace: runner.namespace}})
+    for (const secret of runner.secrets) {
+      if (secret.exists === false) out.push({...top, messageId: 'secretMissing', data: {deployment, secret: secret.name, namespace: runner.namespace}})
     }
+    const unknownSecret = runner.secrets.find((s) => s.exists === undefined)
+    if (unknownSecret && unknownSecret.exists === undefined) out.push({...top, messageId: 'secretUnreadable', data: {what: unknownSecret.what, reason: unknownSecret.reason}, severity: 'info'})
     if (target.values && runner.image) {
       const here = chartImage(target.values.data, target.values.user)
       if (here && !sameImage(here.image, runner.image)) out.push({pointer: here.pointer, inValues: true, messageId: 'image', data: {deployment, deployed: runner.image, here: here.image}})

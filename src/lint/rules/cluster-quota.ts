@@ -20,7 +20,7 @@ export default defineRule({
     exceeded:
       'ResourceQuota {{namespace}}/{{quota}} rejects job {{job}} of the {{jobs}} concurrent jobs with "exceeded quota": {{resource}} is {{hard}} with {{used}} in use, and each job takes {{perJob}}.',
     unspecified:
-      'ResourceQuota {{namespace}}/{{quota}} tracks {{resource}}, so it rejects every job pod ("must specify {{resource}}"): the {{containers}} container has none here and no LimitRange gives one.',
+      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify {{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, nor does a LimitRange give one.',
     unreadable: 'Could not {{what}} ({{reason}}), so the concurrent jobs were not checked against the namespace’s ResourceQuotas.',
   },
   check: ({target, runners, env}) => {
