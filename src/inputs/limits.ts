@@ -13,7 +13,7 @@ export const BYTES_PER_ITEM = 96
 const HEAP_BYTES_PER_ITEM = 8192
 
 /** Limits are round numbers and sizes are shown to one decimal, as users type them for --max-file-size. */
-export const formatBytes = (bytes: number): string => formatSize(bytes, 1)
+export const formatBytes = (bytes: number): string => formatSize(bytes, 1, {exact: false})
 
 export function tooLargeMessage(size: number | undefined, maxBytes: number): string {
   const what = size === undefined ? 'File is larger than' : `File is ${formatBytes(size)}, over`
