@@ -3,8 +3,9 @@
 // measured offline from the lockfile's production closure and the installed packages on disk (the same closure
 // `npm install --omit=optional runner-doctor` downloads), plus the package's own files.
 import {spawnSync} from 'node:child_process'
-import {readdirSync, readFileSync, statSync} from 'node:fs'
-import {join, relative} from 'node:path'
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
@@ -102,3 +103,27 @@ test('only cluster mode loads the Kubernetes client at runtime, and the probe co
   expect(probeCommand).toContain('@kubernetes/client-node, an optional dependency')
   expect(readFileSync(join(root, 'dist/lint-bundle/fast-entry.cjs'), 'utf8')).not.toContain('@kubernetes/client-node')
 })
+
+test('without the Kubernetes client, lint works and cluster mode says how to add it (exit 2)', () => {
+  // The published files beside every installed package but the client: what --omit=optional leaves on disk.
+  const dir = mkdtempSync(join(tmpdir(), 'rd-no-kube-client-'))
+  try {
+    const pack = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: root, encoding: 'utf8'})
+    for (const {path} of (JSON.parse(pack.stdout) as Array<{files: Array<{path: string}>}>)[0]!.files) {
+      mkdirSync(dirname(join(dir, path)), {recursive: true})
+      cpSync(join(root, path), join(dir, path))
+    }
+    mkdirSync(join(dir, 'node_modules'))
+    for (const entry of readdirSync(join(root, 'node_modules'))) {
+      if (entry !== '@kubernetes' && entry !== '.bin') symlinkSync(join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
+    }
+    const cli = (args: string[]) => spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    expect(cli(['lint', 'examples/gitlab-runner-values.yaml']).status).toBe(1)
+    const cluster = cli(['probe', '--config', 'examples/gitlab-runner-values.yaml'])
+    expect(cluster.status).toBe(2)
+    expect(cluster.stderr.replace(/\s*›\s*/g, ' ')).toContain('Cluster mode needs @kubernetes/client-node, an optional dependency this install left out.')
+    expect(cluster.stderr).not.toMatch(/\n\s+at /)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+}, 120_000)
