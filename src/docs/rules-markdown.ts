@@ -21,6 +21,19 @@ const CATEGORY_TITLES: Record<string, string> = {
 
 const categoryTitle = (c: string) => CATEGORY_TITLES[c] ?? c.charAt(0).toUpperCase() + c.slice(1)
 
+/**
+ * What each severity promises. Every rule's default severity is held to it; a rule that reports a softer variant of
+ * its problem (a placeholder, a value another file may complete) lowers that report, never the other way round.
+ */
+export const SEVERITY_STATEMENT = [
+  '## Severities',
+  '',
+  '- **error**: this will break or is unsafe. The runner rejects or ignores the setting, jobs fail, or the configuration gives a job access it must not have (a live token in the open, a privileged job with the Docker socket). Errors fail the default `--fail-on error`, so an error must be right on every file it fires on.',
+  '- **warning**: you probably want to change this. It works today but costs you: noise-free operation, isolation, reproducible builds, capacity.',
+  '- **info**: worth knowing. A choice that is fine for many setups, a value still to be filled in before deploying (a placeholder such as `${RUNNER_TOKEN}`, `<TOKEN>` or `CHANGEME` is never judged as a real value), or a template lint did not evaluate.',
+  '',
+]
+
 // A fixture holding ``` would close a three-backtick fence early.
 function fence(text: string, language: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length))
@@ -75,6 +88,7 @@ export function renderRulesMarkdown(rules: Rule[], fixturesRoot?: string): strin
     '',
     `runner-doctor has ${rules.length} rules. The severity shown is the default; change it, or turn a rule off, in \`.runner-doctor.yaml\` (\`rules: {<id>: off|info|warning|error}\`). Each rule shows the fixtures it is tested with: the first set is reported, the second is not.`,
     '',
+    ...SEVERITY_STATEMENT,
     '## Contents',
     '',
   ]

@@ -1,11 +1,4 @@
-import {
-  chartDefaults,
-  DEFAULT_RUNNERS_CONFIG,
-  isPlainObject,
-  mergeValues,
-  runnerVersionForChart,
-  runnerVersionFromImageTag,
-} from '../model/chart.js'
+import {chartDefaults, chartEra, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeValues, pinnedRunnerVersion, runnerVersionForChart} from '../model/chart.js'
 import type {AnalyzeOptions} from './analyze-options.js'
 import type {PositionMap, Span} from './position.js'
 import type {LintTarget, ValuesTarget} from './targets.js'
@@ -28,13 +21,10 @@ export interface ValuesPlacement {
 /** The values target, and the config.toml target of its `runners.config` (the user's, or the chart's default). */
 export function valuesTargets(user: Record<string, unknown>, placement: ValuesPlacement): LintTarget[] {
   const {options, locate} = placement
-  const chartVersion = placement.wrapperVersion ?? options.chartVersion
+  const named = placement.wrapperVersion ?? (options.chartVersionFromFlag ? options.chartVersion : undefined)
+  const {chartVersion} = chartEra(user, named, options.runnerVersion, options.chartVersion)
   const data = mergeValues(chartDefaults(chartVersion), user) as Record<string, unknown>
-  const image = user.image
-  const runnerVersion =
-    options.runnerVersion ??
-    (isPlainObject(image) ? runnerVersionFromImageTag(image.tag) : undefined) ??
-    runnerVersionForChart(chartVersion)
+  const runnerVersion = options.runnerVersion ?? pinnedRunnerVersion(user) ?? runnerVersionForChart(chartVersion)
   const values: ValuesTarget = {
     type: 'values',
     data,

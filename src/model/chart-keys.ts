@@ -1,5 +1,5 @@
 import chartKeys from '../data/chart-values-keys-by-version.json' with {type: 'json'}
-import {isPlainObject, KNOWN_CHART_VERSIONS} from './chart.js'
+import {compareVersions, isPlainObject, KNOWN_CHART_VERSIONS} from './chart.js'
 import {KeyIndex} from './suggest.js'
 
 /**
@@ -107,18 +107,31 @@ export function isChartLeaf(path: string): boolean {
   return PASSTHROUGH.has(path) || (ALL_PATHS.has(path) && !chartKeysBelow(path).length)
 }
 
-function underPassthrough(path: string): boolean {
-  return [...PASSTHROUGH].some((p) => path === p || path.startsWith(`${p}.`))
+/** Whether the path lies inside an object the chart passes to Kubernetes whole: its keys are Kubernetes' own. */
+function insidePassthrough(path: string): boolean {
+  return [...PASSTHROUGH].some((p) => path.startsWith(`${p}.`))
 }
+
+/**
+ * Paths the newest charts name only in NOTES.txt, to warn that they are deprecated: no manifest reads them.
+ * runners.namespace: NOTES.txt of chart 0.86.0 warns when it is set; the job namespace comes from runners.config.
+ */
+const NOTES_ONLY_SINCE: Record<string, string> = {'runners.namespace': '0.53.0'}
 
 /** Whether the newest known chart reads the path or anything below it (image became image.registry etc.). */
 function readByNewestChart(path: string): boolean {
+  if (NOTES_ONLY_SINCE[path]) return false
   const newest = BY_VERSION[`v${KNOWN_CHART_VERSIONS[KNOWN_CHART_VERSIONS.length - 1]}`]
   return newest.some((p) => p === path || p.startsWith(`${path}.`))
 }
 
 /** The last known chart version whose templates read `path`, and the first one after it that does not. */
 function lastChartReading(path: string): {last: string; next?: string} | undefined {
+  const notesOnlySince = NOTES_ONLY_SINCE[path]
+  if (notesOnlySince) {
+    const last = KNOWN_CHART_VERSIONS.filter((v) => compareVersions(v, notesOnlySince) < 0).at(-1)
+    return last ? {last, next: notesOnlySince} : undefined
+  }
   let last: string | undefined
   let next: string | undefined
   for (const v of KNOWN_CHART_VERSIONS) {
@@ -150,7 +163,8 @@ export function legacyChartKeys(user: Record<string, unknown>): LegacyChartKey[]
     for (const [key, child] of Object.entries(value)) {
       const p = [...path, key]
       const dotted = p.join('.')
-      if (underPassthrough(dotted)) continue
+      if (insidePassthrough(dotted)) continue
+      // Legacy before pass-through: runners.nodeSelector, runners.env ... were taken whole by old charts and by none now.
       if (ALL_PATHS.has(dotted) && !readByNewestChart(dotted)) {
         const seen = lastChartReading(dotted)
         if (seen && seen.next) {
@@ -158,6 +172,7 @@ export function legacyChartKeys(user: Record<string, unknown>): LegacyChartKey[]
           continue
         }
       }
+      if (PASSTHROUGH.has(dotted)) continue
       visit(child, p)
     }
   }

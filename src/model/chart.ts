@@ -40,6 +40,53 @@ export function runnerVersionFromImageTag(tag: unknown): string | undefined {
   return m?.[1]
 }
 
+/**
+ * The chart version that ships a runner version: chart and runner minors move together (the inverse of
+ * runnerVersionForChart), 0.(53 + 12·(major − 16) + minor) from runner 16.0 on. The chart patch does not follow the
+ * runner patch, so the inferred chart is the minor's first release.
+ */
+export function chartVersionForRunner(runnerVersion: string): string | undefined {
+  const v = parseVersion(runnerVersion)
+  if (!v) return undefined
+  const [major, minor] = v
+  const firstMinorOfMajor: Record<number, number> = {13: 17, 14: 30, 15: 41}
+  if (major >= 16) return `0.${53 + 12 * (major - 16) + minor}.0`
+  const first = firstMinorOfMajor[major]
+  // Runner 13.0 and 13.1 predate the chart's lockstep with the runner.
+  return first === undefined || (major === 13 && minor < 2) ? undefined : `0.${first + minor}.0`
+}
+
+/**
+ * The runner version the values pin through the manager image: `image.tag` on charts from 0.53.0 (an object), the
+ * tag of `image` itself on older charts (`gitlab/gitlab-runner:alpine-v15.4.0`).
+ */
+export function pinnedRunnerVersion(user: Record<string, unknown>): string | undefined {
+  const image = user.image
+  if (isPlainObject(image)) return runnerVersionFromImageTag(image.tag)
+  if (typeof image !== 'string') return undefined
+  // The tag follows the last colon after the last slash: a registry port (host:5000/...) is not a tag.
+  const name = image.trim().split('/').at(-1) ?? ''
+  const colon = name.lastIndexOf(':')
+  return colon < 0 ? undefined : runnerVersionFromImageTag(name.slice(colon + 1).replace(/@.*$/, ''))
+}
+
+export interface ChartEra {
+  chartVersion: string
+  /** Set when no chart version was given and it follows from the pinned runner version. */
+  inferredFromRunner?: string
+}
+
+/**
+ * The chart version values are judged against: the one named (flag or wrapper) wins; without one, the chart that
+ * ships the runner version the values pin (image tag, or --runner-version); else the default.
+ */
+export function chartEra(user: Record<string, unknown>, named: string | undefined, runnerFlag: string | undefined, fallback: string): ChartEra {
+  if (named) return {chartVersion: named}
+  const runner = runnerFlag ?? pinnedRunnerVersion(user)
+  const inferred = runner && chartVersionForRunner(runner)
+  return inferred ? {chartVersion: inferred, inferredFromRunner: runner} : {chartVersion: fallback}
+}
+
 export const DEFAULT_RUNNERS_CONFIG = `[[runners]]
   [runners.kubernetes]
     namespace = "{{.Release.Namespace}}"

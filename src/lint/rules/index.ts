@@ -93,6 +93,7 @@ import rule_values_image_string from './values-image-string.js'
 import rule_values_insecure_http from './values-insecure-http.js'
 import rule_values_legacy_key_ignored from './values-legacy-key-ignored.js'
 import rule_values_legacy_key_overrides_config from './values-legacy-key-overrides-config.js'
+import rule_values_legacy_privileged from './values-legacy-privileged.js'
 import rule_values_manager_image_unpinned from './values-manager-image-unpinned.js'
 import rule_values_manager_security_context_weakened from './values-manager-security-context-weakened.js'
 import rule_values_no_gitlab_url from './values-no-gitlab-url.js'
@@ -208,6 +209,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'values-insecure-http': rule_values_insecure_http,
   'values-legacy-key-ignored': rule_values_legacy_key_ignored,
   'values-legacy-key-overrides-config': rule_values_legacy_key_overrides_config,
+  'values-legacy-privileged': rule_values_legacy_privileged,
   'values-manager-image-unpinned': rule_values_manager_image_unpinned,
   'values-manager-security-context-weakened': rule_values_manager_security_context_weakened,
   'values-no-gitlab-url': rule_values_no_gitlab_url,

@@ -7,8 +7,9 @@ export default defineRule({
   id: 'toml-privileged-without-image-allowlist',
   target: 'config-toml',
   messages: {
-    noAllowlist: 'Containers run privileged and {{missing}} is empty, so any image a job names runs with full access to the node.',
+    noAllowlist: 'Containers run privileged and {{missing}} {{is}} empty, so any image a job names runs with full access to the node.',
   },
+  // One report per runner, at its first privileged setting, however many of its containers are privileged.
   check: ({runners}) =>
     runners.flatMap(({pointer, kubernetes}) => {
       const privileged = kubernetes && privilegedSetting(kubernetes)
@@ -22,9 +23,8 @@ export default defineRule({
       const images = stringList(kubernetes.allowed_images)
       const services = stringList(kubernetes.allowed_services)
       if (onlyServices ? services.length > 0 : images.length > 0 && services.length > 0) return []
-      const missing = onlyServices
-        ? 'allowed_services'
-        : [images.length === 0 && 'allowed_images', services.length === 0 && 'allowed_services'].filter(Boolean).join(' and ')
-      return [{pointer: `${pointer}/kubernetes${privileged}`, messageId: 'noAllowlist' as const, data: {missing}}]
+      const missing = onlyServices ? ['allowed_services'] : [images.length === 0 && 'allowed_images', services.length === 0 && 'allowed_services'].filter(Boolean)
+      const data = {missing: missing.join(' and '), is: missing.length > 1 ? 'are' : 'is'}
+      return [{pointer: `${pointer}/kubernetes${privileged}`, messageId: 'noAllowlist' as const, data}]
     }),
 })
