@@ -96,7 +96,8 @@ test('only cluster mode loads the Kubernetes client at runtime, and the probe co
   }
   walk(join(root, 'src'))
   expect(importers.length).toBeGreaterThan(0)
-  for (const file of importers) expect(file).toMatch(/^src\/probe\/cluster\//)
+  // Cluster code only: probe's cluster modes, and lint's --cluster reader when it exists.
+  for (const file of importers) expect(file).toMatch(/^src\/(probe\/)?cluster\//)
   const probeCommand = readFileSync(join(root, 'src/commands/probe.ts'), 'utf8')
   expect(probeCommand).not.toMatch(/^import .*probe\/cluster/m)
   expect(probeCommand).toContain("await import('../probe/cluster/command.js')")
