@@ -260,6 +260,12 @@ describe('release jobs, dry run offline', () => {
     expect(published.bugs).toEqual({url: `${projectUrl}/-/issues`})
   }, 180_000)
 
+  test('the release job runs (gitlab-ci-local ignores the release keyword, which the schema test covers)', async () => {
+    const result = await runJob('release', tagVariables)
+    expect(result.stdout + result.stderr).toContain(`Creating release ${packageJson.version} of the runner-doctor components (lint, probe).`)
+    expect(jobOutcome(result.stdout + result.stderr, 'release')).toBe('PASS')
+  }, 120_000)
+
   test('build-image builds amd64 and arm64 for $CI_REGISTRY_IMAGE with the tag, and pushes nothing in a dry run', async () => {
     const result = await runJob('build-image', tagVariables)
     const output = result.stdout + result.stderr
