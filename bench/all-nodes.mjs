@@ -53,10 +53,12 @@ try {
   try {
     report = JSON.parse(stdout)
   } catch {
-    process.stderr.write(stderr)
-    throw new Error(`probe printed no report (exit ${code})`)
+    writeFileSync(join(dir, 'stdout.txt'), stdout)
+    throw new Error(`probe printed no report (exit ${code}); ${stdout.length} bytes on stdout, kept in ${join(dir, 'stdout.txt')}`)
   }
   const probed = report.target?.nodes?.length ?? 0
+  const skipped = stderr.split('\n').filter((line) => line.startsWith('Skipping node'))
+  if (skipped.length) console.log(`${skipped.length} node(s) skipped, first: ${skipped[0]}`)
   console.log(`cluster up with ${nodes} nodes: ${upSeconds.toFixed(1)} s`)
   console.log(`probe --all-nodes${parallel ? ` --parallel ${parallel}` : ' (default parallelism)'} ${extra.join(' ')}: ${seconds.toFixed(1)} s for ${probed} nodes, exit ${code}, ${report.checks.length} check results (target < 60 s)`)
 } finally {

@@ -94,7 +94,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     }
     const compact = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LocalProbeOptions
     const report = await runLocalProbe(compact, {progress: message => process.stderr.write(`${message}\n`)})
-    this.emit(report, flags.format as ProbeFormat, flags.verbose)
+    await this.emit(report, flags.format as ProbeFormat, flags.verbose)
     if (report.summary.exitCode !== 0) this.exit(report.summary.exitCode)
   }
 
@@ -142,12 +142,14 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
       },
       message => process.stderr.write(`${message}\n`),
     )
-    if (result.report) this.emit(result.report, flags.format as ProbeFormat, flags.verbose)
+    if (result.report) await this.emit(result.report, flags.format as ProbeFormat, flags.verbose)
     if (result.exitCode !== 0) this.exit(result.exitCode)
   }
 
-  private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): void {
-    process.stdout.write(renderProbeReport(report, format, {verbose, color: format === 'stylish' && process.stdout.isTTY && !process.env.NO_COLOR}))
+  /** Resolves once the report is out: this.exit() right after a write cut a large piped report short (--all-nodes). */
+  private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): Promise<void> {
+    const text = renderProbeReport(report, format, {verbose, color: format === 'stylish' && process.stdout.isTTY && !process.env.NO_COLOR})
+    return new Promise((resolve) => process.stdout.write(text, () => resolve()))
   }
 
   private couldNotRun(message: string): never {

@@ -289,9 +289,12 @@ async function registerNodes(state) {
     const created = await apiJson(state, 'POST', '/api/v1/nodes', nodeObject(name, pool))
     if (created.status !== 201 && created.status !== 409) throw new ClusterError(`Registering node ${name} failed: HTTP ${created.status} ${created.body?.message ?? ''}`)
   }
-  await until(`${state.nodes} node(s) to be Ready`, 60_000, async () => {
+  // Ready, and the controller manager has lifted the not-ready taint every new node starts with.
+  await until(`${state.nodes} node(s) to be Ready and untainted`, 120_000, async () => {
     const list = await apiJson(state, 'GET', '/api/v1/nodes')
-    const ready = (list.body?.items ?? []).filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    const ready = (list.body?.items ?? []).filter(
+      (n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !(n.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/')),
+    )
     return ready.length >= state.nodes
   }, state.processes)
 }
