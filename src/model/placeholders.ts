@@ -71,6 +71,9 @@ const HERE_WORDS = new Set([
 // Scripts without spaces between words: a marker inside the value is enough.
 const CJK_HERE = /这里|此处|在此|填写|ここ|여기|입력/
 
+// Every marker word is a substring of a value that holds it: most values hold none, and skip the word analysis.
+const MARKER_HINT = new RegExp([...YOUR_WORDS, ...CHANGE_WORDS, ...TODO_WORDS, ...HERE_WORDS, CJK_HERE.source].join('|'), 'iu')
+
 // RFC 2606 documentation names: example.com/.net/.org and the reserved .example and .invalid top-level domains.
 const EXAMPLE_HOST = /(^|\.)example\.(com|net|org)$|\.(example|invalid)$|^example$/i
 
@@ -88,12 +91,15 @@ function wordsOf(value: string): string[] {
 
 /** `xxxxxxxx`, `XXXX-XXXX`, `********`: one character, repeated, with separators at most. */
 function isRepeatedFiller(rest: string): boolean {
+  // Cheap refusal first: filler ends in the character it starts with.
+  if (rest.length < 4 || rest[0].toLowerCase() !== rest[rest.length - 1].toLowerCase()) return false
   const chars = rest.replace(/[-_.:/\s]/g, '').toLowerCase()
-  return chars.length >= 4 && new Set(chars).size === 1
+  return chars.length >= 4 && [...chars].every((c) => c === chars[0])
 }
 
 /** `123456`, `abcdef`, `abc123`, `1234abcd`: ascending runs of digits and letters. */
 function isAscendingFiller(rest: string): boolean {
+  if (!/^[a-z0-9_-]{6,40}$/i.test(rest)) return false
   const runs = rest.toLowerCase().match(/[a-z]+|\d+/g)
   if (!runs || runs.length > 2 || runs.some((run) => run.length < 3) || runs.join('') !== rest.toLowerCase().replace(/[-_]/g, '') || runs.join('').length < 6) return false
   return runs.every((run) => [...run].every((c, i) => i === 0 || c.charCodeAt(0) === run.charCodeAt(i - 1) + 1 || (c === '0' && run[i - 1] === '9')))
@@ -117,11 +123,11 @@ export function placeholderKind(value: unknown, options: PlaceholderOptions = {}
   if (typeof value !== 'string') return undefined
   const text = value.trim()
   if (text === '') return undefined
-  if (DEPLOY_SUBSTITUTION.test(text)) return 'substitution'
-  if (isTemplatePlaceholder(text)) return 'template'
-  if (/%\{[^}]*\}/.test(text)) return 'directive'
+  if (text.includes('$') && DEPLOY_SUBSTITUTION.test(text)) return 'substitution'
+  if (text.includes('{') && isTemplatePlaceholder(text)) return 'template'
+  if (text.includes('%{') && /%\{[^}]*\}/.test(text)) return 'directive'
   // `(?<name>…)` is a named group in a regular expression, not a placeholder.
-  if (/(?:^|[^?])<[^<>\s=][^<>]*>/.test(text)) return 'angle-brackets'
+  if (text.includes('<') && /(?:^|[^?])<[^<>\s=][^<>]*>/.test(text)) return 'angle-brackets'
 
   const rest = text.replace(TOKEN_PREFIX, '')
   if (isRepeatedFiller(rest) || isAscendingFiller(rest)) return 'filler'
@@ -131,7 +137,7 @@ export function placeholderKind(value: unknown, options: PlaceholderOptions = {}
     if (host && EXAMPLE_HOST.test(host)) return 'example-url'
   }
   // A long single string mixing upper case, lower case and digits is shaped like a token: words found in it may be chance.
-  if (isTokenShaped(text)) return undefined
+  if (!MARKER_HINT.test(text) || isTokenShaped(text)) return undefined
   const words = wordsOf(text)
   const short = words.length <= 10
   if (short && words.some((w) => YOUR_WORDS.has(w))) return 'your-value'
