@@ -1,6 +1,8 @@
-import {type Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} from 'node:http'
+import {Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} from 'node:http'
 import {request as httpsRequest} from 'node:https'
 import {createRequire} from 'node:module'
+
+import {type Connection, KubeconfigError, readKubeconfig} from './kubeconfig.js'
 
 /*
  * The one door from `lint --cluster` to the API server. It can only GET, and POST the two kinds of access review,
@@ -47,8 +49,7 @@ export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k
 
 interface RequestOptions {
   headers: Record<string, string>
-  agent?: HttpAgent
-  auth?: string
+  agent: HttpAgent
 }
 
 /**
@@ -65,6 +66,31 @@ async function loadClientLibrary(): Promise<typeof import('@kubernetes/client-no
   }
 }
 
+/** A kubeconfig with an auth-provider or a proxy, through the client library (which also refreshes such tokens). */
+async function connectionFromClientLibrary(target: KubeTarget): Promise<Connection> {
+  const {KubeConfig} = await loadClientLibrary()
+  const kc = new KubeConfig()
+  try {
+    if (target.kubeconfig) kc.loadFromFile(target.kubeconfig)
+    else kc.loadFromDefault()
+  } catch (error) {
+    throw new ClusterUnavailableError(`the kubeconfig could not be read: ${(error as Error).message.split('\n')[0]}`)
+  }
+  if (target.context) kc.setCurrentContext(target.context)
+  const cluster = kc.getCurrentCluster()
+  if (!cluster) throw new ClusterUnavailableError('the kubeconfig names no cluster for its current context')
+  const options: {headers?: Record<string, string>; agent?: HttpAgent; auth?: string} = {}
+  try {
+    await kc.applyToHTTPSOptions(options as never)
+  } catch (error) {
+    throw new ClusterUnavailableError(`the kubeconfig's credentials could not be used: ${(error as Error).message.split('\n')[0]}`)
+  }
+  const headers = {...options.headers}
+  if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`
+  const contextName = kc.getCurrentContext()
+  return {server: new URL(cluster.server), contextName, namespace: kc.getContextObject(contextName)?.namespace ?? 'default', headers, agent: options.agent ?? new HttpAgent()}
+}
+
 export class KubeReader {
   calls = 0
   private readonly started = Date.now()
@@ -77,34 +103,20 @@ export class KubeReader {
     private readonly budget: ReadBudget,
   ) {}
 
-  /** Loads the kubeconfig (the client library is imported here, so lint without --cluster never loads it). */
+  /**
+   * Reads the kubeconfig itself for the usual kinds of credentials; only what it does not cover (auth-provider,
+   * proxy-url) loads the Kubernetes client library, so lint without --cluster never does and --cluster rarely.
+   */
   static async open(target: KubeTarget, budget: ReadBudget = DEFAULT_BUDGET): Promise<KubeReader> {
-    const {KubeConfig} = await loadClientLibrary()
-    const kc = new KubeConfig()
+    let connection: Connection | undefined
     try {
-      if (target.kubeconfig) kc.loadFromFile(target.kubeconfig)
-      else kc.loadFromDefault()
+      connection = readKubeconfig(target)
     } catch (error) {
-      throw new ClusterUnavailableError(`the kubeconfig could not be read: ${(error as Error).message.split('\n')[0]}`)
+      if (error instanceof KubeconfigError) throw new ClusterUnavailableError(error.message)
+      throw new ClusterUnavailableError(`the kubeconfig could not be used: ${(error as Error).message.split('\n')[0]}`)
     }
-    if (target.context) {
-      if (!kc.getContexts().some((c) => c.name === target.context)) throw new ClusterUnavailableError(`the kubeconfig has no context named "${target.context}"`)
-      kc.setCurrentContext(target.context)
-    }
-    const cluster = kc.getCurrentCluster()
-    // The client library falls back to http://localhost:8080 when nothing is configured.
-    if (!cluster || cluster.server === 'http://localhost:8080') {
-      throw new ClusterUnavailableError('no kubeconfig was found and this is not running inside a cluster: set KUBECONFIG or pass --kubeconfig')
-    }
-    const options: {headers?: Record<string, string>; agent?: HttpAgent; auth?: string} = {}
-    try {
-      await kc.applyToHTTPSOptions(options as never)
-    } catch (error) {
-      throw new ClusterUnavailableError(`the kubeconfig's credentials could not be used: ${(error as Error).message.split('\n')[0]}`)
-    }
-    const contextName = kc.getCurrentContext()
-    const contextNamespace = kc.getContextObject(contextName)?.namespace ?? 'default'
-    return new KubeReader(new URL(cluster.server), contextName || cluster.name, contextNamespace, {headers: options.headers ?? {}, agent: options.agent, auth: options.auth}, budget)
+    connection ??= await connectionFromClientLibrary(target)
+    return new KubeReader(connection.server, connection.contextName, connection.namespace, {headers: connection.headers, agent: connection.agent}, budget)
   }
 
   get elapsedMs(): number {
@@ -136,7 +148,7 @@ export class KubeReader {
     return new Promise<T>((resolve, reject) => {
       const outgoing: Record<string, string | string[]> = {...this.base.headers, ...headers}
       if (impersonateGroups.length > 0) outgoing['Impersonate-Group'] = impersonateGroups
-      const req = request(url, {method, headers: outgoing, agent: this.base.agent, auth: this.base.auth, signal: AbortSignal.timeout(timeout)}, (res) => {
+      const req = request(url, {method, headers: outgoing, agent: this.base.agent, signal: AbortSignal.timeout(timeout)}, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', (error) => reject(networkError(error)))
