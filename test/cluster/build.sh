@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Builds the test bed's binaries (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok) from the Go module in this
-# directory, once per pin: the output directory is named after a hash of go.mod, go.sum, the main packages and
-# this script, so a changed pin builds afresh and an unchanged one is reused. Prints the bin directory.
+# Builds the test bed's binaries (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok) from the Go
+# module in this directory, once per pin: the output directory is named after a hash of go.mod, go.sum, the main
+# packages and this script, so a changed pin builds afresh and an unchanged one is reused. Prints the bin directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
 # readonly: the build never edits go.mod/go.sum (they are the pin; edits would change the cache key mid-build).
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 
@@ -21,7 +20,9 @@ if [ "${minor:-0}" -lt "$need_minor" ]; then
 fi
 
 pin="$(cd "$here" && cat go.mod go.sum build.sh $(find cmd -name '*.go' | sort) | sha256sum | cut -c1-16)"
-out="${RD_CLUSTER_CACHE:-$repo/.cache/cluster}/$pin"
+# Outside the work tree, so every clone and CI run on this machine shares one build per pin.
+cache_root="${RD_CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/runner-doctor-test-cluster}"
+out="$cache_root/$pin"
 binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 complete() { for b in "${binaries[@]}"; do [ -x "$out/bin/$b" ] || return 1; done; [ -f "$out/kwok/pod-ready.yaml" ]; }
 
@@ -29,6 +30,7 @@ mkdir -p "$out"
 exec 9>"$out/.lock"
 flock 9
 if complete; then
+  touch "$out"
   echo "$out/bin"
   exit 0
 fi
@@ -71,7 +73,7 @@ cp "$kwok_dir/kustomize/stage/node/fast/node-initialize.yaml" "$kwok_dir/kustomi
 chmod u+w "$out/kwok/"*
 rm -rf "$out/bin"
 mv "$staging" "$out/bin"
-# Binaries of older pins are ~380 MB each and never used again.
-for old in "$(dirname "$out")"/*/; do [ "${old%/}" = "$out" ] || rm -rf "$old"; done
+# Binaries of pins no checkout has used for a week are ~380 MB each; running processes keep theirs open.
+find "$cache_root" -mindepth 1 -maxdepth 1 -type d ! -path "$out" -mtime +7 -exec rm -rf {} +
 echo "test bed: built in $(( $(date +%s) - started )) s." >&2
 echo "$out/bin"
