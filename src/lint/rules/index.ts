@@ -77,6 +77,7 @@ import rule_toml_secret_in_configmap from './toml-secret-in-configmap.js'
 import rule_toml_sensitive_host_path from './toml-sensitive-host-path.js'
 import rule_toml_service_account_overwrite_unanchored from './toml-service-account-overwrite-unanchored.js'
 import rule_toml_service_image_unpinned from './toml-service-image-unpinned.js'
+import rule_toml_shell_invalid from './toml-shell-invalid.js'
 import rule_toml_template_runner_count from './toml-template-runner-count.js'
 import rule_toml_token_in_file from './toml-token-in-file.js'
 import rule_toml_toleration_effect_invalid from './toml-toleration-effect-invalid.js'
@@ -193,6 +194,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-sensitive-host-path': rule_toml_sensitive_host_path,
   'toml-service-account-overwrite-unanchored': rule_toml_service_account_overwrite_unanchored,
   'toml-service-image-unpinned': rule_toml_service_image_unpinned,
+  'toml-shell-invalid': rule_toml_shell_invalid,
   'toml-template-runner-count': rule_toml_template_runner_count,
   'toml-token-in-file': rule_toml_token_in_file,
   'toml-toleration-effect-invalid': rule_toml_toleration_effect_invalid,

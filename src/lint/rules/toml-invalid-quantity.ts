@@ -1,5 +1,5 @@
 import {isPlainObject} from '../../model/chart.js'
-import {isTemplatePlaceholder} from '../../model/placeholders.js'
+import {isPlaceholderValue, isTemplatePlaceholder} from '../../model/placeholders.js'
 import {parseQuantity, QUANTITY_KEY} from '../../model/quantity.js'
 import {defineRule, type Report} from '../define-rule.js'
 
@@ -16,6 +16,8 @@ function problem(pointer: string, key: string, raw: unknown): Report<MessageId> 
   if (typeof raw !== 'string') return {pointer, messageId: 'notString', data: {key, written: JSON.stringify(raw) ?? String(raw)}}
   // `$VAR` and `${VAR}` are filled in at deploy or job time.
   if (raw.includes('$') || parseQuantity(raw) !== undefined) return undefined
+  // `<CPU>`, `CHANGEME`, `xxxx`: a value still to be filled in, reported at info by toml-unrendered-placeholder.
+  if (isPlaceholderValue(raw)) return undefined
   const suggestion = binarySuffixFor(raw)
   return suggestion
     ? {pointer, messageId: 'notQuantityDidYouMean', data: {key, raw, suggestion}}

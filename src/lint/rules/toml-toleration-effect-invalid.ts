@@ -1,4 +1,5 @@
 import {isPlainObject} from '../../model/chart.js'
+import {isPlaceholderValue} from '../../model/placeholders.js'
 import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule, type Report} from '../define-rule.js'
 
@@ -19,7 +20,8 @@ export default defineRule({
     runners.flatMap(({pointer, kubernetes}) => {
       const tolerations = isPlainObject(kubernetes?.node_tolerations) ? kubernetes.node_tolerations : {}
       return Object.entries(tolerations).flatMap(([toleration, effect]): Array<Report<MessageId>> => {
-        if (typeof effect !== 'string' || TAINT_EFFECTS.includes(effect)) return []
+        // A placeholder (`<EFFECT>`, `${EFFECT}`) is filled in before deploying: toml-unrendered-placeholder names it.
+        if (typeof effect !== 'string' || TAINT_EFFECTS.includes(effect) || isPlaceholderValue(effect)) return []
         const at = `${pointer}/kubernetes/node_tolerations${encodePointer([toleration])}`
         const meant = TAINT_EFFECTS.find((known) => known && known.toLowerCase() === effect.toLowerCase())
         return [

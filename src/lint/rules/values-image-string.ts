@@ -1,4 +1,5 @@
 import {compareVersions} from '../../model/chart.js'
+import {isPlaceholderValue} from '../../model/placeholders.js'
 import {defineRule} from '../define-rule.js'
 
 // From 0.53 the templates read image.registry, image.image and image.tag directly.
@@ -11,8 +12,9 @@ export default defineRule({
     string:
       'image is a string, but chart {{chartVersion}} reads image.registry, image.image and image.tag: rendering fails or the default image is used.',
   },
+  // A placeholder (`${RUNNER_IMAGE}`) is not judged until it is filled in; values-unrendered-placeholder names it.
   check: ({target}) =>
-    typeof target.user.image === 'string' && compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
+    typeof target.user.image === 'string' && !isPlaceholderValue(target.user.image) && compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
       ? [{pointer: '/image', messageId: 'string', data: {chartVersion: target.chartVersion}}]
       : [],
 })
