@@ -2,10 +2,11 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {KubernetesObjectApi, type KubernetesObject, type V1Pod} from '@kubernetes/client-node'
-import {parse as parseYaml, parseAllDocuments} from 'yaml'
+import {parseAllDocuments} from 'yaml'
 
 import {runCli} from '../trust/support/harness.js'
-import {freshNamespace, REPO_ROOT, serviceAccountKubeconfig, testCluster, type TestCluster} from '../support/test-cluster.js'
+import {REPO_ROOT, serviceAccountKubeconfig, testCluster, type TestCluster} from '../support/test-cluster.js'
+import {deployedRunner, type EXECUTOR_ROLE, TUTORIAL} from './deployed-runner.js'
 import {recordingProxy} from './recording-proxy.js'
 
 /*
@@ -15,21 +16,7 @@ import {recordingProxy} from './recording-proxy.js'
  * privileged dind, its runners.config at lines 19-34.
  */
 
-const TUTORIAL = 'examples/gitlab-runner-values.yaml'
-const TUTORIAL_TEXT = readFileSync(join(REPO_ROOT, TUTORIAL), 'utf8')
 const LINE = {concurrent: 13, kubernetesTable: 19, privileged: 34}
-/** The tutorial's runners.config, as the chart renders it into the ConfigMap's config.template.toml. */
-const tutorialRunnersConfig = (namespace: string) => (parseYaml(TUTORIAL_TEXT) as {runners: {config: string}}).runners.config.replace('{{.Release.Namespace}}', namespace)
-
-/** Everything GitLab Runner's docs list for the kubernetes executor (Configure runner API permissions). */
-const EXECUTOR_ROLE = [
-  {apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch']},
-  {apiGroups: [''], resources: ['pods/exec', 'pods/attach'], verbs: ['create', 'get', 'delete', 'patch']},
-  {apiGroups: [''], resources: ['pods/log'], verbs: ['get', 'list']},
-  {apiGroups: [''], resources: ['secrets'], verbs: ['create', 'delete', 'get', 'update']},
-  {apiGroups: [''], resources: ['events'], verbs: ['list', 'watch']},
-  {apiGroups: [''], resources: ['serviceaccounts'], verbs: ['get']},
-]
 
 interface Finding {
   ruleId: string
@@ -51,58 +38,6 @@ describe('lint --cluster against the real API server', () => {
   beforeAll(async () => {
     cluster = await testCluster()
   }, 45 * 60_000)
-
-  /**
-   * A namespace as the chart deploys the tutorial into it: PodSecurity baseline, a quota of 8 CPU, the runner's
-   * ServiceAccount with `runnerRole`, its ConfigMap (global `concurrent` as given), token Secret and Deployment.
-   */
-  async function deployedRunner(options: {concurrent?: number; runnerRole?: typeof EXECUTOR_ROLE; limitRange?: boolean} = {}): Promise<string> {
-    const namespace = await freshNamespace(cluster, 'lint-cluster', {'pod-security.kubernetes.io/enforce': 'baseline'})
-    await cluster.core.createNamespacedResourceQuota({namespace, body: {metadata: {name: 'ci-jobs'}, spec: {hard: {'requests.cpu': '8'}}}})
-    if (options.limitRange) {
-      await cluster.core.createNamespacedLimitRange({
-        namespace,
-        body: {metadata: {name: 'job-defaults'}, spec: {limits: [{type: 'Container', _default: {cpu: '500m', memory: '256Mi'}, defaultRequest: {cpu: '100m', memory: '128Mi'}}]}},
-      })
-    }
-    await cluster.core.createNamespacedServiceAccount({namespace, body: {metadata: {name: 'gitlab-runner'}}})
-    await cluster.rbac.createNamespacedRole({namespace, body: {metadata: {name: 'gitlab-runner'}, rules: options.runnerRole ?? EXECUTOR_ROLE}})
-    await cluster.rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {metadata: {name: 'gitlab-runner'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gitlab-runner'}, subjects: [{kind: 'ServiceAccount', name: 'gitlab-runner', namespace}]},
-    })
-    await cluster.core.createNamespacedConfigMap({
-      namespace,
-      body: {
-        metadata: {name: 'gitlab-runner'},
-        data: {
-          'config.toml': `shutdown_timeout = 0\nconcurrent = ${options.concurrent ?? 10}\ncheck_interval = 3\nlog_level = "info"\n`,
-          'config.template.toml': tutorialRunnersConfig(namespace),
-          entrypoint: '#!/bin/bash\nexec /entrypoint run\n',
-        },
-      },
-    })
-    await cluster.core.createNamespacedSecret({namespace, body: {metadata: {name: 'gitlab-runner'}, stringData: {'runner-token': 'glrt-never-printed-0123456789'}}})
-    await cluster.apps.createNamespacedDeployment({
-      namespace,
-      body: {
-        metadata: {name: 'gitlab-runner', labels: {app: 'gitlab-runner', chart: 'gitlab-runner-0.80.1', release: 'gitlab-runner', heritage: 'Helm'}},
-        spec: {
-          replicas: 0,
-          selector: {matchLabels: {app: 'gitlab-runner'}},
-          template: {
-            metadata: {labels: {app: 'gitlab-runner'}},
-            spec: {
-              serviceAccountName: 'gitlab-runner',
-              containers: [{name: 'gitlab-runner', image: 'docker.io/gitlab/gitlab-runner:v18.3.0', env: [{name: 'CI_SERVER_TOKEN', valueFrom: {secretKeyRef: {name: 'gitlab-runner', key: 'runner-token'}}}]}],
-              volumes: [{name: 'configmaps', configMap: {name: 'gitlab-runner'}}],
-            },
-          },
-        },
-      },
-    })
-    return namespace
-  }
 
   const lintCluster = (namespace: string, kubeconfig = cluster.kubeconfigPath, extra: string[] = []) =>
     runCli(['lint', TUTORIAL, '--cluster', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json', ...extra], {cwd: REPO_ROOT})
@@ -130,7 +65,7 @@ describe('lint --cluster against the real API server', () => {
   }
 
   it('the seed tutorial in a baseline namespace with an 8 CPU quota on 4 CPU nodes: three findings at the right lines, each naming the cluster object', async () => {
-    const namespace = await deployedRunner()
+    const namespace = await deployedRunner(cluster, )
     const run = await lintCluster(namespace)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(1)
@@ -157,7 +92,7 @@ describe('lint --cluster against the real API server', () => {
   }, 120_000)
 
   it('a LimitRange default for the helper: the quota bites at job 6 and the default is said', async () => {
-    const namespace = await deployedRunner({limitRange: true})
+    const namespace = await deployedRunner(cluster, {limitRange: true})
     const run = await lintCluster(namespace)
     const found = clusterFindings(run.stdout)
     const quota = found.find((f) => f.ruleId === 'cluster-quota')!
@@ -174,7 +109,7 @@ describe('lint --cluster against the real API server', () => {
   }, 120_000)
 
   it('a deployed ConfigMap with concurrent = 4 against the file’s concurrent: 10 is a drift finding at the file’s concurrent line', async () => {
-    const namespace = await deployedRunner({concurrent: 4})
+    const namespace = await deployedRunner(cluster, {concurrent: 4})
     const run = await lintCluster(namespace)
     const drift = clusterFindings(run.stdout).filter((f) => f.ruleId === 'cluster-drift')
     expect(drift).toEqual([
@@ -183,7 +118,7 @@ describe('lint --cluster against the real API server', () => {
   }, 120_000)
 
   it('a runner ServiceAccount with partial RBAC: each missing permission the executor needs, none it has', async () => {
-    const namespace = await deployedRunner({runnerRole: [{apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch']}, {apiGroups: [''], resources: ['pods/log'], verbs: ['get']}]})
+    const namespace = await deployedRunner(cluster, {runnerRole: [{apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch']}, {apiGroups: [''], resources: ['pods/log'], verbs: ['get']}]})
     const run = await lintCluster(namespace)
     const rbac = clusterFindings(run.stdout).filter((f) => f.ruleId === 'cluster-runner-rbac')
     const account = `ServiceAccount ${namespace}/gitlab-runner (of Deployment ${namespace}/gitlab-runner) may not`
@@ -214,7 +149,7 @@ describe('lint --cluster against the real API server', () => {
   }
 
   it('examples/lint-cluster-rbac.yaml is enough: as that account, every fact is read and the findings are the admin’s', async () => {
-    const namespace = await deployedRunner({concurrent: 4})
+    const namespace = await deployedRunner(cluster, {concurrent: 4})
     const kubeconfig = await exampleReader(namespace)
     const [asReader, asAdmin] = [await lintCluster(namespace, kubeconfig), await lintCluster(namespace)]
     const shown = (stdout: string) => clusterFindings(stdout).map((f) => `${f.ruleId} ${f.line} ${f.message.replace(/^Only \d+/, 'Only N')}`)
@@ -224,7 +159,7 @@ describe('lint --cluster against the real API server', () => {
   }, 120_000)
 
   it('a reader without the ClusterRole: each check it cannot make is one info finding saying what could not be read', async () => {
-    const namespace = await deployedRunner()
+    const namespace = await deployedRunner(cluster, )
     const kubeconfig = await exampleReader(namespace, (d) => d.kind === 'ClusterRole' || d.kind === 'ClusterRoleBinding')
     const run = await lintCluster(namespace, kubeconfig)
     expect(run.code).not.toBe(2)
@@ -250,7 +185,7 @@ describe('lint --cluster against the real API server', () => {
     afterAll(() => proxy.close())
 
     it('no write verb is ever sent: only GET, and POST of access reviews, which store nothing; Secrets as metadata only', async () => {
-      const namespace = await deployedRunner({concurrent: 4, runnerRole: [{apiGroups: [''], resources: ['pods'], verbs: ['get']}]})
+      const namespace = await deployedRunner(cluster, {concurrent: 4, runnerRole: [{apiGroups: [''], resources: ['pods'], verbs: ['get']}]})
       const run = await lintCluster(namespace, proxy.kubeconfig, ['--verbose'])
       expect(clusterFindings(run.stdout).map((f) => f.ruleId)).toEqual(expect.arrayContaining(['cluster-capacity', 'cluster-drift', 'cluster-podsecurity', 'cluster-quota', 'cluster-runner-rbac']))
       const calls = proxy.calls.splice(0)
