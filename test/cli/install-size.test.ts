@@ -102,7 +102,8 @@ test('only cluster mode loads the Kubernetes client at runtime, and the probe co
   expect(probeCommand).not.toMatch(/^import .*probe\/cluster/m)
   expect(probeCommand).toContain("await import('../probe/cluster/command.js')")
   expect(probeCommand).toContain('@kubernetes/client-node, an optional dependency')
-  expect(readFileSync(join(root, 'dist/lint-bundle/fast-entry.cjs'), 'utf8')).not.toContain('@kubernetes/client-node')
+  // The lint bundle may name the client (lint --cluster loads it on demand) but never requires it as it starts.
+  expect(readFileSync(join(root, 'dist/lint-bundle/fast-entry.cjs'), 'utf8')).not.toMatch(/require\(["']@kubernetes\/client-node["']\)/)
 })
 
 test('without the Kubernetes client, lint works and cluster mode says how to add it (exit 2)', () => {
