@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
-import {KubernetesObjectApi, type KubernetesObject, type V1Pod} from '@kubernetes/client-node'
+import {AuthorizationV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod} from '@kubernetes/client-node'
 import {parseAllDocuments} from 'yaml'
 
 import {runCli} from '../trust/support/harness.js'
@@ -174,6 +174,33 @@ describe('lint --cluster against the real API server', () => {
     expect(infos[2].message).toContain(`neither create subjectaccessreviews nor impersonate system:serviceaccount:${namespace}:gitlab-runner is allowed`)
     // What it may read still counts: the quota and the drift check ran.
     expect(clusterFindings(run.stdout).some((f) => f.ruleId === 'cluster-quota' && f.severity === 'error')).toBe(true)
+  }, 120_000)
+
+  it('a reader that may not create SubjectAccessReviews but may impersonate the runner’s account: the same RBAC findings, by SelfSubjectAccessReview', async () => {
+    const namespace = await deployedRunner(cluster, {runnerRole: [{apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach', 'pods/log', 'events'], verbs: ['*']}]})
+    const kubeconfig = await exampleReader(namespace)
+    const clusterRole = `runner-doctor-lint-${namespace}`
+    const current = await cluster.rbac.readClusterRole({name: clusterRole})
+    await cluster.rbac.replaceClusterRole({name: clusterRole, body: {...current, rules: current.rules!.filter((r) => !r.resources!.includes('subjectaccessreviews'))}})
+    await cluster.rbac.createNamespacedRole({namespace, body: {metadata: {name: 'impersonate-runner'}, rules: [{apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['gitlab-runner'], verbs: ['impersonate']}]}})
+    await cluster.rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {metadata: {name: 'impersonate-runner'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'impersonate-runner'}, subjects: [{kind: 'ServiceAccount', name: 'runner-doctor-lint', namespace}]},
+    })
+    // The authorizer sees RBAC changes through an informer: wait until the reader is refused SubjectAccessReviews.
+    const asReaderApi = new KubeConfig()
+    asReaderApi.loadFromFile(kubeconfig)
+    const authz = asReaderApi.makeApiClient(AuthorizationV1Api)
+    const maySar = async () =>
+      (await authz.createSelfSubjectAccessReview({body: {spec: {resourceAttributes: {verb: 'create', group: 'authorization.k8s.io', resource: 'subjectaccessreviews'}}}})).status?.allowed
+    for (let i = 0; i < 50 && (await maySar()); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await maySar()).toBe(false)
+    const rbacOf = (stdout: string) => clusterFindings(stdout).filter((f) => f.ruleId === 'cluster-runner-rbac').map((f) => f.message)
+    const [asReader, asAdmin] = [await lintCluster(namespace, kubeconfig), await lintCluster(namespace)]
+    expect(rbacOf(asAdmin.stdout)).toEqual([
+      `ServiceAccount ${namespace}/gitlab-runner (of Deployment ${namespace}/gitlab-runner) may not create secrets, delete secrets, get secrets, update secrets in namespace ${namespace}, which the executor needs for registry credentials and CI variables of each job: jobs fail with "forbidden".`,
+    ])
+    expect(rbacOf(asReader.stdout)).toEqual(rbacOf(asAdmin.stdout))
   }, 120_000)
 
   describe('read-only, bounded, counted', () => {

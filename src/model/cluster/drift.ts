@@ -113,6 +113,9 @@ export function chartImage(values: Record<string, unknown>, user: Record<string,
 
 /** Two image references name the same image (`docker.io/` is what an unqualified name means). */
 export function sameImage(a: string, b: string): boolean {
-  const normal = (ref: string) => ref.replace(/^(docker\.io|index\.docker\.io)\/(?!library\/)([^/]+)$/, 'docker.io/library/$2').replace(/^(index\.)?docker\.io\//, '')
+  const normal = (ref: string) => {
+    const path = ref.replace(/^(index\.)?docker\.io\//, '')
+    return path.includes('/') ? path : `library/${path}`
+  }
   return normal(a) === normal(b)
 }
