@@ -422,7 +422,7 @@ function schedulableNodes(nodes: V1Node[], runner: RunnerSettings | undefined, p
         !tolerations.some((t) => t.key === taint.key && (t.operator === 'Exists' || t.value === taint.value) && (!t.effect || t.effect === taint.effect)),
     )
     if (blocking) {
-      progress(`Skipping node ${name}: the runner does not tolerate its taint ${blocking.key}=${blocking.value ?? ''}:${blocking.effect}.`)
+      progress(`Skipping node ${name}: the runner does not tolerate its taint ${blocking.key}${blocking.value ? `=${blocking.value}` : ''}:${blocking.effect}.`)
       continue
     }
     result.push({name, hostname: labels['kubernetes.io/hostname'] ?? name})

@@ -88,13 +88,33 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
     expect(pod.status?.ephemeralContainerStatuses?.[0]?.state?.terminated).toBeDefined()
   }, 60_000)
 
-  it('--all-nodes runs one pod per node the runner can use, skips the tainted pool, and leaves none', async () => {
-    const run = await cli(['--all-nodes', '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG)])
-    const report = run.report!
-    expect(report.mode).toBe('all-nodes')
-    expect(report.target?.nodes).toEqual(['node-0', 'node-1'])
-    expect(run.stderr).toContain('Skipping node node-2: the runner does not tolerate its taint dedicated=ci:NoSchedule.')
-    expect(new Set(report.checks.filter((c) => c.id !== 'nodes-differ').map((c) => c.node))).toEqual(new Set(['node-0', 'node-1']))
-    expect((await podNamesSettled(cluster, namespace)).filter((p) => p.includes('rd-probe'))).toEqual([])
+  it('--all-nodes runs one pod per node the runner can use, skips tainted nodes, and leaves none', async () => {
+    // A node with a value-less taint, as `kubectl taint nodes X maintenance:NoSchedule` leaves it.
+    const extra = `maint-${namespace}`
+    await cluster.core.createNode({
+      body: {
+        metadata: {name: extra, annotations: {'kwok.x-k8s.io/node': 'fake'}, labels: {'kubernetes.io/hostname': extra}},
+        spec: {taints: [{key: 'maintenance', effect: 'NoSchedule'}]},
+        status: {capacity: {cpu: '4', memory: '16Gi', pods: '110'}, allocatable: {cpu: '4', memory: '16Gi', pods: '110'}},
+      },
+    })
+    try {
+      for (let i = 0; i < 300; i++) {
+        const node = await cluster.core.readNode({name: extra})
+        const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+        if (ready && !node.spec?.taints?.some((t) => t.key.startsWith('node.kubernetes.io/'))) break
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      const run = await cli(['--all-nodes', '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG)])
+      const report = run.report!
+      expect(report.mode).toBe('all-nodes')
+      expect(report.target?.nodes).toEqual(['node-0', 'node-1'])
+      expect(run.stderr).toContain('Skipping node node-2: the runner does not tolerate its taint dedicated=ci:NoSchedule.')
+      expect(run.stderr).toContain(`Skipping node ${extra}: the runner does not tolerate its taint maintenance:NoSchedule.`)
+      expect(new Set(report.checks.filter((c) => c.id !== 'nodes-differ').map((c) => c.node))).toEqual(new Set(['node-0', 'node-1']))
+      expect((await podNamesSettled(cluster, namespace)).filter((p) => p.includes('rd-probe'))).toEqual([])
+    } finally {
+      await cluster.core.deleteNode({name: extra})
+    }
   }, 90_000)
 })
