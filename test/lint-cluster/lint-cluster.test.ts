@@ -1,4 +1,5 @@
-import {readFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {type AddressInfo, createServer} from 'node:net'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {AuthorizationV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod} from '@kubernetes/client-node'
@@ -232,13 +233,29 @@ describe('lint --cluster against the real API server', () => {
 
   it('a cluster that cannot be reached is exit 2 with the reason, in one line', async () => {
     const kubeconfig = join(cluster.dir, 'unreachable.kubeconfig')
-    const {writeFileSync} = await import('node:fs')
     // Port 9 on loopback (discard) has no listener in the test bed.
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: gone\n  context: {cluster: gone, user: u}\ncurrent-context: gone\n')
     const run = await runCli(['lint', TUTORIAL, '--cluster', '--kubeconfig', kubeconfig], {cwd: REPO_ROOT})
     expect(run.code).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr.trim()).toBe('runner-doctor: --cluster: the cluster API at https://127.0.0.1:9 cannot be reached: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)')
+  }, 60_000)
+
+  it('an API server that accepts and never answers: each call has a deadline, exit 2 says so', async () => {
+    const silent = createServer(() => {})
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const port = (silent.address() as AddressInfo).port
+    const kubeconfig = join(cluster.dir, 'silent.kubeconfig')
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: silent\n  cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: silent\n  context: {cluster: silent, user: u}\ncurrent-context: silent\n`)
+    try {
+      const run = await runCli(['lint', TUTORIAL, '--cluster', '--kubeconfig', kubeconfig], {cwd: REPO_ROOT})
+      expect(run.code).toBe(2)
+      expect(run.stderr.trim()).toBe(`runner-doctor: --cluster: the cluster API at https://127.0.0.1:${port} cannot be reached: the API server did not answer in time`)
+      // The 10 s deadline of one call, not the client library's minutes.
+      expect(run.elapsedMs).toBeLessThan(20_000)
+    } finally {
+      silent.close()
+    }
   }, 60_000)
 
   it('--kubeconfig without --cluster is a usage error, and lint without --cluster runs no cluster rule', async () => {

@@ -128,6 +128,16 @@ describe('drift between the deployed runner and the file', () => {
     ])
   })
 
+  it('environment entries are compared by name, and their values never shown', () => {
+    const [item] = configDrift({
+      deployedGlobal: {},
+      deployedRunners: [{environment: ['DOCKER_HOST=tcp://docker:2376', 'API_TOKEN=deployed-secret-value']}],
+      toml: {runners: [{environment: ['DOCKER_HOST=tcp://docker:2375', 'FOO=bar']}]},
+    })
+    expect(item).toMatchObject({key: 'runners[0].environment', deployed: '[DOCKER_HOST (other value), API_TOKEN] (values not shown)', here: '[DOCKER_HOST (other value), FOO] (values not shown)'})
+    expect(JSON.stringify(item)).not.toMatch(/deployed-secret-value|tcp:\/\/docker/)
+  })
+
   it('image references: docker.io and library/ are what an unqualified name means', () => {
     expect(sameImage('gitlab/gitlab-runner:v18.3.0', 'docker.io/gitlab/gitlab-runner:v18.3.0')).toBe(true)
     expect(sameImage('alpine:3.20', 'docker.io/library/alpine:3.20')).toBe(true)
