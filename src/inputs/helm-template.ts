@@ -1,3 +1,4 @@
+import {blankStatementLines} from '../model/template-engines.js'
 import type {Position} from './position.js'
 
 /** A Helm template action that lint could not evaluate, at its position in the TOML text. */
@@ -66,9 +67,15 @@ function keyword(action: string): string {
  * control lines are blanked, and only the first branch of an if/else is kept.
  */
 export function prepareTemplatedToml(raw: string): PreparedToml {
-  const source = quoteBarePlaceholders(raw)
-  if (!source.includes('{{')) return {text: source, notes: [], templated: false}
-  const notes: TemplateNote[] = []
+  // Jinja statements and Terraform directives on lines of their own (`{% for … %}`, `%{ if … }`) are blanked first.
+  const {text: unstated, statements} = blankStatementLines(raw)
+  const source = quoteBarePlaceholders(unstated)
+  const notes: TemplateNote[] = statements.map(({line, column, statement}) => ({
+    position: {line, column},
+    action: statement,
+    effect: 'statement not evaluated; the lines it governs are checked once, as written',
+  }))
+  if (!source.includes('{{')) return {text: source, notes, templated: notes.length > 0}
   const lines = source.split('\n')
   // Each open block remembers whether lines are currently dropped (an else branch); droppingBlocks counts those that do.
   const blocks: Array<{dropping: boolean}> = []
