@@ -7,6 +7,7 @@ import {parseAllDocuments} from 'yaml'
 
 import {runCli} from '../trust/support/harness.js'
 import {REPO_ROOT, serviceAccountKubeconfig, testCluster, type TestCluster} from '../support/test-cluster.js'
+import {EXECUTOR_PERMISSIONS} from '../../src/model/cluster/runner-access.js'
 import {deployedRunner, type EXECUTOR_ROLE, TUTORIAL} from './deployed-runner.js'
 import {recordingProxy} from './recording-proxy.js'
 
@@ -80,7 +81,7 @@ describe('lint --cluster against the real API server', () => {
     // 1.5 CPU per job (build 500m + service 1, the helper asks for none): 2 per 4 CPU node, node-2 is tainted away.
     expect(capacity.message).toMatch(/^Only [0-4] of the 20 concurrent jobs \(2 × concurrent 10\) fit on the nodes this runner’s job pods can use now \(4 on the same nodes empty\), each job requesting 1500m CPU and 1\.5Gi: nodes node-0, node-1\. Left out: node-2 \(taint dedicated=ci:NoSchedule\)\. No node label shows an autoscaler/)
     expect(quota.message).toBe(
-      `ResourceQuota ${namespace}/ci-jobs rejects job 1 and every job after it ("must specify requests.cpu"): it tracks requests.cpu, and the helper container states none here, nor does a LimitRange give one.`,
+      `ResourceQuota ${namespace}/ci-jobs rejects job 1 and every job after it ("must specify requests.cpu"): it tracks requests.cpu, and the helper container states none here, nor does a LimitRange give one. Once it does, the quota still rejects job 6 of the 20 concurrent jobs at the latest.`,
     )
     expect(podSecurity.severity).toBe('error')
     expect(podSecurity.message).toContain(`Namespace ${namespace} enforces Pod Security "baseline"`)
@@ -217,7 +218,9 @@ describe('lint --cluster against the real API server', () => {
       const run = await lintCluster(namespace, proxy.kubeconfig, ['--verbose'])
       expect(clusterFindings(run.stdout).map((f) => f.ruleId)).toEqual(expect.arrayContaining(['cluster-capacity', 'cluster-drift', 'cluster-podsecurity', 'cluster-quota', 'cluster-runner-rbac']))
       const calls = proxy.calls.splice(0)
-      expect(calls.length).toBeGreaterThan(10)
+      // Bounded: /version, nodes, pods, deployments, the ConfigMap, the Secret, the namespace, its quotas and
+      // LimitRanges, then one access review per permission the executor may need.
+      expect(calls.length).toBe(9 + EXECUTOR_PERMISSIONS.length)
       const writes = calls.filter((c) => c.method !== 'GET' && !(c.method === 'POST' && /^\/apis\/authorization\.k8s\.io\/v1\/(self)?subjectaccessreviews$/.test(c.path)))
       expect(writes).toEqual([])
       expect(calls.filter((c) => c.method === 'POST').every((c) => c.status === 201)).toBe(true)

@@ -90,6 +90,8 @@ describe('ResourceQuota verdicts', () => {
   })
 
   it('a tracked resource a container does not state rejects job 1', () => {
+    const tutorial = jobContainers({cpu_request: '500m', cpu_limit: '1', service_cpu_limit: '1'}, 1)
+    expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8}, used: {}}], tutorial, 20)).toEqual([{quota: 'q', resource: 'requests.cpu', reason: 'unspecified', containers: ['helper'], atTheLatest: 6}])
     expect(quotaVerdicts([{name: 'q', hard: {'limits.memory': 64 * GiB}, used: {}}], sized, 20)).toEqual([{quota: 'q', resource: 'limits.memory', reason: 'unspecified', containers: ['build', 'helper', 'service']}])
     expect(quotaVerdicts([{name: 'q', hard: {cpu: 64}, used: {}}], jobContainers({}, 1), 2)).toMatchObject([{resource: 'requests.cpu', reason: 'unspecified'}])
   })

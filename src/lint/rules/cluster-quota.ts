@@ -4,7 +4,7 @@ import {runnersInCluster, unreadable} from '../../model/cluster/runner-in-cluste
 import {formatCpu, formatMemory} from '../../model/quantity.js'
 import {defineRule, type Report} from '../define-rule.js'
 
-type MessageId = 'exceeded' | 'unspecified' | 'unreadable'
+type MessageId = 'exceeded' | 'unspecified' | 'unspecifiedThenExceeded' | 'unreadable'
 
 /** A quota amount as Kubernetes writes it: CPU in cores, memory in bytes, pods as a count. */
 function amount(resource: string, value: number): string {
@@ -21,6 +21,8 @@ export default defineRule({
       'ResourceQuota {{namespace}}/{{quota}} rejects job {{job}} of the {{jobs}} concurrent jobs with "exceeded quota": {{resource}} is {{hard}} with {{used}} in use, and each job takes {{perJob}}.',
     unspecified:
       'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify {{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, nor does a LimitRange give one.',
+    unspecifiedThenExceeded:
+      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify {{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, nor does a LimitRange give one. Once it does, the quota still rejects job {{job}} of the {{jobs}} concurrent jobs at the latest.',
     unreadable: 'Could not {{what}} ({{reason}}), so the concurrent jobs were not checked against the namespace’s ResourceQuotas.',
   },
   check: ({target, runners, env}) => {
@@ -32,7 +34,11 @@ export default defineRule({
       const jobs = capacity.maxConcurrentJobs ?? capacity.concurrent
       return quotaVerdicts(facts.quotas.value, containers, jobs).map((v): Report<MessageId> =>
         v.reason === 'unspecified'
-          ? {pointer: tablePointer, messageId: 'unspecified' as const, data: {namespace, quota: v.quota, resource: v.resource, containers: v.containers.join(', ')}}
+          ? {
+              pointer: tablePointer,
+              messageId: v.atTheLatest === undefined ? 'unspecified' : 'unspecifiedThenExceeded',
+              data: {namespace, quota: v.quota, resource: v.resource, containers: v.containers.join(', '), ...(v.atTheLatest === undefined ? {} : {job: v.atTheLatest, jobs})},
+            }
           : {
               ...concurrentAt,
               messageId: 'exceeded' as const,
