@@ -54,8 +54,11 @@ export class RuleLoadError extends Error {
 
 export const RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url))
 
+/** package.json `homepage` (a test keeps them equal): the rule docs are linked from every finding. */
+export const PROJECT_HOME = 'https://gitlab.com/runner-doctor/runner-doctor'
+
 export function docsUrl(id: string): string {
-  return `https://github.com/runner-doctor/runner-doctor/blob/main/docs/rules.md#${id}`
+  return `${PROJECT_HOME}/-/blob/main/docs/rules.md#${id}`
 }
 
 let cache: Rule[] | undefined

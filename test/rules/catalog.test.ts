@@ -39,3 +39,11 @@ test('explain shows what a code rule prints, from its module, and a schema rule 
   const schemaRule = rules.find((r) => 'schema' in r.check)!
   expect((await explainRule(schemaRule)).messages).toEqual([schemaRule.message])
 })
+
+test('rule docs links live at the package homepage', async () => {
+  const {docsUrl, PROJECT_HOME} = await import('../../src/lint/rule.js')
+  const {readFileSync} = await import('node:fs')
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {homepage: string}
+  expect(PROJECT_HOME).toBe(pkg.homepage)
+  expect(docsUrl('toml-privileged')).toBe(`${pkg.homepage}/-/blob/main/docs/rules.md#toml-privileged`)
+})

@@ -46,7 +46,7 @@ describe('runner-doctor rules', () => {
     expect(entries.map((e) => e.id)).toEqual(rules.map((r) => r.id).sort())
     for (const entry of entries) {
       expect(Object.keys(entry).sort()).toEqual(ENTRY_KEYS)
-      expect(entry.docsUrl).toBe(`https://github.com/runner-doctor/runner-doctor/blob/main/docs/rules.md#${String(entry.id)}`)
+      expect(entry.docsUrl).toBe(`https://gitlab.com/runner-doctor/runner-doctor/-/blob/main/docs/rules.md#${String(entry.id)}`)
     }
     const privileged = entries.find((e) => e.id === 'toml-privileged')
     expect(privileged).toMatchObject({severity: 'error', category: 'security', target: 'config-toml', recommended: true})
