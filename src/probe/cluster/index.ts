@@ -150,7 +150,10 @@ class PodLedger {
   }
 
   async deleteAll(): Promise<string[]> {
-    await Promise.race([Promise.allSettled([...this.creating]), new Promise((resolve) => setTimeout(resolve, 20_000))])
+    // The timer is cleared: left armed it kept a finished run alive for 20 s (seen when the exit code is 0).
+    let giveUp: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled([...this.creating]), new Promise((resolve) => (giveUp = setTimeout(resolve, 20_000)))])
+    clearTimeout(giveUp)
     const leftovers: string[] = []
     await Promise.all(
       [...this.names].map(async (name) => {

@@ -60,7 +60,9 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
   const cli = (args: string[]) => runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--dind-wait', '1s', ...args])
 
   it('--job-id finds the job pod by annotation and runs the checks over exec in the container that has node', async () => {
+    const started = performance.now()
     const run = await cli(['--job-id', '4242'])
+    const elapsedMs = performance.now() - started
     expect(run.report?.mode).toBe('job-pod')
     expect(run.report?.target?.pod).toBe('runner-node-job')
     expect(run.stderr).toMatch(/Running the checks in container build of pod runner-node-job \(node at \/.*node\)/)
@@ -68,6 +70,8 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
     expect(dns.length).toBeGreaterThan(0)
     expect(JSON.stringify(dns)).toContain(cluster.dnsAddress)
     expect(run.code).toBe(run.report!.summary.exitCode)
+    // A finished run exits at once, also with exit code 0 (a forgotten 20 s timer once kept it alive).
+    expect(elapsedMs).toBeLessThan(15_000)
     expect(await podNamesSettled(cluster, namespace)).toEqual(['runner-alpine-job', 'runner-node-job'])
   }, 60_000)
 
