@@ -34,6 +34,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (o
     '<%= config.bin %> <%= command.id %> values.yaml --chart-version 0.80.1 --capacity-cpu 64 --capacity-memory 256Gi',
     '<%= config.bin %> <%= command.id %> . --format codeclimate --output-file gl-code-quality-report.json --format stylish',
     'helm template gitlab-runner gitlab/gitlab-runner -f values.yaml | <%= config.bin %> <%= command.id %> -',
+    '<%= config.bin %> <%= command.id %> values.yaml --cluster -n gitlab-runner --verbose',
   ]
 
   // Built from the same spec as the fast path in bin/run.cjs, so both accept exactly the same flags.
