@@ -65,9 +65,9 @@ export function pinnedRunnerVersion(user: Record<string, unknown>): string | und
   if (isPlainObject(image)) return runnerVersionFromImageTag(image.tag)
   if (typeof image !== 'string') return undefined
   // The tag follows the last colon after the last slash: a registry port (host:5000/...) is not a tag.
-  const name = image.trim().split('/').at(-1) ?? ''
+  const name = image.trim().replace(/@.*$/, '').split('/').at(-1) ?? ''
   const colon = name.lastIndexOf(':')
-  return colon < 0 ? undefined : runnerVersionFromImageTag(name.slice(colon + 1).replace(/@.*$/, ''))
+  return colon < 0 ? undefined : runnerVersionFromImageTag(name.slice(colon + 1))
 }
 
 export interface ChartEra {

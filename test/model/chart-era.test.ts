@@ -27,6 +27,7 @@ test('the pinned runner version comes from image.tag, or from the tag of an old 
   expect(pinnedRunnerVersion({image: {registry: 'registry.gitlab.com', tag: 'alpine-v15.4.0'}})).toBe('15.4.0')
   expect(pinnedRunnerVersion({image: {tag: 'v16.2.1'}})).toBe('16.2.1')
   expect(pinnedRunnerVersion({image: 'gitlab/gitlab-runner:alpine-v15.4.0'})).toBe('15.4.0')
+  expect(pinnedRunnerVersion({image: 'gitlab/gitlab-runner:v15.4.0@sha256:0123abcd'})).toBe('15.4.0')
   expect(pinnedRunnerVersion({image: 'registry.local:5000/gitlab-runner'})).toBeUndefined()
   expect(pinnedRunnerVersion({image: {tag: 'latest'}})).toBeUndefined()
 })
