@@ -8,7 +8,7 @@ import {parseAllDocuments} from 'yaml'
 import {runCli} from '../trust/support/harness.js'
 import {REPO_ROOT, serviceAccountKubeconfig, testCluster, type TestCluster} from '../support/test-cluster.js'
 import {EXECUTOR_PERMISSIONS} from '../../src/model/cluster/runner-access.js'
-import {deployedRunner, type EXECUTOR_ROLE, TUTORIAL} from './deployed-runner.js'
+import {deployedRunner, TUTORIAL} from './deployed-runner.js'
 import {recordingProxy} from './recording-proxy.js'
 
 /*
