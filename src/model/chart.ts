@@ -70,6 +70,17 @@ export function pinnedRunnerVersion(user: Record<string, unknown>): string | und
   return colon < 0 ? undefined : runnerVersionFromImageTag(name.slice(colon + 1))
 }
 
+/**
+ * A chart version as messages name it: `0.45.0 (the chart of runner 15.4.0)` when the values pin that runner, so a
+ * reader who set only image.tag sees where the chart version came from; the bare version otherwise.
+ */
+export function describeChartVersion(chartVersion: string, user: Record<string, unknown>): string {
+  const runner = pinnedRunnerVersion(user)
+  const chart = runner && chartVersionForRunner(runner)
+  const sameMinor = chart !== undefined && parseVersion(chart)?.slice(0, 2).join('.') === parseVersion(chartVersion)?.slice(0, 2).join('.')
+  return sameMinor ? `${chartVersion} (the chart of runner ${runner})` : chartVersion
+}
+
 export interface ChartEra {
   chartVersion: string
   /** Set when no chart version was given and it follows from the pinned runner version. */

@@ -1,4 +1,4 @@
-import {compareVersions} from '../../model/chart.js'
+import {compareVersions, describeChartVersion} from '../../model/chart.js'
 import {isPlaceholderValue} from '../../model/placeholders.js'
 import {defineRule} from '../define-rule.js'
 
@@ -15,6 +15,6 @@ export default defineRule({
   // A placeholder (`${RUNNER_IMAGE}`) is not judged until it is filled in; values-unrendered-placeholder names it.
   check: ({target}) =>
     typeof target.user.image === 'string' && !isPlaceholderValue(target.user.image) && compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
-      ? [{pointer: '/image', messageId: 'string', data: {chartVersion: target.chartVersion}}]
+      ? [{pointer: '/image', messageId: 'string', data: {chartVersion: describeChartVersion(target.chartVersion, target.user)}}]
       : [],
 })

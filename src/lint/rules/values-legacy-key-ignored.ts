@@ -1,4 +1,4 @@
-import {compareVersions} from '../../model/chart.js'
+import {compareVersions, describeChartVersion} from '../../model/chart.js'
 import {legacyChartKeys, legacyKeyReplacement} from '../../model/chart-keys.js'
 import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule} from '../define-rule.js'
@@ -19,7 +19,7 @@ export default defineRule({
             {
               pointer: encodePointer(path.split('.')),
               messageId: 'ignored' as const,
-              data: {path, removedIn, chartVersion: target.chartVersion, replacement: legacyKeyReplacement(path)},
+              data: {path, removedIn, chartVersion: describeChartVersion(target.chartVersion, target.user), replacement: legacyKeyReplacement(path)},
             },
           ]
         : [],

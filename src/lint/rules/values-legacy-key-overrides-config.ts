@@ -1,4 +1,4 @@
-import {compareVersions, isPlainObject} from '../../model/chart.js'
+import {compareVersions, describeChartVersion, isPlainObject} from '../../model/chart.js'
 import {legacyChartKeys, legacyKeyReplacement} from '../../model/chart-keys.js'
 import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule} from '../define-rule.js'
@@ -21,7 +21,7 @@ export default defineRule({
       .map(({path}) => ({
         pointer: encodePointer(path.split('.')),
         messageId: 'overrides' as const,
-        data: {chartVersion: target.chartVersion, path, replacement: legacyKeyReplacement(path)},
+        data: {chartVersion: describeChartVersion(target.chartVersion, target.user), path, replacement: legacyKeyReplacement(path)},
       }))
   },
 })

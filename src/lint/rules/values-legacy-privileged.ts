@@ -1,4 +1,4 @@
-import {compareVersions} from '../../model/chart.js'
+import {compareVersions, describeChartVersion} from '../../model/chart.js'
 import {defineRule} from '../define-rule.js'
 
 // Charts up to 0.52 turned runners.privileged into the runner's registration settings; 0.53.0 stopped reading it.
@@ -13,12 +13,14 @@ export default defineRule({
       'runners.privileged: true does nothing on chart {{chartVersion}} (charts from 0.53.0 ignore it): set privileged in [runners.kubernetes] of runners.config if jobs need it, or remove it.',
   },
   // Unsafe only where a chart still reads it; on newer charts it is a misleading leftover, so a warning.
-  check: ({given, target}) =>
-    given
+  check: ({given, target}) => {
+    const chartVersion = describeChartVersion(target.chartVersion, target.user)
+    return given
       .filter(({value}) => value === true)
       .map(({pointer}) =>
         compareVersions(target.chartVersion, IGNORED_SINCE) < 0
-          ? {pointer, messageId: 'privileged' as const, data: {chartVersion: target.chartVersion}}
-          : {pointer, messageId: 'ignored' as const, severity: 'warning' as const, data: {chartVersion: target.chartVersion}},
-      ),
+          ? {pointer, messageId: 'privileged' as const, data: {chartVersion}}
+          : {pointer, messageId: 'ignored' as const, severity: 'warning' as const, data: {chartVersion}},
+      )
+  },
 })
