@@ -172,7 +172,7 @@ describe('lint --cluster against the real API server', () => {
       ['cluster-runner-rbac', 'info', LINE.kubernetesTable],
     ])
     expect(infos[0].message).toMatch(/^Could not list nodes \(forbidden: nodes is forbidden: User "system:serviceaccount:[^"]+:runner-doctor-lint" cannot list resource "nodes"/)
-    expect(infos[1].message).toMatch(new RegExp(`^Could not read get namespace ${namespace} \\(forbidden`))
+    expect(infos[1].message).toMatch(new RegExp(`^Could not get namespace ${namespace} \\(forbidden`))
     expect(infos[2].message).toContain(`neither create subjectaccessreviews nor impersonate system:serviceaccount:${namespace}:gitlab-runner is allowed`)
     // What it may read still counts: the quota and the drift check ran.
     expect(clusterFindings(run.stdout).some((f) => f.ruleId === 'cluster-quota' && f.severity === 'error')).toBe(true)

@@ -130,6 +130,13 @@ describe('drift between the deployed runner and the file', () => {
     ])
   })
 
+  it('a standalone config.toml against a ConfigMap holding a whole config.toml: global and runner keys from the TOML', () => {
+    const deployed = {concurrent: 4, runners: [{name: 'k8s', executor: 'kubernetes', kubernetes: {cpu_limit: '1'}}]}
+    expect(configDrift({deployedGlobal: deployed, deployedRunners: deployed.runners, toml: {concurrent: 10, runners: [{name: 'k8s', executor: 'kubernetes', kubernetes: {cpu_limit: '1'}}]}})).toEqual([
+      {key: 'concurrent', deployed: '4', here: '10', pointer: '/concurrent', inValues: false},
+    ])
+  })
+
   it('environment entries are compared by name, and their values never shown', () => {
     const [item] = configDrift({
       deployedGlobal: {},

@@ -10,7 +10,7 @@ export default defineRule({
   messages: {
     rejected:
       'Namespace {{namespace}} enforces Pod Security "{{level}}" (pod-security.kubernetes.io/enforce): every job pod of this runner is rejected at admission ({{check}}: {{detail}}).',
-    unreadable: 'Could not read {{what}} ({{reason}}), so the job pods were not checked against the namespace’s Pod Security level.',
+    unreadable: 'Could not {{what}} ({{reason}}), so the job pods were not checked against the namespace’s Pod Security level.',
   },
   check: ({runners, env}) =>
     runnersInCluster(runners, env.cluster!, env.servicesPerJob).flatMap(({kubernetes, tablePointer, namespace, facts, runner}): Array<Report<MessageId>> => {
