@@ -27,7 +27,9 @@ function resolvConf(pod) {
   const policy = pod.spec.dnsPolicy ?? 'ClusterFirst'
   const config = pod.spec.dnsConfig ?? {}
   const clusterFirst = policy === 'ClusterFirst' || (policy === 'ClusterFirstWithHostNet' && pod.spec.hostNetwork)
-  const nameservers = policy === 'None' ? [] : clusterFirst ? [state.dnsAddress] : [state.dnsAddress]
+  // dnsPolicy Default copies the node's resolv.conf; a simulated node's DNS is the cluster DNS too, so that nothing a
+  // pod asks leaves loopback.
+  const nameservers = policy === 'None' ? [] : [state.dnsAddress]
   const namespace = pod.metadata.namespace
   const searches = policy === 'None' || !clusterFirst ? [] : [`${namespace}.svc.${CLUSTER_DOMAIN}`, `svc.${CLUSTER_DOMAIN}`, CLUSTER_DOMAIN]
   const options = policy === 'None' || !clusterFirst ? [] : ['ndots:5']

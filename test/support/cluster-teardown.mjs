@@ -12,4 +12,5 @@ export default function teardown() {
   const result = spawnSync(process.execPath, [join(repo, 'test', 'cluster', 'cluster.mjs'), 'down', '--dir', dir], {stdio: 'inherit'})
   if (result.status !== 0) throw new Error(`stopping the test cluster in ${dir} failed`)
   rmSync(dir, {recursive: true, force: true})
+  rmSync(`${dir}.lock`, {force: true})
 }
