@@ -5,7 +5,7 @@ import {KubernetesObjectApi, type KubernetesObject} from '@kubernetes/client-nod
 import {parseAllDocuments} from 'yaml'
 import {ClientKubeApi, loadKubeConfig} from '../../../src/probe/cluster/kube-api.js'
 import {missingPermissions, requiredPermissions} from '../../../src/probe/cluster/preflight.js'
-import {freshNamespace, podNamesSettled, REPO_ROOT, serviceAccountKubeconfig, testCluster, type TestCluster} from '../../support/test-cluster.js'
+import {freshNamespace, podNamesSettled, REPO_ROOT, serviceAccountKubeconfig, testCluster, waitForPod, type TestCluster} from '../../support/test-cluster.js'
 import {PRIVILEGED_TLS_CONFIG, runCli, writeRunnerConfig} from '../cluster/helpers.js'
 
 /** RBAC as the real authorizer decides it: SelfSubjectAccessReview with a ServiceAccount token from TokenRequest. */
@@ -60,10 +60,24 @@ describe('probe against the real API server: permissions', () => {
       for (const subject of document.subjects ?? []) subject.namespace = namespace
       await objects.create(document)
     }
-    const api = new ClientKubeApi(loadKubeConfig({kubeconfig: await serviceAccountKubeconfig(cluster, namespace, 'runner-doctor-probe')}))
+    const kubeconfig = await serviceAccountKubeconfig(cluster, namespace, 'runner-doctor-probe')
+    const api = new ClientKubeApi(loadKubeConfig({kubeconfig}))
     for (const mode of ['mirror', 'all-nodes', 'attach', 'ephemeral', 'cleanup'] as const) {
       expect(await missingPermissions(api, namespace, requiredPermissions(mode, {findByJobId: true}))).toEqual([])
     }
+    // And the calls themselves pass the real authorizer with nothing more: a whole mirror run and --all-nodes.
+    for (const extra of [[], ['--all-nodes']]) {
+      const run = await runCli(['probe', '--kubeconfig', kubeconfig, '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG), '-n', namespace, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', ...extra])
+      expect(run.report?.checks.some((c) => c.id === 'dns-cluster-name')).toBe(true)
+      expect(run.stdout + run.stderr).not.toMatch(/forbidden/i)
+    }
+    expect(await podNamesSettled(cluster, namespace)).toEqual([])
+    // Exec into a job pod, authorised as both get and create pods/exec by the real API server since 1.35.
+    await cluster.core.createNamespacedPod({namespace, body: {metadata: {name: 'job', annotations: {'job.runner.gitlab.com/id': '99'}}, spec: {containers: [{name: 'build', image: 'node:22', command: ['node', '-e', 'setTimeout(() => {}, 600000)']}]}}})
+    await waitForPod(cluster, namespace, 'job', (pod) => pod.status?.phase === 'Running')
+    const attach = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--job-id', '99', '--format', 'json', '--timeout', '500ms', '--dind-wait', '1s'])
+    expect(attach.report?.mode).toBe('job-pod')
+    expect(attach.report?.checks.some((c) => c.id === 'dns-cluster-name')).toBe(true)
     // Without the exec rule the real authorizer denies both verbs WebSocket exec is checked as.
     await cluster.rbac.patchNamespacedRole({
       namespace,
