@@ -1,9 +1,11 @@
 // The test bed's control plane on loopback: etcd, kube-apiserver (TLS, Node+RBAC, PodSecurity, ServiceAccount
-// token signing), kube-controller-manager, kube-scheduler, a cluster DNS (dnsmasq, no upstream) and kwok nodes
-// whose containers run as local processes (pod-runtime.mjs) and whose exec runs locally (kwok's kubelet server).
+// token signing), kube-controller-manager, kube-scheduler, a cluster DNS (dnsmasq, no upstream), a dind dockerd, and
+// kwok nodes whose `node` containers run as local processes (pod-runtime.mjs) and whose exec runs locally (kwok's
+// kubelet server). Every process is recorded with its PID in DIR/state.json; `down` stops exactly those.
 //
-//   node test/cluster/cluster.mjs up --dir DIR [--nodes N] [--port PORT]
+//   node test/cluster/cluster.mjs up --dir DIR [--nodes N] [--port PORT]   (idempotent; waits for Ready nodes)
 //   node test/cluster/cluster.mjs down --dir DIR
+//   node test/cluster/cluster.mjs status --dir DIR                          (exit 1 when not running)
 import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
