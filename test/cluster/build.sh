@@ -48,7 +48,12 @@ cd "$here"
 # kwok copies exec stdin into the process but never closes the pipe, so a command reading stdin to its end (the
 # probe's `node -`, `cat`) never sees EOF; a real kubelet closes it. The build uses a copy of the kwok module with
 # that one line added (a replace in a build-only copy of go.mod; go.mod itself stays as pinned).
+go mod download sigs.k8s.io/kwok # on a fresh machine the module cache is empty and .Dir below would be too
 kwok_dir="$(go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)"
+if [ ! -d "$kwok_dir" ]; then
+  echo "test bed: the sigs.k8s.io/kwok module could not be fetched into the module cache." >&2
+  exit 1
+fi
 kwok_src="$out/kwok-src"
 rm -rf "$kwok_src"
 cp -r "$kwok_dir" "$kwok_src"
