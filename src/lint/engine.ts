@@ -6,6 +6,7 @@ import {isSecretKey} from '../model/secrets.js'
 import {createAjv} from '../util/ajv.js'
 import {fingerprintHash} from '../util/fingerprint-hash.js'
 import type {LintEnvironment} from '../model/capacity.js'
+import {isPlaceholderValue} from '../model/placeholders.js'
 import {runnersOf, type RunnerView} from '../model/runners.js'
 import {fillTemplate, isFileRule, type MessageData, MESSAGE_PLACEHOLDER, type Report, type RuleContext, type RuleModule, type TargetOf} from './define-rule.js'
 import {expandGiven, valueAt} from './pointer.js'
@@ -88,7 +89,8 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
     // Values other files complete are judged on what is written: a chart default there may be overridden.
     if (place.type === 'values' && place.completedBy && r.pointer !== '' && valueAt(place.user, r.pointer) === undefined) return
     const span = r.at ?? place.locate(r.pointer)
-    out.push({rule, severity: r.severity ?? rule.severity, message: r.message, pointer: place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
+    // A severity the user configured wins over a rule's own softer or harder variant of a finding.
+    out.push({rule, severity: rule.configuredSeverity ?? r.severity ?? rule.severity, message: r.message, pointer: place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
   }
   for (const rule of rules) {
     if (rule.target !== target.type) continue
@@ -108,6 +110,8 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
           const pointer = node.pointer + error.instancePath
           if (seen.has(pointer)) continue
           seen.add(pointer)
+          // A placeholder is filled in at deploy time: the unrendered-placeholder rules name it, no schema judges it.
+          if (isPlaceholderValue(valueAt(target.data, pointer))) continue
           const missing = typeof error.params.missingProperty === 'string' ? error.params.missingProperty : ''
           emit(rule, {pointer, message: renderMessage(rule.message ?? '', target, pointer, {error: error.message ?? '', missing})})
         }

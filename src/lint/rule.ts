@@ -37,6 +37,8 @@ export interface Rule {
   remediation: string
   references: string[]
   deprecated?: {replacedBy?: string}
+  /** The severity `.runner-doctor.yaml` set for this rule: it overrides every finding's, the rule's own variants too. */
+  configuredSeverity?: Severity
   check: SchemaCheck | CodeCheck
   /** Path of the YAML file the rule came from. */
   source: string

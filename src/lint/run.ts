@@ -50,7 +50,7 @@ function selectRules(rules: Rule[], config: RunnerDoctorConfig, withCluster: boo
     .filter((r) => config.rules[r.id] !== 'off' && !r.deprecated)
     .map((r) => {
       const severity = config.rules[r.id]
-      return severity && severity !== 'off' ? {...r, severity} : r
+      return severity && severity !== 'off' ? {...r, severity, configuredSeverity: severity} : r
     })
 }
 
