@@ -1,5 +1,6 @@
 import {isPlainObject} from '../model/chart.js'
 import type {AnalyzeOptions} from './analyze-options.js'
+import {encryptedSkipReason, encryptionOf} from './encrypted.js'
 import {identityMap, LineIndex} from './position.js'
 import {isGitlabCi} from './recognize.js'
 import type {LintTarget} from './targets.js'
@@ -17,6 +18,8 @@ export type {AnalyzedFile} from './types.js'
 export function analyzeText(text: string, options: AnalyzeOptions): AnalyzedFile {
   const lines = new LineIndex(text)
   if (text.trim() === '') return {kind: 'skipped', targets: [], skipped: 'empty file', lines}
+  const encryption = encryptionOf(text.slice(0, 64))
+  if (encryption) return {kind: 'skipped', targets: [], skipped: encryptedSkipReason(encryption), lines}
   if (text.includes('\u0000'))
     return {kind: 'skipped', targets: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}, lines}
   if (looksLikeTerraform(text)) {

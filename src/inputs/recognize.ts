@@ -66,6 +66,16 @@ export function isSopsEncrypted(value: unknown): boolean {
   return isPlainObject(value) && isPlainObject(value.sops) && ('mac' in value.sops || 'lastmodified' in value.sops)
 }
 
+/**
+ * The text of a top-level `config:` in chart values when it is a whole config.toml (the chart reads config.toml only
+ * from runners.config, so Helm ignores it there); undefined otherwise.
+ */
+export function misplacedConfigToml(values: Record<string, unknown>): string | undefined {
+  const config = values.config
+  if (typeof config !== 'string') return undefined
+  return /^\s*\[\[runners\]\]|^\s*\[runners(\.[\w.]+)?\]|^\s*concurrent\s*=/m.test(config) ? config : undefined
+}
+
 export function isGitlabCi(value: unknown): boolean {
   if (!isPlainObject(value)) return false
   if ('stages' in value || 'include' in value || 'workflow' in value) return true

@@ -12,6 +12,7 @@ export type InputKind =
   | 'kustomization'
   | 'gitlab-ci'
   | 'terraform-helm-release'
+  | 'registration-env'
   | 'skipped'
 
 /** Why a file could not be read or parsed, at a 1-based line and column of the file. */

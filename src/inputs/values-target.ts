@@ -2,6 +2,7 @@ import {chartDefaults, chartEra, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeVal
 import type {AnalyzeOptions} from './analyze-options.js'
 import type {PositionMap, Span} from './position.js'
 import type {LintTarget, ValuesTarget} from './targets.js'
+import {misplacedConfigToml} from './recognize.js'
 import {tomlTarget} from './toml-target.js'
 
 /** Where chart values sit in a file, and how to find positions in them. */
@@ -12,8 +13,8 @@ export interface ValuesPlacement {
   options: AnalyzeOptions
   /** The span in the file of a pointer into the values as written. */
   locate(pointer: string): Span
-  /** Maps a position in the text of the user's `runners.config` string to the file; asked only when there is one. */
-  runnersConfigMap(): PositionMap
+  /** Maps a position in the text of a string of the values (`/runners/config`) to the file; asked only when there is one. */
+  stringMap(pointer: string): PositionMap
   /** A chart version the wrapper pins (HelmRelease, Application, helmfile, kustomize, Terraform). */
   wrapperVersion?: string
 }
@@ -36,30 +37,36 @@ export function valuesTargets(user: Record<string, unknown>, placement: ValuesPl
     runnerVersion,
   }
   const targets: LintTarget[] = [values]
+  const misplaced = misplacedConfigToml(user)
+  // A whole config.toml at the top (`config:`) is ignored by the chart; it is judged as if it sat under
+  // runners.config, where it belongs, and the chart's default config it leaves in force is not judged for it.
+  if (misplaced !== undefined) targets.push(runnersConfigTarget(misplaced, '/config', values, placement))
   const runners = isPlainObject(data.runners) ? data.runners : undefined
   const config = runners?.config
   if (typeof config !== 'string') return targets
   const userRunners = isPlainObject(user.runners) ? user.runners : undefined
   const fromChartDefault = typeof userRunners?.config !== 'string'
-  let map: PositionMap
+  if (fromChartDefault && misplaced !== undefined) return targets
   if (fromChartDefault) {
     const anchor = locate('/runners').start
-    map = () => anchor
+    targets.push(runnersConfigTarget(DEFAULT_RUNNERS_CONFIG, '/runners/config', values, placement, () => anchor))
   } else {
-    map = placement.runnersConfigMap()
+    targets.push(runnersConfigTarget(config, '/runners/config', values, placement))
   }
-  targets.push(
-    tomlTarget(fromChartDefault ? DEFAULT_RUNNERS_CONFIG : config, {
-      pointerBase: placement.pointerBase + '/runners/config',
-      docIndex: placement.docIndex,
-      map,
-      label: 'runners.config',
-      values,
-      fromChartDefault,
-      runnerVersion,
-    }),
-  )
   return targets
+}
+
+/** The config.toml target of TOML text in the values at `pointer`; `defaultMap` marks the chart's default config. */
+function runnersConfigTarget(text: string, pointer: string, values: ValuesTarget, placement: ValuesPlacement, defaultMap?: PositionMap): LintTarget {
+  return tomlTarget(text, {
+    pointerBase: placement.pointerBase + pointer,
+    docIndex: placement.docIndex,
+    map: defaultMap ?? placement.stringMap(pointer),
+    label: pointer.slice(1).replaceAll('/', '.'),
+    values,
+    fromChartDefault: defaultMap !== undefined,
+    runnerVersion: values.runnerVersion,
+  })
 }
 
 /**

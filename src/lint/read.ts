@@ -1,3 +1,4 @@
+import {encryptionOf} from '../inputs/encrypted.js'
 import type {FileError} from '../inputs/types.js'
 import {readBounded, structureProblem, tooLargeMessage} from '../inputs/limits.js'
 import type {InputEntry} from './enumerate.js'
@@ -18,6 +19,8 @@ export async function readInput(entry: InputEntry, maxFileBytes: number, readStd
     const stdin = entry.path === '-' ? Buffer.from(await readStdin()) : undefined
     const {buffer, size, tooLarge} = stdin ? {buffer: stdin, size: stdin.length, tooLarge: stdin.length > maxFileBytes} : readBounded(entry.path, maxFileBytes)
     if (tooLarge) return {error: atStart(tooLargeMessage(stdin ? undefined : size, maxFileBytes))}
+    // An encrypted file (git-crypt is binary) goes on to be named and skipped, byte for byte as read.
+    if (encryptionOf(buffer.subarray(0, 64).toString('latin1'))) return {text: buffer.toString('latin1')}
     if (!isTextual(buffer)) return {error: atStart('Binary file: not YAML or TOML.')}
     const text = buffer.toString('utf8')
     const problem = structureProblem(text, maxFileBytes)

@@ -171,7 +171,7 @@ describe('skipped files and empty runs', () => {
     expect(run(['lint', 'k8s'], {cwd: dir}).stderr).toContain('No runner configuration found in k8s: found 3 files that are not runner configuration.')
     const emptyDir = join(dir, 'nothing-here')
     mkdirSync(emptyDir)
-    expect(run(['lint', 'nothing-here'], {cwd: dir}).stderr).toContain('No runner configuration found in nothing-here: found no .yaml, .yml or .toml file.')
+    expect(run(['lint', 'nothing-here'], {cwd: dir}).stderr).toContain('No runner configuration found in nothing-here: found no .yaml, .yml, .toml or .tf file.')
     const allowed = run(['lint', 'k8s', '--allow-empty', '--format', 'json'], {cwd: dir})
     expect(allowed.code).toBe(0)
     expect(JSON.parse(allowed.stdout).summary.skipped).toBe(3)

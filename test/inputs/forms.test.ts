@@ -1,25 +1,11 @@
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {lint, type LintOptions} from '../../src/lint/run.js'
 import type {FileResult, Finding} from '../../src/lint/types.js'
+import {lintOptions as options, root} from './lint-helpers.js'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
 const corpus = (p: string) => join(root, 'test/fixtures/corpus', p)
 const inputs = (p: string) => join(root, 'test/fixtures/inputs', p)
-
-function options(paths: string[], extra: Partial<LintOptions> = {}): LintOptions {
-  return {
-    paths,
-    cwd: root,
-    failOn: 'error',
-    inlineConfig: true,
-    maxFileBytes: 4 * 1024 * 1024,
-    maxFiles: 10_000,
-    readStdin: () => Promise.reject(new Error('no stdin in this test')),
-    ...extra,
-  }
-}
 
 async function lintOne(path: string, extra: Partial<LintOptions> = {}): Promise<FileResult> {
   const result = await lint(options([path], extra))

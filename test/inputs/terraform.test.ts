@@ -1,30 +1,16 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {analyzeInput} from '../../src/inputs/detect.js'
 import {parseSetName, setValue} from '../../src/inputs/terraform/helm-set.js'
 import type {ValuesTarget} from '../../src/inputs/targets.js'
-import {lint, type LintOptions} from '../../src/lint/run.js'
+import {lint} from '../../src/lint/run.js'
 import type {FileResult, Finding} from '../../src/lint/types.js'
+import {lintOptions as options, root} from './lint-helpers.js'
 
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
 const dir = join(root, 'test/fixtures/inputs/terraform')
 const fixture = (name: string) => join(dir, name)
-
-function options(paths: string[], extra: Partial<LintOptions> = {}): LintOptions {
-  return {
-    paths,
-    cwd: root,
-    failOn: 'error',
-    inlineConfig: true,
-    maxFileBytes: 4 * 1024 * 1024,
-    maxFiles: 10_000,
-    readStdin: () => Promise.reject(new Error('no stdin in this test')),
-    ...extra,
-  }
-}
 
 async function lintOne(name: string): Promise<FileResult> {
   const result = await lint(options([fixture(name)]))

@@ -23,7 +23,7 @@ export function emptyRunMessage(result: LintResult, paths: string[]): string | u
     others > 0 ? `${others === 1 ? '1 file that is' : `${others} files that are`} not runner configuration` : '',
     pipelines > 0 ? `${pipelines === 1 ? '1 GitLab CI pipeline' : `${pipelines} GitLab CI pipelines`} (name a pipeline to check it alone)` : '',
   ].filter(Boolean)
-  const what = found.length > 0 ? found.join(' and ') : 'no .yaml, .yml or .toml file'
+  const what = found.length > 0 ? found.join(' and ') : 'no .yaml, .yml, .toml or .tf file'
   return `No runner configuration found in ${looked}: found ${what}. Name the Helm values or config.toml files, or pass --allow-empty to accept a run with nothing to check.`
 }
 

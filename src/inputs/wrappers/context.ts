@@ -71,9 +71,9 @@ export function yamlValuesTargets(ctx: YamlContext, user: Record<string, unknown
     options: ctx.options,
     locate,
     wrapperVersion,
-    runnersConfigMap: () => {
-      const node = nodeAt(ctx, base + '/runners/config')
-      return node ? scalarPositionMap(node, ctx.lines) : () => locate('/runners/config').start
+    stringMap: (pointer) => {
+      const node = nodeAt(ctx, base + pointer)
+      return node ? scalarPositionMap(node, ctx.lines) : () => locate(pointer).start
     },
   })
 }
@@ -88,8 +88,8 @@ export function stringMapAt(ctx: YamlContext, pointer: string): PositionMap {
 export interface ValuesText {
   data: Record<string, unknown>
   locate(pointer: string): Span
-  /** Maps the TOML of `runners.config` through its block scalar and then the text's own map. */
-  runnersConfigMap(): PositionMap
+  /** Maps the TOML of a string (`runners.config`) through its block scalar and then the text's own map. */
+  stringMap(pointer: string): PositionMap
 }
 
 /**
@@ -109,10 +109,11 @@ export function parseValuesText(text: string, map: PositionMap, options: Analyze
   return {
     data: inner.data,
     locate: (pointer) => mapSpan(locateInYaml(inner.doc, decodePointer(pointer), innerLines).span, map),
-    runnersConfigMap: () => {
+    stringMap: (pointer) => {
       // TOML in a block scalar inside YAML that is itself a string of the file: compose both maps.
-      const hit = locateInYaml(inner.doc, ['runners', 'config'], innerLines)
-      const toToml = hit.found === 2 && hit.valueNode ? scalarPositionMap(hit.valueNode, innerLines) : () => hit.span.start
+      const segments = decodePointer(pointer)
+      const hit = locateInYaml(inner.doc, segments, innerLines)
+      const toToml = hit.found === segments.length && hit.valueNode ? scalarPositionMap(hit.valueNode, innerLines) : () => hit.span.start
       return (p) => map(toToml(p))
     },
   }
@@ -128,6 +129,6 @@ export function valuesFromYamlString(ctx: YamlContext, pointer: string, text: st
     options: ctx.options,
     wrapperVersion,
     locate: parsed.locate,
-    runnersConfigMap: parsed.runnersConfigMap,
+    stringMap: parsed.stringMap,
   })
 }

@@ -1,4 +1,5 @@
 import {isPlainObject} from '../../model/chart.js'
+import {encryptedSkipReason} from '../encrypted.js'
 import {isSopsEncrypted} from '../recognize.js'
 import {argoCdApplication} from './argocd-application.js'
 import {chartValues, umbrellaChartValues} from './chart-values.js'
@@ -10,13 +11,14 @@ import {helmfile} from './helmfile.js'
 import {k3sHelmChart} from './k3s-helmchart.js'
 import {kustomization} from './kustomize.js'
 import {openShiftTemplateOrList} from './openshift.js'
+import {registrationSecret, registrationWorkload} from './registration-env.js'
 
 export type {DocumentResult, Wrapper, YamlContext} from './context.js'
 
 const sopsEncrypted: Wrapper = {
   name: 'SOPS-encrypted file',
   match: isSopsEncrypted,
-  extract: () => skip('encrypted with SOPS; lint the decrypted file'),
+  extract: () => skip(encryptedSkipReason('SOPS')),
 }
 
 /** Any other Kubernetes object: its fields are not chart values even when they look like them. */
@@ -39,6 +41,8 @@ export const YAML_WRAPPERS: readonly Wrapper[] = [
   k3sHelmChart,
   openShiftTemplateOrList,
   kustomization,
+  registrationSecret,
+  registrationWorkload,
   otherKubernetesObject,
   helmfile,
   chartValues,

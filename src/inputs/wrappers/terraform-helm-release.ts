@@ -30,7 +30,8 @@ interface ValuesLayer {
   data: Record<string, unknown>
   /** The span of a pointer this layer writes. */
   locate(pointer: string): Span
-  runnersConfigMap(): PositionMap
+  /** Maps the text of the string this layer writes at a pointer (`runners.config`) into the file. */
+  stringMap(pointer: string): PositionMap
   /** Pointers whose value only Terraform knows. */
   unknown: Set<string>
 }
@@ -104,7 +105,7 @@ function valuesEntryLayer(entry: SyntaxNode, index: number, ctx: ReleaseContext)
       }
       return fallback
     },
-    runnersConfigMap: () => ev.textMaps.get('/runners/config') ?? (() => ev.spans.get('/runners/config')?.start ?? fallback.start),
+    stringMap: (pointer) => ev.textMaps.get(pointer) ?? (() => ev.spans.get(pointer)?.start ?? fallback.start),
   }
 }
 
@@ -141,7 +142,7 @@ function setLayer(
       data,
       unknown: known ? new Set() : new Set([pointer]),
       locate: () => at,
-      runnersConfigMap: () => textMap ?? (() => spanOf(whole, ctx.lines).start),
+      stringMap: () => textMap ?? (() => spanOf(whole, ctx.lines).start),
     },
     sensitiveText: known ? text : undefined,
   }
@@ -237,7 +238,7 @@ function releaseTargets(
       }
       return {start: whole.start, end: {line: whole.start.line, column: whole.start.column + 'resource'.length}}
     },
-    runnersConfigMap: () => configLayer?.runnersConfigMap() ?? (() => whole.start),
+    stringMap: (pointer) => lastLayerWith(layers, pointer)?.stringMap(pointer) ?? (() => whole.start),
   })
   for (const target of targets) if (target.type === 'values' && sensitive.length > 0) target.sensitive = sensitive
   return {targets: completedElsewhere(targets, writtenElsewhere.length > 0 ? writtenElsewhere.join(', ') : undefined), references}

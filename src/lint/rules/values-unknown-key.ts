@@ -1,4 +1,5 @@
-import {compareVersions, describeChartVersion, isPlainObject, NEWEST_CHART_VERSION} from '../../model/chart.js'
+import {misplacedConfigToml} from '../../inputs/recognize.js'
+import {compareVersions, isPlainObject, NEWEST_CHART_VERSION} from '../../model/chart.js'
 import {chartKeysBelow, closestChartKey, isChartLeaf, isHelmKey} from '../../model/chart-keys.js'
 import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule, type Report} from '../define-rule.js'
@@ -25,6 +26,8 @@ export default defineRule({
         const p = [...path, key]
         const dotted = p.join('.')
         if (path.length === 0 && isHelmKey(key)) continue
+        // A whole config.toml under `config:` is named by values-config-misplaced, which says where it belongs.
+        if (path.length === 0 && key === 'config' && misplacedConfigToml(target.user) !== undefined) continue
         if (isChartLeaf(dotted)) continue
         const parentPath = path.join('.')
         if (chartKeysBelow(parentPath).includes(key)) {
@@ -35,11 +38,7 @@ export default defineRule({
         const pointer = encodePointer(p)
         const guess = closestChartKey(parentPath, key)
         if (newerChart) {
-          const data = {
-            path: parent + key,
-            newest: NEWEST_CHART_VERSION,
-            chartVersion: describeChartVersion(target.chartVersion, target.user),
-          }
+          const data = {path: parent + key, newest: NEWEST_CHART_VERSION, chartVersion: target.chartVersion}
           out.push(
             guess
               ? {pointer, messageId: 'unknownNewerChartWithGuess', severity: 'warning', data: {...data, guess: parent + guess}}

@@ -1,0 +1,138 @@
+import {isPlainObject} from '../model/chart.js'
+import {isSecretKey} from '../model/secrets.js'
+import type {Span} from './position.js'
+import table from './registration-env.json' with {type: 'json'}
+import type {TomlTarget} from './targets.js'
+import {encodePointer} from './yaml-source.js'
+
+/**
+ * Runner configuration written as the environment variables `gitlab-runner register` reads (a ConfigMap of
+ * `KUBERNETES_PRIVILEGED: "true"`, `RUNNER_EXECUTOR`, ... passed with envFrom, or a container's `env`). Each variable
+ * is a flag of the register command that writes one config.toml key; the table, read from the runner's source,
+ * says which (registration-env.json names the commit and how it was read).
+ */
+type ValueType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'list' | 'commaList' | 'map' | 'boolMap' | 'intMap'
+
+const VARIABLES = new Map(
+  Object.entries(table.variables as Record<string, string[]>).map(([name, [path, type]]) => [name, [path, type as ValueType] as const]),
+)
+const REGISTER_ONLY = new Set(table.registerOnly)
+
+/** One variable as written, and where its name is in the file. */
+export interface EnvEntry {
+  name: string
+  value: unknown
+  span: Span
+}
+
+// Variables that alone say "this sets up a runner" (a CI_SERVER_URL may belong to any GitLab client).
+const DECISIVE = new Set(['RUNNER_EXECUTOR', 'CI_SERVER_TOKEN'])
+
+/**
+ * Whether a set of variable names is runner registration: an executor or runner token, a variable only the register
+ * command reads, or at least two config.toml variables of which one is the GitLab URL or an executor's setting.
+ */
+export function isRegistrationEnv(names: Iterable<string>): boolean {
+  const mapped: string[] = []
+  let registerOnly = false
+  for (const name of names) {
+    if (DECISIVE.has(name)) return true
+    if (REGISTER_ONLY.has(name)) registerOnly = true
+    if (VARIABLES.has(name)) mapped.push(name)
+  }
+  if (mapped.length === 0) return false
+  if (registerOnly) return true
+  return mapped.length >= 2 && mapped.some((name) => name === 'CI_SERVER_URL' || /^(KUBERNETES|DOCKER)_/.test(name))
+}
+
+// strconv.ParseBool, which the flag parser uses.
+const TRUE = /^(1|t|T|TRUE|true|True)$/
+const FALSE = /^(0|f|F|FALSE|false|False)$/
+
+/** The value the runner would write to config.toml; text it would refuse stays text, for the type rules to name. */
+function typedValue(text: string, type: ValueType): unknown {
+  switch (type) {
+    case 'bool':
+      return TRUE.test(text) ? true : FALSE.test(text) ? false : text
+    case 'int':
+      return /^[+-]?\d+$/.test(text.trim()) ? Number(text.trim()) : text
+    case 'float':
+      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) ? Number(text.trim()) : text
+    case 'list':
+      return [text]
+    case 'commaList':
+      return text.split(',').map((item) => item.trim())
+    case 'map':
+    case 'boolMap':
+    case 'intMap': {
+      const colon = text.indexOf(':')
+      if (colon <= 0) return text
+      const item = text.slice(colon + 1)
+      return {[text.slice(0, colon)]: type === 'map' ? item : typedValue(item, type === 'boolMap' ? 'bool' : 'int')}
+    }
+    default:
+      return text
+  }
+}
+
+function setPath(root: Record<string, unknown>, segments: string[], value: unknown): void {
+  let node = root
+  for (const segment of segments.slice(0, -1)) {
+    if (!isPlainObject(node[segment])) node[segment] = {}
+    node = node[segment] as Record<string, unknown>
+  }
+  node[segments.at(-1)!] = value
+}
+
+export interface EnvPlacement {
+  pointerBase: string
+  docIndex: number
+  /** Where findings about the runner as a whole go: the `data:` or `env:` key. */
+  whole: Span
+  runnerVersion?: string
+  /** A Secret is the right home for credentials: they are left out, so no rule calls them leaked. */
+  leaveOutSecrets?: boolean
+}
+
+/**
+ * The config.toml target the variables amount to: one [[runners]] entry. A position asked for a key maps to the line
+ * of the variable that sets it (or that sets something below it); anything else to `whole`. Undefined when no
+ * variable sets a config.toml key.
+ */
+export function registrationEnvTarget(entries: EnvEntry[], placement: EnvPlacement): TomlTarget | undefined {
+  const runner: Record<string, unknown> = {}
+  const spans = new Map<string, Span>()
+  for (const {name, value, span} of entries) {
+    const variable = VARIABLES.get(name)
+    if (!variable || value === null || value === undefined) continue
+    const text = typeof value === 'string' ? value : String(value)
+    // An empty variable leaves the flag at its default (the chart's templates write "" for every unset one).
+    if (text === '') continue
+    const [path, type] = variable
+    const segments = path.split('/')
+    if (placement.leaveOutSecrets && (isSecretKey(segments.at(-1)!) || segments.at(-1) === 'token')) continue
+    setPath(runner, segments, typedValue(text, type))
+    spans.set(`/runners/0${encodePointer(segments)}`, span)
+  }
+  if (spans.size === 0) return undefined
+  const byLine = [...spans.entries()].sort(([, a], [, b]) => a.start.line - b.start.line || a.start.column - b.start.column)
+  const locate = (pointer: string): Span => {
+    // The key itself, else the first variable that writes into it (a table such as `[runners.kubernetes]`), else
+    // the same for each enclosing table: a key no variable sets is placed with its table's variables.
+    for (let p = pointer; p.startsWith('/runners/0/'); p = p.slice(0, p.lastIndexOf('/'))) {
+      const span = spans.get(p) ?? byLine.find(([q]) => q.startsWith(`${p}/`))?.[1]
+      if (span) return span
+    }
+    return placement.whole
+  }
+  return {
+    type: 'config-toml',
+    data: {runners: [runner]},
+    pointerBase: placement.pointerBase,
+    docIndex: placement.docIndex,
+    locate,
+    fromChartDefault: false,
+    templateNotes: [],
+    runnerVersion: placement.runnerVersion,
+  }
+}
