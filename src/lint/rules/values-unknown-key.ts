@@ -1,5 +1,5 @@
 import {misplacedConfigToml} from '../../inputs/recognize.js'
-import {compareVersions, isPlainObject, NEWEST_CHART_VERSION} from '../../model/chart.js'
+import {compareVersions, describeChartVersion, isPlainObject, NEWEST_CHART_VERSION} from '../../model/chart.js'
 import {chartKeysBelow, closestChartKey, isChartLeaf, isHelmKey} from '../../model/chart-keys.js'
 import {encodePointer} from '../../util/json-pointer.js'
 import {defineRule, type Report} from '../define-rule.js'
@@ -38,7 +38,11 @@ export default defineRule({
         const pointer = encodePointer(p)
         const guess = closestChartKey(parentPath, key)
         if (newerChart) {
-          const data = {path: parent + key, newest: NEWEST_CHART_VERSION, chartVersion: target.chartVersion}
+          const data = {
+            path: parent + key,
+            newest: NEWEST_CHART_VERSION,
+            chartVersion: describeChartVersion(target.chartVersion, target.user),
+          }
           out.push(
             guess
               ? {pointer, messageId: 'unknownNewerChartWithGuess', severity: 'warning', data: {...data, guess: parent + guess}}
