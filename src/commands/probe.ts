@@ -39,7 +39,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     'tls-ca-file': Flags.string({description: 'Extra CA bundle (PEM) trusted for GitLab and registry handshakes.', helpValue: 'PATH'}),
     timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
-    format: Flags.string({description: 'Output format.', options: [...PROBE_FORMATS], default: 'stylish'}),
+    format: Flags.string({description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).', options: [...PROBE_FORMATS], default: 'stylish'}),
     verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
     // Cluster modes (src/probe/cluster): a pod shaped like a job pod by default, an existing job pod, or every node.
     kubeconfig: Flags.string({description: 'Kubeconfig file; default $KUBECONFIG, ~/.kube/config, or the in-cluster service account.', helpValue: 'PATH'}),
@@ -49,6 +49,10 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     runner: Flags.string({description: 'Which [[runners]] entry of --config to mirror, by name.', helpValue: 'NAME'}),
     image: Flags.string({description: 'Node image the checks run in.', default: 'node:24-alpine'}),
     'dind-image': Flags.string({description: 'Docker-in-Docker service image; default the runner dind service, else docker:dind.', helpValue: 'IMAGE'}),
+    dind: Flags.boolean({description: 'Keep the dind service of the runner config or the job in the pod (--no-dind leaves it out).', allowNo: true, default: true}),
+    var: Flags.string({description: 'Job variable for the mirror pod (repeatable), as a job would set it: DOCKER_HOST, KUBERNETES_* overwrites, ...', helpValue: 'KEY=VALUE', multiple: true}),
+    'ci-file': Flags.string({description: 'A .gitlab-ci.yml whose job (--job) gives the mirror pod its services, variables and image, resolved as lint resolves them.', helpValue: 'PATH', dependsOn: ['job']}),
+    job: Flags.string({description: 'The job of --ci-file to mirror.', helpValue: 'NAME', dependsOn: ['ci-file']}),
     'dind-tls': Flags.boolean({description: 'Start dind with TLS on 2376 (--no-dind-tls: plain 2375); default from the runner DOCKER_TLS_CERTDIR.', allowNo: true}),
     pod: Flags.string({description: 'Run the checks in this existing job pod instead of a new pod.', helpValue: 'NAME', exclusive: ['job-id', 'all-nodes']}),
     'job-id': Flags.string({description: 'Run the checks in the pod of this CI job (annotation job.runner.gitlab.com/id).', helpValue: 'ID', exclusive: ['pod', 'all-nodes']}),
@@ -101,6 +105,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
   private async runCluster(flags: ProbeFlags): Promise<void> {
     // Loaded on demand: the Kubernetes client is heavy, --local does not need it, and it is an optional dependency
     // that a lint-only install (npm install --omit=optional) leaves out.
+    const job = await this.jobSettings(flags)
     const {runClusterCommand} = await import('../probe/cluster/command.js').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('@kubernetes/client-node')) {
         this.error(
@@ -120,6 +125,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
         image: flags.image,
         dindImage: flags['dind-image'],
         dindTls: flags['dind-tls'],
+        job,
         pod: flags.pod,
         jobId: flags['job-id'],
         ephemeral: flags.ephemeral,
@@ -146,9 +152,31 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     if (result.exitCode !== 0) this.exit(result.exitCode)
   }
 
+  /** What the job adds to the mirror pod: --no-dind, --var, and the job of --ci-file. */
+  private async jobSettings(flags: ProbeFlags) {
+    const {jobFromCiFile, parseVarFlags, JobSettingsError} = await import('../probe/cluster/job-settings.js')
+    try {
+      const fromFile = flags['ci-file'] && flags.job ? await jobFromCiFile(flags['ci-file'], flags.job) : undefined
+      if (fromFile?.partial) process.stderr.write(`${flags['ci-file']}: job ${flags.job} depends on includes or templates outside the file; their services and variables are not known (add them with --var).\n`)
+      const variables = {...fromFile?.jobVariables, ...parseVarFlags(flags.var ?? [])}
+      return {
+        ...(flags.dind ? {} : {dind: false}),
+        ...(Object.keys(variables).length ? {jobVariables: variables} : {}),
+        ...(fromFile?.jobServices.length ? {jobServices: fromFile.jobServices} : {}),
+        ...(fromFile?.jobImage ? {jobImage: fromFile.jobImage} : {}),
+      }
+    } catch (error) {
+      if (error instanceof JobSettingsError) throw new ProbeOptionsError(error.message)
+      throw error
+    }
+  }
+
   /** Resolves once the report is out: this.exit() right after a write cut a large piped report short (--all-nodes). */
   private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): Promise<void> {
-    const text = renderProbeReport(report, format, {verbose, color: format === 'stylish' && process.stdout.isTTY && !process.env.NO_COLOR})
+    const tty = process.stdout.isTTY
+    // Wrapped to the terminal only: piped output keeps one line per item for grep and scripts.
+    const width = tty ? Number(process.env.COLUMNS) || process.stdout.columns || undefined : undefined
+    const text = renderProbeReport(report, format, {verbose, width, color: format === 'stylish' && tty && !process.env.NO_COLOR})
     return new Promise((resolve) => process.stdout.write(text, () => resolve()))
   }
 

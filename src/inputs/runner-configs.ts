@@ -11,6 +11,8 @@ export interface RunnerConfigView {
   url?: string
   environment?: string[]
   kubernetes?: Record<string, unknown>
+  /** The whole `[[runners]]` table (builds_dir, `[runners.feature_flags]`), for what the job pod takes from outside `[runners.kubernetes]`. */
+  settings?: Record<string, unknown>
 }
 
 export class RunnerConfigError extends Error {}
@@ -31,6 +33,7 @@ export async function readRunnerConfigs(path: string, chartVersion: string = NEW
         url: typeof runner.settings.url === 'string' ? runner.settings.url : gitlabUrl,
         environment: runner.environment,
         kubernetes: runner.kubernetes,
+        settings: runner.settings,
       })
     }
   }

@@ -1,5 +1,6 @@
 import {encodePointer} from '../util/json-pointer.js'
 import {isPlainObject} from './chart.js'
+import {stringList} from './literals.js'
 
 /*
  * The parts of a .gitlab-ci.yml that decide how a job's services run: each job's services and variables after
@@ -18,6 +19,9 @@ export interface CiService {
   alias?: string
   pointer: string
   variables: Map<string, CiVariable>
+  /** `command:` and `entrypoint:` of the long form (e.g. dind's `--mtu=1450`); empty when not set. */
+  command: string[]
+  entrypoint: string[]
 }
 
 export interface CiJob {
@@ -26,6 +30,8 @@ export interface CiJob {
   services: CiService[]
   /** Global variables (as `inherit` allows) overlaid with the job's own. */
   variables: Map<string, CiVariable>
+  /** The job's image name: its own, from `extends`, else `default:`/global `image` as `inherit` allows. */
+  image?: string
   /** Something the job depends on is not in this file (an unknown `extends` template). */
   partial: boolean
 }
@@ -43,6 +49,7 @@ const MAX_EXTENDS_DEPTH = 11
 
 interface Resolved {
   services?: {list: unknown[]; pointer: string}
+  image?: string
   variables: Map<string, CiVariable>
   inherit?: Record<string, unknown>
   partial: boolean
@@ -66,14 +73,22 @@ function variablesAt(block: unknown, pointer: string): Map<string, CiVariable> {
   return out
 }
 
+/** An `image:` value, short (`node:24`) or long (`{name: node:24}`). */
+function imageName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  return isPlainObject(value) && typeof value.name === 'string' ? value.name : undefined
+}
+
 function serviceOf(entry: unknown, pointer: string): CiService | undefined {
-  if (typeof entry === 'string') return {image: entry, pointer, variables: new Map()}
+  if (typeof entry === 'string') return {image: entry, pointer, variables: new Map(), command: [], entrypoint: []}
   if (!isPlainObject(entry) || typeof entry.name !== 'string') return undefined
   return {
     image: entry.name,
     alias: typeof entry.alias === 'string' ? entry.alias : undefined,
     pointer,
     variables: variablesAt(entry.variables, `${pointer}/variables`),
+    command: stringList(entry.command),
+    entrypoint: stringList(entry.entrypoint),
   }
 }
 
@@ -101,11 +116,13 @@ export function readGitlabCi(data: Record<string, unknown>): CiConfig {
       if (typeof parent !== 'string') continue
       const from = resolve(parent, depth + 1, [...trail, name])
       if (from.services) merged.services = from.services
+      if (from.image) merged.image = from.image
       for (const [k, v] of from.variables) merged.variables.set(k, v)
       if (from.inherit) merged.inherit = {...merged.inherit, ...from.inherit}
       merged.partial ||= from.partial
     }
     if (Array.isArray(definition.services)) merged.services = {list: definition.services, pointer: `${base}/services`}
+    if (imageName(definition.image)) merged.image = imageName(definition.image)
     for (const [k, v] of variablesAt(definition.variables, `${base}/variables`)) merged.variables.set(k, v)
     if (isPlainObject(definition.inherit)) merged.inherit = {...merged.inherit, ...definition.inherit}
     cache.set(name, merged)
@@ -119,12 +136,14 @@ export function readGitlabCi(data: Record<string, unknown>): CiConfig {
       ? {list: data.services, pointer: '/services'}
       : undefined
   const globalVariables = variablesAt(data.variables, '/variables')
+  const defaultImage = imageName(defaults.image) ?? imageName(data.image)
 
   const jobs: CiJob[] = []
   for (const [name, definition] of Object.entries(data)) {
     if (GLOBAL_KEYWORDS.has(name) || name.startsWith('.') || !isPlainObject(definition)) continue
     const resolved = resolve(name, 0, [])
     const services = resolved.services ?? (inherits(resolved.inherit, 'default', 'services') ? defaultServices : undefined)
+    const image = resolved.image ?? (inherits(resolved.inherit, 'default', 'image') ? defaultImage : undefined)
     const variables = new Map<string, CiVariable>()
     for (const [k, v] of globalVariables) if (inherits(resolved.inherit, 'variables', k)) variables.set(k, v)
     for (const [k, v] of resolved.variables) variables.set(k, v)
@@ -133,6 +152,7 @@ export function readGitlabCi(data: Record<string, unknown>): CiConfig {
       pointer: encodePointer([name]),
       services: (services?.list ?? []).flatMap((entry, i) => serviceOf(entry, `${services!.pointer}/${i}`) ?? []),
       variables,
+      ...(image ? {image} : {}),
       partial: resolved.partial,
     })
   }

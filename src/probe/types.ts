@@ -36,11 +36,26 @@ export interface ProbeSummary {
   exitCode: 0 | 1 | 2
 }
 
+/** A reason behind one or more checks that need attention, with the one fix that addresses it. */
+export interface ProbeCause {
+  /** Stable id, e.g. `docker-port-tls-mismatch`, `nameserver-dead-10-96-0-10`, or the id of a check standing alone. */
+  id: string
+  status: 'fail' | 'warn'
+  /** Names the mistake, in the user's terms. */
+  title: string
+  /** What to do, imperative. */
+  fix: string
+  /** Ids of the checks this cause explains. */
+  checks: string[]
+}
+
 export interface ProbeReport {
   /** `local`, `mirror-pod`, `job-pod`, `ephemeral`, `all-nodes`. */
   mode: 'local' | 'mirror-pod' | 'job-pod' | 'ephemeral' | 'all-nodes'
   target?: {namespace?: string; pod?: string; nodes?: string[]}
   checks: CheckResult[]
+  /** The failing and warning checks grouped under their causes, root causes first. */
+  causes?: ProbeCause[]
   timings: ProbeTimings
   summary: ProbeSummary
 }

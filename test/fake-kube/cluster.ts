@@ -80,7 +80,8 @@ export function imageAvailable(image: string, images: string[]): boolean {
   return images.some((known) => (known.endsWith(':*') ? normalized.startsWith(known.slice(0, -1)) : known === normalized))
 }
 
-export const DEFAULT_IMAGES = ['node:*', 'docker:*', 'busybox:*', 'alpine:*', 'registry.example.com/ci/node:*']
+// The runner's helper image is public: a cluster that pulls docker:* pulls it too (the mirror pod runs it as the helper).
+export const DEFAULT_IMAGES = ['node:*', 'docker:*', 'busybox:*', 'alpine:*', 'registry.example.com/ci/node:*', 'registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:*']
 
 function podRequests(pod: V1Pod): {cpu: number; memory: number} {
   let cpu = 0

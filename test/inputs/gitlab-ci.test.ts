@@ -42,7 +42,7 @@ other:
     DOCKER_TLS_CERTDIR: '/certs @ /.tls/variables/DOCKER_TLS_CERTDIR',
     EXTRA: 'true @ /build/variables/EXTRA',
   })
-  expect(build.services).toEqual([{image: 'docker:27-dind', pointer: '/.docker/services/0', variables: new Map()}])
+  expect(build.services).toEqual([{image: 'docker:27-dind', pointer: '/.docker/services/0', variables: new Map(), command: [], entrypoint: []}])
   expect(other.services[0]).toMatchObject({image: 'registry.example.com/docker:27-dind', alias: 'docker', pointer: '/other/services/0'})
   expect(other.services[0].variables.get('DOCKER_TLS_CERTDIR')).toEqual({value: '', pointer: '/other/services/0/variables/DOCKER_TLS_CERTDIR'})
   expect(build.partial).toBe(false)

@@ -7,7 +7,7 @@ import {ClientKubeApi, KubeConfigError, loadKubeConfig, toKubeError} from './kub
 import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
 
 /** What `runner-doctor probe` passes for the cluster modes, already parsed. */
-export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespace' | 'image' | 'dindImage' | 'dindTls' | 'pod' | 'jobId' | 'ephemeral'> {
+export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId' | 'ephemeral'> {
   kubeconfig?: string
   context?: string
   config?: string
@@ -67,6 +67,7 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     image: input.image,
     dindImage: input.dindImage,
     dindTls: input.dindTls,
+    job: input.job,
     pod: input.pod,
     jobId: input.jobId,
     ephemeral: input.ephemeral,

@@ -21,8 +21,13 @@ import {
 } from './mirror-pod.js'
 import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
 import {type ClusterMode, describePermission, missingPermissions, requiredPermissions, roleSnippet} from './preflight.js'
+import {dindExitCheck} from '../checks/dind-container.js'
+import {findCauses} from '../report/causes.js'
+import {summarize} from '../report/summary.js'
 import {blockedReport, mergeNodeReports, parseAgentReport, tail} from './report.js'
 import {waitForContainer, type WaitTimings} from './wait.js'
+import {execRefusedFinding, noReportFinding} from './exec-diagnosis.js'
+import {stdinAgentInvocation} from '../agent/stdin-framing.js'
 
 
 export interface ClusterProbeOptions {
@@ -306,19 +311,7 @@ async function runMirrorPod(run: MirrorRun, name: string, hostname?: string): Pr
     ...waitSettings(run),
     onSidecarExit: async (status) => {
       const log = await kube.readPodLog(namespace, name, status.name, {tailLines: 20}).catch(() => '')
-      extraChecks.push({
-        id: 'dind-container',
-        status: 'fail',
-        summary: `The ${status.name} service container exited with code ${status.state?.terminated?.exitCode}: the Docker daemon is not running.`,
-        evidence: tail(log, 8),
-        cause: /permission denied|are you root|privileged/i.test(log)
-          ? 'dind needs a privileged container and the runner does not give it one.'
-          : 'The Docker daemon failed to start; its log says why.',
-        remediation: /permission denied|are you root|privileged/i.test(log)
-          ? 'Set privileged = true for service containers ([runners.kubernetes] privileged or service_container_security_context), or build without dind.'
-          : 'Read the dind log above and fix its configuration (TLS, storage driver, MTU).',
-        durationMs: 0,
-      })
+      extraChecks.push(dindExitCheck(status.name, status.state?.terminated?.exitCode, log))
     },
   })
   const target = {namespace, pod: name, nodes: outcome.timings.node ? [outcome.timings.node] : undefined}
@@ -348,11 +341,10 @@ async function runMirrorPod(run: MirrorRun, name: string, hostname?: string): Pr
 
 function combine(mode: ProbeReport['mode'], agentReport: ProbeReport, extra: CheckResult[], target: ProbeReport['target']): ProbeReport {
   const checks = [...extra, ...agentReport.checks]
-  const fail = checks.filter((c) => c.status === 'fail').length
-  const summary = extra.length
-    ? {...agentReport.summary, fail, verdict: `${extra[0]!.summary} ${agentReport.summary.verdict}`, exitCode: (agentReport.summary.exitCode === 2 ? 2 : 1) as 1 | 2}
-    : agentReport.summary
-  return {...agentReport, mode, target, checks, summary}
+  // Causes are found again over every check: a check from this side (dind exited) may explain the agent's ones.
+  const causes = findCauses(checks)
+  const summary = {...summarize(checks, causes), ...(agentReport.summary.exitCode === 2 ? {exitCode: 2 as const} : {})}
+  return {...agentReport, mode, target, checks, causes, summary}
 }
 
 function withTimings(report: ProbeReport, timings: WaitTimings, agentReport: ProbeReport | undefined, started: number): ProbeReport {
@@ -479,19 +471,21 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
   const running = (found.status.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name)
   const ordered = [...running].sort((a, b) => Number(b === BUILD_CONTAINER) - Number(a === BUILD_CONTAINER))
   for (const container of ordered) {
-    const probe = await kube.exec(namespace, podName, container, ['sh', '-c', 'command -v node'], {timeoutMs: 15_000}).catch((error: unknown) => {
-      const failure = toKubeError(error)
-      if (failure.kind === 'forbidden' || failure.kind === 'unauthorized') throw failure
-      return undefined
-    })
-    if (probe?.exitCode !== 0 || !probe.stdout.trim()) continue
-    deps.progress(`Running the checks in container ${container} of pod ${podName} (node at ${probe.stdout.trim()}).`)
-    // The program goes through stdin: as an exec argument it would bloat the request URL past server limits.
-    const result = await kube.exec(namespace, podName, container, ['node', '-', JSON.stringify(agentOptions)], {stdin: run.agentSource, timeoutMs: options.runTimeoutMs ?? 300_000})
-    const report = parseAgentReport(result.stdout)
-    if (!report) {
-      return blockedReport('job-pod', {id: 'probe-agent', summary: `The check program in container ${container} exited with code ${result.exitCode ?? 'unknown'} without a report.`, evidence: tail(`${result.stdout}\n${result.stderr}`), remediation: 'Check the Node version in that container (18 or newer is needed), or use --ephemeral.'}, Date.now() - started, target)
+    const viaLoopbackHttp = kube.plainHttpLoopback === true
+    let probe
+    try {
+      probe = await kube.exec(namespace, podName, container, ['sh', '-c', 'command -v node && node --version'], {timeoutMs: 15_000})
+    } catch (error) {
+      return blockedReport('job-pod', execRefusedFinding(toKubeError(error), container, podName, viaLoopbackHttp), Date.now() - started, target)
     }
+    const [nodePath, nodeVersion] = probe.stdout.trim().split('\n')
+    if (probe.exitCode !== 0 || !nodePath) continue
+    deps.progress(`Running the checks in container ${container} of pod ${podName} (node ${nodeVersion ?? ''} at ${nodePath}).`)
+    // The program goes through stdin: as an exec argument it would bloat the request URL past server limits.
+    const invocation = stdinAgentInvocation(run.agentSource, JSON.stringify(agentOptions))
+    const result = await kube.exec(namespace, podName, container, invocation.command, {stdin: invocation.stdin, timeoutMs: options.runTimeoutMs ?? 300_000})
+    const report = parseAgentReport(result.stdout)
+    if (!report) return blockedReport('job-pod', noReportFinding(result, container, nodeVersion, viaLoopbackHttp), Date.now() - started, target)
     return {...combine('job-pod', report, [], target), timings: {...report.timings, totalMs: Date.now() - started}}
   }
   if (!options.ephemeral) {

@@ -30,7 +30,7 @@ export type {AgentOptions}
  * One `[[runners]]` entry as far as the probe cares: TOML snake_case keys, as parsed. `settings` is the whole
  * `[[runners]]` table when the reader provides it (builds_dir, `[runners.feature_flags]`).
  */
-export type RunnerSettings = RunnerConfigView & {settings?: Record<string, unknown>}
+export type RunnerSettings = RunnerConfigView
 
 /** The runner release whose helper image the mirror pod pulls when the config does not name one. */
 export const DEFAULT_RUNNER_VERSION = runnerVersionForChart(NEWEST_CHART_VERSION) ?? '18.0.0'

@@ -1,26 +1,28 @@
-import type {CheckResult, ProbeReport, ProbeSummary, ProbeTimings} from '../types.js'
+import type {CheckResult, ProbeCause, ProbeReport, ProbeSummary, ProbeTimings} from '../types.js'
+import {findCauses} from './causes.js'
 
 /** Starts the one stdout line that carries the agent's JSON report out of a pod; the CLI looks for it in the log. */
 export const REPORT_LINE_PREFIX = 'RUNNER_DOCTOR_REPORT '
 
-/** The verdict leads with the first failure, else the first warning: what a person should look at first. */
-export function summarize(checks: CheckResult[]): ProbeSummary {
+/** The verdict names the first root cause and its fix: what a person should do first. */
+export function summarize(checks: CheckResult[], causes: ProbeCause[] = findCauses(checks)): ProbeSummary {
   const count = (status: CheckResult['status']): number => checks.filter(c => c.status === status).length
   const pass = count('pass')
   const warn = count('warn')
   const fail = count('fail')
   const skip = count('skip')
-  const firstFail = checks.find(c => c.status === 'fail')
-  const firstWarn = checks.find(c => c.status === 'warn')
+  const first = causes[0]
   let verdict: string
-  if (firstFail) verdict = `${fail} check${fail === 1 ? '' : 's'} failed. ${firstFail.summary}`
-  else if (firstWarn) verdict = `Working, with ${warn} warning${warn === 1 ? '' : 's'}. ${firstWarn.summary}`
-  else verdict = `All ${pass} checks passed${skip > 0 ? ` (${skip} skipped)` : ''}.`
+  if (first) {
+    const more = causes.length > 1 ? ` (${causes.length - 1} more cause${causes.length === 2 ? '' : 's'} below)` : ''
+    verdict = `${first.title} Fix: ${first.fix}${more}`
+  } else verdict = `All ${pass} checks passed${skip > 0 ? ` (${skip} skipped)` : ''}.`
   return {pass, warn, fail, skip, verdict, exitCode: fail > 0 ? 1 : 0}
 }
 
 export function buildReport(mode: ProbeReport['mode'], checks: CheckResult[], timings: ProbeTimings, target?: ProbeReport['target']): ProbeReport {
-  const report: ProbeReport = {mode, checks, timings, summary: summarize(checks)}
+  const causes = findCauses(checks)
+  const report: ProbeReport = {mode, checks, causes, timings, summary: summarize(checks, causes)}
   if (target) report.target = target
   return report
 }

@@ -44,7 +44,9 @@ describe('probe fault matrix on the fake API server: the right diagnosis, and no
 
   it('reports a dind service that dies because it is not privileged', async () => {
     await withFake({}, async (fake) => {
-      const config = writeRunnerConfig(`    namespace = "ci"`)
+      const config = writeRunnerConfig(`    namespace = "ci"
+    [[runners.kubernetes.services]]
+      name = "docker:dind"`)
       const run = await probe(fake, [], config)
       expect(run.code).toBe(1)
       const check = run.report!.checks.find((c) => c.id === 'dind-container')!

@@ -77,8 +77,18 @@ test('probe --local with a dead Docker port exits 1 and the stylish report leads
     '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0'])
   expect(result.code).toBe(1)
   const firstLine = result.stdout.split('\n')[0]
-  expect(firstLine).toBe(`runner-doctor probe (local): 2 checks failed. Nothing listens on tcp://127.0.0.1:${dead} (ECONNREFUSED).`)
-  expect(result.stdout).toMatch(/^ {2}fail {4}docker-daemon-127-0-0-1-\d+ +Nothing listens/m)
+  // The root cause and its fix first; the checks it explains are listed under it.
+  expect(firstLine).toBe('runner-doctor probe (local): No Docker daemon answers, so every Docker check after it fails. Fix: Add a docker:dind service (privileged) to the job or the runner config, and give it time to start; read the service log for why it stopped.')
+  expect(result.stdout).toMatch(/^ {2}1\. FAIL No Docker daemon answers/m)
+  expect(result.stdout).toMatch(/^ {5}fail {4}docker-daemon-127-0-0-1-\d+ +Nothing listens/m)
+  // Piped: nothing is wrapped, whatever COLUMNS says.
+  expect(result.stdout.split('\n').some((line) => line.length > 120)).toBe(true)
+  const markdown = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
+    '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0', '--format', 'markdown'])
+  expect(markdown.code).toBe(1)
+  expect(markdown.stdout.split('\n').slice(0, 3)).toEqual(['### runner-doctor probe: local', '', `**${firstLine.slice('runner-doctor probe (local): '.length).replace(/([*_\`<>[\]])/g, '\\$1')}**`])
+  expect(markdown.stdout).toMatch(/^1\. ❌ \*\*No Docker daemon answers/m)
+  expect(markdown.stdout).toMatch(/^\| ❌ fail \| `docker-daemon` \|/m)
   expect(result.stderr).toContain('Checking DNS')
 })
 
