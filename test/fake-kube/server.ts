@@ -38,6 +38,11 @@ export interface FakeKubeOptions {
   kubelet?: KubeletOptions
   /** Namespace of the kubeconfig context. */
   contextNamespace?: string
+  /**
+   * Exec subprotocols offered, best first. `['v4.channel.k8s.io']` is an API server before Kubernetes 1.30: no
+   * stdin half-close, so a client that ends stdin closes the whole stream. The real test bed is too new to show it.
+   */
+  execProtocols?: string[]
 }
 
 export interface RequestRecord {
@@ -319,7 +324,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
 
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false),
+    handleProtocols: (protocols) => (options.execProtocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io']).find((p) => protocols.has(p)) ?? false,
   })
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -370,7 +375,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     ws.on('message', (data: Buffer) => {
       const channel = data[0]
       if (channel === 0) child.stdin!.write(data.subarray(1))
-      else if (channel === 255 && data[1] === 0) child.stdin!.end()
+      // The close-stream message exists only in v5; a v4 server would take it for data on an unknown channel.
+      else if (channel === 255 && data[1] === 0 && ws.protocol === 'v5.channel.k8s.io') child.stdin!.end()
     })
     ws.on('close', () => {
       if (child.exitCode === null) child.kill('SIGKILL')

@@ -1,4 +1,4 @@
-import {PassThrough, Readable, Writable} from 'node:stream'
+import {PassThrough, Writable} from 'node:stream'
 import {
   ApiException,
   AuthorizationV1Api,
@@ -38,6 +38,8 @@ export interface ExecResult {
   /** Null when the API server did not report an exit code (for example the connection dropped). */
   exitCode: number | null
   status?: V1Status
+  /** The exec subprotocol the server chose (v5.channel.k8s.io, v4.channel.k8s.io), for diagnosis. */
+  protocol?: string
 }
 
 /** The few Kubernetes calls the probe makes; the rest of the probe depends only on this. */
@@ -46,6 +48,8 @@ export interface KubeApi {
   readonly defaultNamespace: string
   /** Name of the cluster the current context points at, for messages. */
   readonly clusterName: string
+  /** The API is reached over plain http on loopback (`kubectl proxy`), which blocks exec by default. */
+  readonly plainHttpLoopback?: boolean
   createPod(namespace: string, pod: V1Pod, options?: {dryRun?: boolean}): Promise<V1Pod>
   readPod(namespace: string, name: string): Promise<V1Pod>
   /** Resolves to `absent` when the pod was already gone, which counts as success for cleanup. */
@@ -361,9 +365,15 @@ export class ClientKubeApi implements KubeApi {
   ): Promise<ExecResult> {
     const stdout = collector()
     const stderr = collector()
-    const stdin = options.stdin === undefined ? null : Readable.from([Buffer.from(options.stdin)])
+    // stdin is written and left open: ending it makes the client close the whole stream on a v4-only API server
+    // (no half-close before v5), which loses the output and the exit status. Callers send a length with the data.
+    let stdin: PassThrough | null = null
+    if (options.stdin !== undefined) {
+      stdin = new PassThrough()
+      stdin.write(Buffer.from(options.stdin))
+    }
     let status: V1Status | undefined
-    let socket: {close: () => void; on: (event: string, listener: (...args: unknown[]) => void) => void}
+    let socket: {close: () => void; protocol?: string; on: (event: string, listener: (...args: unknown[]) => void) => void}
     try {
       socket = (await new Exec(this.kc).exec(
         namespace,
@@ -372,8 +382,8 @@ export class ClientKubeApi implements KubeApi {
         command,
         stdout.stream,
         stderr.stream,
-        // The client pipes stdin only after the socket opens; a PassThrough keeps the data until then.
-        stdin ? stdin.pipe(new PassThrough()) : null,
+        // The client reads stdin only after the socket opens; the PassThrough keeps the data until then.
+        stdin,
         false,
         (s) => {
           status = s
@@ -396,7 +406,7 @@ export class ClientKubeApi implements KubeApi {
         reject(toKubeError(error))
       })
     })
-    return {stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCodeFromStatus(status), status}
+    return {stdout: stdout.text(), stderr: stderr.text(), exitCode: exitCodeFromStatus(status), status, protocol: socket.protocol}
   }
 
   async patchEphemeralContainers(namespace: string, pod: string, containers: V1EphemeralContainer[]): Promise<V1Pod> {
