@@ -13,6 +13,8 @@ export interface DnsmasqOptions {
    * AAAA gets an empty NOERROR, as a real authoritative server answers, instead of REFUSED (there is no upstream).
    */
   localDomains?: string[]
+  /** domain -> IPv4 address answered for the domain and every name under it (a wildcard record, `--address`). */
+  wildcards?: Record<string, string>
 }
 
 export interface Dnsmasq {
@@ -38,7 +40,8 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
     const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--port=53', `--listen-address=${address}`, '--bind-interfaces',
       `--pid-file=${pidFile}`, '--log-facility=-', '--cache-size=0', '--user=root',
       ...Object.entries(options.records).map(([name, ip]) => `--host-record=${name},${ip}`),
-      ...(options.localDomains ?? []).map(domain => `--local=/${domain}/`)]
+      ...(options.localDomains ?? []).map(domain => `--local=/${domain}/`),
+      ...Object.entries(options.wildcards ?? {}).map(([domain, ip]) => `--address=/${domain}/${ip}`)]
     const child = spawn(binary, args, {stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })

@@ -25,6 +25,8 @@ export interface ResolvedProbeOptions {
   certDir: string
   /** Tries per DNS query series, for median and worst latency. */
   dnsTries: number
+  /** Queries per nameserver in the loss series (0: off). */
+  dnsLossQueries: number
   /** Directory holding one folder per network interface with an `mtu` file. */
   netClassDir: string
   /** Extra CA bundle (PEM) trusted for the outbound TLS handshakes. */

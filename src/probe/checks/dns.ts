@@ -314,10 +314,98 @@ function suggestedNdots(external: DnsName[]): number {
 }
 
 /** One task per DNS check; the runner starts them together. */
-export function dnsCheckTasks(ctx: ProbeContext): Array<{id: string; run: () => Promise<CheckResult>}> {
+export function dnsCheckTasks(ctx: ProbeContext): Array<{id: string; run: () => Promise<CheckResult | CheckResult[]>}> {
   const names = dnsNamesToCheck(ctx)
   return [
     ...names.map(n => ({id: n.id, run: () => checkDnsName(ctx, n)})),
     {id: 'dns-search-expansion', run: () => checkSearchExpansion(ctx, names)},
+    {id: 'dns-search-wildcard', run: () => checkSearchWildcards(ctx)},
+    {id: 'dns-loss', run: () => checkDnsLoss(ctx, names)},
   ]
+}
+
+/** Chance that a nameserver dropping one query in `oneIn` loses at least one of `n`: 1 - (1 - 1/oneIn)^n. */
+export function lossDetectionChance(n: number, oneIn = 20): number {
+  return 1 - (1 - 1 / oneIn) ** n
+}
+
+/** A name every nameserver under test should answer: the cluster name inside Kubernetes, else the first other name. */
+function lossSeriesName(ctx: ProbeContext, names: DnsName[]): DnsName | undefined {
+  return names.find((n) => n.role !== 'cluster' || isInCluster(ctx))
+}
+
+/**
+ * Sends `dnsLossQueries` UDP queries for one name to each nameserver, a few at a time, and counts the lost ones: an
+ * intermittent loss (1 in 20) that three tries would almost never show (1 - 0.95^3 ≈ 14 %) shows here with about 95 %
+ * chance (see DNS_LOSS_QUERIES).
+ */
+export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise<CheckResult[]> {
+  const startedAt = performance.now()
+  const n = ctx.options.dnsLossQueries
+  const servers = ctx.resolv?.nameservers.slice(0, 3) ?? []
+  const target = lossSeriesName(ctx, names)
+  const chance = `${(lossDetectionChance(n) * 100).toFixed(1)} %`
+  if (n === 0) return []
+  if (!servers.length || !target) return [simpleCheck('dns-loss', 'skip', 'No nameserver or no name to measure packet loss with.', [], startedAt)]
+  return Promise.all(
+    servers.map(async (server) => {
+      const id = `dns-loss-${idFragment(server)}`
+      const answers: DnsAnswer[] = []
+      let next = 0
+      // Ten in flight: fast on a healthy server, and still one source port per query as resolvers use.
+      await Promise.all(
+        Array.from({length: Math.min(10, n)}, async () => {
+          while (next < n) {
+            next++
+            answers.push(await queryDns({server, name: `${target.name}.`, type: 'A', transport: 'udp', timeoutMs: ctx.options.timeoutMs}))
+          }
+        }),
+      )
+      const lost = answers.filter((a) => a.rcode === undefined).length
+      const rtts = answers.filter((a) => a.rcode !== undefined).map((a) => a.rttMs)
+      const evidence = [`${n} UDP A queries for ${target.name} to ${server}: ${n - lost} answered, ${lost} lost${rtts.length ? `, median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}` : ''}`, `a 1-in-20 loss shows in ${n} queries with ${chance} probability`]
+      if (lost === n) {
+        return simpleCheck(id, 'fail', `Nameserver ${server} does not answer: ${n} of ${n} queries were lost.`, evidence, startedAt, {
+          cause: `Queries to ${server} are dropped: the DNS service is down, a NetworkPolicy blocks port 53, or the address is wrong.`,
+          remediation: 'Check that the cluster DNS pods run and that port 53 (UDP and TCP) to the nameserver is allowed from job pods.',
+        })
+      }
+      if (lost > 0) {
+        return simpleCheck(id, 'warn', `${server} lost ${lost} of ${n} queries (${((lost / n) * 100).toFixed(1)} %); ${stallNote(ctx.resolv)}, so about one lookup in ${Math.max(1, Math.round(n / lost))} stalls.`, evidence, startedAt, {
+          cause: 'Intermittent packet loss towards the DNS service: the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
+          remediation: STALL_REMEDIATION,
+        })
+      }
+      return simpleCheck(id, 'pass', `${server} answered all ${n} queries (a 1-in-20 loss would have shown with ${chance} probability).`, evidence, startedAt)
+    }),
+  )
+}
+
+/**
+ * A search domain with a wildcard record answers every name tried under it, so a short external name (fewer dots
+ * than ndots) resolves to the wildcard's address instead of its own. A random label shows it, whatever the
+ * external names are.
+ */
+export async function checkSearchWildcards(ctx: ProbeContext): Promise<CheckResult> {
+  const startedAt = performance.now()
+  const resolv = ctx.resolv
+  const server = resolv?.nameservers[0]
+  if (!resolv || !server || resolv.search.length === 0) return simpleCheck('dns-search-wildcard', 'skip', 'No search domains to test for wildcard records.', [], startedAt)
+  const label = `rd-probe-${Math.random().toString(36).slice(2, 10)}`
+  const evidence: string[] = []
+  const wildcards: string[] = []
+  await Promise.all(
+    resolv.search.map(async (domain) => {
+      const answer = await queryDns({server, name: `${label}.${domain}.`, type: 'A', transport: 'udp', timeoutMs: ctx.options.timeoutMs})
+      evidence.push(`${label}.${domain}: ${answer.rcode ?? answer.error}${answer.addresses.length ? ` ${answer.addresses.join(' ')}` : ''}`)
+      if (answer.rcode === 'NOERROR' && answer.addresses.length) wildcards.push(`${domain} (→ ${answer.addresses[0]})`)
+    }),
+  )
+  if (wildcards.length) {
+    return simpleCheck('dns-search-wildcard', 'fail', `Search domain${wildcards.length === 1 ? '' : 's'} ${wildcards.join(', ')} answer${wildcards.length === 1 ? 's' : ''} any name: a wildcard record catches external names with fewer than ${resolv.ndots} dots.`, evidence, startedAt, {
+      cause: 'A wildcard DNS record in a search domain answers before the real name is tried.',
+      remediation: `Remove the wildcard domain from the search list (dns_config searches), or lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "1" and write external names with a trailing dot.`,
+    })
+  }
+  return simpleCheck('dns-search-wildcard', 'pass', `No search domain answers made-up names (${resolv.search.length} checked).`, evidence, startedAt)
 }
