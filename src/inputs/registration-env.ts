@@ -94,12 +94,14 @@ export interface EnvPlacement {
   leaveOutSecrets?: boolean
 }
 
-/**
- * The config.toml target the variables amount to: one [[runners]] entry. A position asked for a key maps to the line
- * of the variable that sets it (or that sets something below it); anything else to `whole`. Undefined when no
- * variable sets a config.toml key.
- */
-export function registrationEnvTarget(entries: EnvEntry[], placement: EnvPlacement): TomlTarget | undefined {
+/** The [[runners]] entry variables write, and the span of each variable by the pointer of the key it sets. */
+export interface EnvRunner {
+  runner: Record<string, unknown>
+  spans: Map<string, Span>
+}
+
+/** Undefined when no variable sets a config.toml key. */
+export function envRunner(entries: EnvEntry[], leaveOutSecrets = false): EnvRunner | undefined {
   const runner: Record<string, unknown> = {}
   const spans = new Map<string, Span>()
   for (const {name, value, span} of entries) {
@@ -110,29 +112,72 @@ export function registrationEnvTarget(entries: EnvEntry[], placement: EnvPlaceme
     if (text === '') continue
     const [path, type] = variable
     const segments = path.split('/')
-    if (placement.leaveOutSecrets && (isSecretKey(segments.at(-1)!) || segments.at(-1) === 'token')) continue
+    if (leaveOutSecrets && (isSecretKey(segments.at(-1)!) || segments.at(-1) === 'token')) continue
     setPath(runner, segments, typedValue(text, type))
     spans.set(`/runners/0${encodePointer(segments)}`, span)
   }
-  if (spans.size === 0) return undefined
-  const byLine = [...spans.entries()].sort(([, a], [, b]) => a.start.line - b.start.line || a.start.column - b.start.column)
-  const locate = (pointer: string): Span => {
-    // The key itself, else the first variable that writes into it (a table such as `[runners.kubernetes]`), else
-    // the same for each enclosing table: a key no variable sets is placed with its table's variables.
-    for (let p = pointer; p.startsWith('/runners/0/'); p = p.slice(0, p.lastIndexOf('/'))) {
-      const span = spans.get(p) ?? byLine.find(([q]) => q.startsWith(`${p}/`))?.[1]
-      if (span) return span
-    }
-    return placement.whole
+  return spans.size === 0 ? undefined : {runner, spans}
+}
+
+/**
+ * The span of the variable that sets the key at `pointer` or a table above it; with `intoTables`, also the first
+ * variable that writes into it (a table such as `[runners.kubernetes]` the variables alone make up).
+ */
+export function envSpanOf(env: EnvRunner, pointer: string, intoTables: boolean): Span | undefined {
+  const byLine = intoTables
+    ? [...env.spans.entries()].sort(([, a], [, b]) => a.start.line - b.start.line || a.start.column - b.start.column)
+    : []
+  for (let p = pointer; p.startsWith('/runners/0/'); p = p.slice(0, p.lastIndexOf('/'))) {
+    const span = env.spans.get(p) ?? byLine.find(([q]) => q.startsWith(`${p}/`))?.[1]
+    if (span) return span
   }
+  return undefined
+}
+
+/**
+ * The config.toml target the variables amount to: one [[runners]] entry. A position asked for a key maps to the line
+ * of the variable that sets it (or that sets something below it); anything else to `whole`. Undefined when no
+ * variable sets a config.toml key.
+ */
+export function registrationEnvTarget(entries: EnvEntry[], placement: EnvPlacement): TomlTarget | undefined {
+  const env = envRunner(entries, placement.leaveOutSecrets)
+  if (!env) return undefined
   return {
     type: 'config-toml',
-    data: {runners: [runner]},
+    data: {runners: [env.runner]},
     pointerBase: placement.pointerBase,
     docIndex: placement.docIndex,
-    locate,
+    // A key no variable sets is placed with its table's variables.
+    locate: (pointer) => envSpanOf(env, pointer, true) ?? placement.whole,
     fromChartDefault: false,
     templateNotes: [],
     runnerVersion: placement.runnerVersion,
+  }
+}
+
+/** `over` merged onto `base` as new objects: register keeps what a variable sets and takes the rest from the template. */
+function mergedOver(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...base}
+  for (const [key, value] of Object.entries(over)) {
+    out[key] = isPlainObject(value) && isPlainObject(base[key]) ? mergedOver(base[key], value) : value
+  }
+  return out
+}
+
+/**
+ * The chart's `envVars` are set when the chart runs `gitlab-runner register --template-config` on runners.config:
+ * register merges the template into what the variables set (mergo.Merge in commands/register.go), so a variable wins.
+ * The target's single [[runners]] entry gets them, and a key a variable sets is placed at that variable.
+ */
+export function withRegistrationEnv(target: TomlTarget, entries: EnvEntry[]): TomlTarget {
+  const runners = target.data.runners
+  const env = envRunner(entries)
+  // The chart's template must hold exactly one [[runners]] entry (register refuses any other).
+  if (!env || !Array.isArray(runners) || runners.length !== 1 || !isPlainObject(runners[0])) return target
+  const tomlLocate = target.locate
+  return {
+    ...target,
+    data: {...target.data, runners: [mergedOver(runners[0], env.runner)]},
+    locate: (pointer) => envSpanOf(env, pointer, false) ?? tomlLocate(pointer),
   }
 }

@@ -1,8 +1,9 @@
 import {chartDefaults, chartEra, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeValues, pinnedRunnerVersion, runnerVersionForChart} from '../model/chart.js'
 import type {AnalyzeOptions} from './analyze-options.js'
 import type {PositionMap, Span} from './position.js'
-import type {LintTarget, ValuesTarget} from './targets.js'
 import {misplacedConfigToml} from './recognize.js'
+import {type EnvEntry, withRegistrationEnv} from './registration-env.js'
+import type {LintTarget, TomlTarget, ValuesTarget} from './targets.js'
 import {tomlTarget} from './toml-target.js'
 
 /** Where chart values sit in a file, and how to find positions in them. */
@@ -47,17 +48,26 @@ export function valuesTargets(user: Record<string, unknown>, placement: ValuesPl
   const userRunners = isPlainObject(user.runners) ? user.runners : undefined
   const fromChartDefault = typeof userRunners?.config !== 'string'
   if (fromChartDefault && misplaced !== undefined) return targets
-  if (fromChartDefault) {
-    const anchor = locate('/runners').start
-    targets.push(runnersConfigTarget(DEFAULT_RUNNERS_CONFIG, '/runners/config', values, placement, () => anchor))
-  } else {
-    targets.push(runnersConfigTarget(config, '/runners/config', values, placement))
-  }
+  const anchor = locate('/runners').start
+  const target = fromChartDefault
+    ? runnersConfigTarget(DEFAULT_RUNNERS_CONFIG, '/runners/config', values, placement, () => anchor)
+    : runnersConfigTarget(config, '/runners/config', values, placement)
+  targets.push(withRegistrationEnv(target, chartEnvVars(user, locate)))
   return targets
 }
 
+/** The chart's `envVars` ({name, value} entries), each placed at its name. */
+function chartEnvVars(user: Record<string, unknown>, locate: ValuesPlacement['locate']): EnvEntry[] {
+  if (!Array.isArray(user.envVars)) return []
+  return user.envVars.flatMap((entry, index) =>
+    isPlainObject(entry) && typeof entry.name === 'string' && 'value' in entry
+      ? [{name: entry.name, value: entry.value, span: locate(`/envVars/${index}/name`)}]
+      : [],
+  )
+}
+
 /** The config.toml target of TOML text in the values at `pointer`; `defaultMap` marks the chart's default config. */
-function runnersConfigTarget(text: string, pointer: string, values: ValuesTarget, placement: ValuesPlacement, defaultMap?: PositionMap): LintTarget {
+function runnersConfigTarget(text: string, pointer: string, values: ValuesTarget, placement: ValuesPlacement, defaultMap?: PositionMap): TomlTarget {
   return tomlTarget(text, {
     pointerBase: placement.pointerBase + pointer,
     docIndex: placement.docIndex,

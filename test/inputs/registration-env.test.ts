@@ -92,6 +92,17 @@ describe('the same variables in a workload or a Secret', () => {
   })
 })
 
+describe("the chart's envVars, set when the chart runs register on runners.config", () => {
+  test('a variable wins over the template and its findings point at the variable', async () => {
+    const file = await lintOne(fixture('chart-envvars.yaml'))
+    expect(file.kind).toBe('helm-values')
+    expect(findings(file, 'toml-privileged')).toEqual(['7:5 /runners/config/runners/0/kubernetes/privileged'])
+    expect(findings(file, 'toml-jobs-in-system-namespace')).toEqual(['9:5 /runners/config/runners/0/kubernetes/namespace'])
+    // What no variable sets keeps its place in the TOML.
+    expect(findings(file, 'toml-missing-resources').map((f) => f.split(' ')[0])).toEqual(['16:7'])
+  })
+})
+
 describe('what is not registration', () => {
   test('a ConfigMap of another program that happens to name the GitLab URL', async () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  CI_SERVER_URL: https://gitlab.com\n  LOG_LEVEL: debug\n'
