@@ -24,6 +24,8 @@ export interface ValuesTarget extends PlacedTarget {
   completedBy?: string
   /** Values given through Terraform's `set_sensitive`: never printed, whatever key they are under. */
   sensitive?: string[]
+  /** The chart version constraint the wrapper wrote (Flux `spec.chart.spec.version`), where the file says it. */
+  chartConstraint?: {written: string | undefined; pointer: string; span: Span}
 }
 
 /** A runner config.toml (standalone, inside a ConfigMap, or the chart's `runners.config`). */

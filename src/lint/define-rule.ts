@@ -42,6 +42,8 @@ export interface Report<M extends string> {
   inValues?: boolean
   /** An exact place in the file, for reports that are not about a key (template actions). */
   at?: Span
+  /** With `at`, for a place outside the target's data (its wrapper): the pointer from the document's root. */
+  documentPointer?: string
 }
 
 export interface FileReport<M extends string> {

@@ -43,6 +43,8 @@ interface RenderedReport {
   inValues?: boolean
   /** An exact place in the file, for reports that are not about a key (template actions). */
   at?: Span
+  /** With `at`, for a place outside the target's data (its wrapper): the pointer from the document's root. */
+  documentPointer?: string
 }
 
 /** A finding before it is placed in the file and filtered by configuration. */
@@ -90,7 +92,7 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
     if (place.type === 'values' && place.completedBy && r.pointer !== '' && valueAt(place.user, r.pointer) === undefined) return
     const span = r.at ?? place.locate(r.pointer)
     // A severity the user configured wins over a rule's own softer or harder variant of a finding.
-    out.push({rule, severity: rule.configuredSeverity ?? r.severity ?? rule.severity, message: r.message, pointer: place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
+    out.push({rule, severity: rule.configuredSeverity ?? r.severity ?? rule.severity, message: r.message, pointer: r.documentPointer ?? place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
   }
   for (const rule of rules) {
     if (rule.target !== target.type) continue
@@ -142,7 +144,7 @@ function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: Lint
   const options = 'options' in rule.check ? (rule.check.options ?? {}) : {}
   const ctx = {rule, target, runners, given, options, env} as RuleContext<keyof TargetOf>
   const reports = (module.check as (ctx: RuleContext<keyof TargetOf>) => Array<Report<string>>)(ctx)
-  return reports.map((r) => ({pointer: r.pointer, message: moduleMessage(module, rule, target, r), severity: r.severity, inValues: r.inValues, at: r.at}))
+  return reports.map((r) => ({pointer: r.pointer, message: moduleMessage(module, rule, target, r), severity: r.severity, inValues: r.inValues, at: r.at, documentPointer: r.documentPointer}))
 }
 
 /** A module's message by id, its placeholders filled from the report's data and, for `key`, `value` and `runner`, from its pointer. */

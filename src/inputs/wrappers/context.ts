@@ -53,7 +53,7 @@ export function nodeAt(ctx: YamlContext, pointer: string): Node | undefined {
   return hit.found === segments.length ? hit.valueNode : undefined
 }
 
-function locatorAt(ctx: YamlContext, base: string) {
+export function locatorAt(ctx: YamlContext, base: string) {
   return (pointer: string): Span => locateInYaml(ctx.doc, decodePointer((ctx.prefix ?? '') + base + pointer), ctx.lines).span
 }
 

@@ -86,6 +86,7 @@ import rule_toml_unknown_table from './toml-unknown-table.js'
 import rule_toml_unrendered_placeholder from './toml-unrendered-placeholder.js'
 import rule_toml_url_placeholder from './toml-url-placeholder.js'
 import rule_toml_value_wrong_type from './toml-value-wrong-type.js'
+import rule_values_chart_version_unpinned from './values-chart-version-unpinned.js'
 import rule_values_config_misplaced from './values-config-misplaced.js'
 import rule_values_deprecated_rbac_fields from './values-deprecated-rbac-fields.js'
 import rule_values_gitlab_url_placeholder from './values-gitlab-url-placeholder.js'
@@ -204,6 +205,7 @@ export const RULE_MODULES: Readonly<Record<string, RuleModule>> = {
   'toml-unrendered-placeholder': rule_toml_unrendered_placeholder,
   'toml-url-placeholder': rule_toml_url_placeholder,
   'toml-value-wrong-type': rule_toml_value_wrong_type,
+  'values-chart-version-unpinned': rule_values_chart_version_unpinned,
   'values-config-misplaced': rule_values_config_misplaced,
   'values-deprecated-rbac-fields': rule_values_deprecated_rbac_fields,
   'values-gitlab-url-placeholder': rule_values_gitlab_url_placeholder,
