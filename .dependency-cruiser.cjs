@@ -17,14 +17,16 @@ module.exports = {
       from: {},
       to: {circular: true},
     },
-    layer('util', ['model', 'inputs', 'cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup']),
-    layer('model', ['inputs', 'cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup']),
-    layer('inputs', ['cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup']),
-    layer('lint', ['cluster', 'formatters', 'commands', 'probe', 'docs', 'startup']),
-    layer('formatters', ['cluster', 'commands', 'probe', 'docs', 'startup']),
+    layer('util', ['model', 'inputs', 'cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup', 'kube']),
+    layer('model', ['inputs', 'cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup', 'kube']),
+    layer('inputs', ['cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup', 'kube']),
+    layer('lint', ['cluster', 'formatters', 'commands', 'probe', 'docs', 'startup', 'kube']),
+    layer('formatters', ['cluster', 'commands', 'probe', 'docs', 'startup', 'kube']),
     layer('probe', ['cluster', 'lint', 'formatters', 'commands', 'docs', 'startup']),
     // lint --cluster's reader: an input source beside inputs, on model; only commands load it (lazily, for --cluster).
     layer('cluster', ['inputs', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup']),
+    // How to reach a cluster as kubectl does (kubeconfig, credential plugins, proxies): used by probe, cluster and commands.
+    layer('kube', ['model', 'inputs', 'cluster', 'lint', 'formatters', 'commands', 'probe', 'docs', 'startup']),
     layer('docs', ['cluster', 'commands', 'probe', 'startup']),
   ],
   options: {

@@ -2,7 +2,7 @@ import {Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest} fr
 import {request as httpsRequest} from 'node:https'
 import {createRequire} from 'node:module'
 
-import {type Connection, KubeconfigError, readKubeconfig} from './kubeconfig.js'
+import {type Connection, KubeconfigError, readKubeconfig} from '../kube/kubeconfig.js'
 
 /*
  * The one door from `lint --cluster` to the API server. It can only GET, and POST the two kinds of access review,
@@ -66,7 +66,7 @@ async function loadClientLibrary(): Promise<typeof import('@kubernetes/client-no
   }
 }
 
-/** A kubeconfig with an auth-provider or a proxy, through the client library (which also refreshes such tokens). */
+/** A kubeconfig with an auth-provider or a socks proxy, through the client library (which also refreshes such tokens). */
 async function connectionFromClientLibrary(target: KubeTarget): Promise<Connection> {
   const {KubeConfig} = await loadClientLibrary()
   const kc = new KubeConfig()
@@ -104,8 +104,8 @@ export class KubeReader {
   ) {}
 
   /**
-   * Reads the kubeconfig itself for the usual kinds of credentials; only what it does not cover (auth-provider,
-   * proxy-url) loads the Kubernetes client library, so lint without --cluster never does and --cluster rarely.
+   * Reads the kubeconfig itself for the usual kinds of credentials; only what it does not cover (auth-provider, a
+   * socks proxy) loads the Kubernetes client library, so lint without --cluster never does and --cluster rarely.
    */
   static async open(target: KubeTarget, budget: ReadBudget = DEFAULT_BUDGET): Promise<KubeReader> {
     let connection: Connection | undefined

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from '@jest/globals'
 
-import {KubeconfigError, readKubeconfig} from '../../src/cluster/kubeconfig.js'
+import {KubeconfigError, readKubeconfig} from '../../src/kube/kubeconfig.js'
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'rd-kubeconfig-'))
 
@@ -76,9 +76,9 @@ describe('kubeconfig reading for lint --cluster', () => {
     expect(readKubeconfig({kubeconfig: path}, {PATH: process.env.PATH})!.headers.Authorization).toBe('Bearer eks-token')
   })
 
-  it('what only the client library does (auth-provider, proxy-url) is left to it', () => {
+  it('what only the client library does (auth-provider, a socks proxy-url) is left to it', () => {
     const dir = scratch()
-    const path = kubeconfig(dir, 'config', `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "http://127.0.0.1:3128"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
+    const path = kubeconfig(dir, 'config', `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "socks5://127.0.0.1:1080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
     expect(readKubeconfig({kubeconfig: path}, {})).toBeUndefined()
   })
 
@@ -87,7 +87,8 @@ describe('kubeconfig reading for lint --cluster', () => {
     expect(() => readKubeconfig({}, {HOME: dir})).toThrow(new KubeconfigError('no kubeconfig was found and this is not running inside a cluster: set KUBECONFIG or pass --kubeconfig'))
     const path = kubeconfig(dir, 'config', TWO_CONTEXTS)
     expect(() => readKubeconfig({kubeconfig: path, context: 'staging'}, {})).toThrow('the kubeconfig has no context named "staging"')
-    const plain = kubeconfig(dir, 'plain', `clusters:\n- name: c\n  cluster: {server: "http://127.0.0.1:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
-    expect(() => readKubeconfig({kubeconfig: plain}, {})).toThrow('is plain HTTP (http://127.0.0.1:8080) without insecure-skip-tls-verify')
+    // Plain http is kubectl proxy's on loopback; anywhere else it needs consent in the kubeconfig (src/kube/plain-http.ts).
+    const plain = kubeconfig(dir, 'plain', `clusters:\n- name: c\n  cluster: {server: "http://10.0.0.5:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
+    expect(() => readKubeconfig({kubeconfig: plain}, {})).toThrow('add the line "insecure-skip-tls-verify: true" under the cluster "c" entry of')
   })
 })

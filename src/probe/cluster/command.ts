@@ -3,13 +3,20 @@ import type {AgentOptions} from '../agent/options.js'
 import {couldNotRunReport} from '../report/summary.js'
 import type {ProbeReport} from '../types.js'
 import {cleanupLeftovers, type ClusterProbeOptions, ProbeInterruptedError, runClusterProbe} from './index.js'
-import {ClientKubeApi, KubeConfigError, loadKubeConfig, toKubeError} from './kube-api.js'
+import type {CheckResult} from '../types.js'
+import {KUBECTL_PROXY_NOTE} from './exec-diagnosis.js'
+import {chooseIdentity, runnerPermissionsCheck, runnerServiceAccountName} from './identity.js'
+import {ClientKubeApi, KubeConfigError, KubeError, type PreparedKubeConfig, prepareKubeConfig, toKubeError, withIdentity} from './kube-api.js'
+import {runnerNamespace} from './mirror-pod.js'
 import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
 
 /** What `runner-doctor probe` passes for the cluster modes, already parsed. */
 export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId' | 'ephemeral'> {
   kubeconfig?: string
   context?: string
+  /** kubectl's --as / --as-group: the identity every call impersonates. */
+  as?: string
+  asGroup?: string
   config?: string
   runner?: string
   allNodes?: boolean
@@ -28,19 +35,33 @@ export interface ClusterCommandResult {
   exitCode: number
 }
 
+/** A proxy URL without its password, for messages. */
+function redactProxy(proxy: string): string {
+  try {
+    const url = new URL(proxy)
+    if (url.password) url.password = 'redacted'
+    return url.href
+  } catch {
+    return proxy
+  }
+}
+
 /** Inside a pod dind starts next to the checks; a shell default of a few seconds would call it dead too early. */
 const MIN_POD_DIND_WAIT_MS = 60_000
 
 export async function runClusterCommand(input: ClusterCommandInput, progress: (message: string) => void): Promise<ClusterCommandResult> {
   const mode: ProbeReport['mode'] = input.pod || input.jobId ? (input.ephemeral ? 'ephemeral' : 'job-pod') : input.allNodes ? 'all-nodes' : 'mirror-pod'
   const failed = (reason: string): ClusterCommandResult => ({report: couldNotRunReport(mode, reason, 0), exitCode: 2})
-  let kube: ClientKubeApi
+  let prepared: PreparedKubeConfig
   try {
-    kube = new ClientKubeApi(loadKubeConfig({kubeconfig: input.kubeconfig, context: input.context}), {requestTimeoutMs: input.requestTimeoutMs})
+    prepared = prepareKubeConfig({kubeconfig: input.kubeconfig, context: input.context, identity: {as: input.as, asGroup: input.asGroup}})
   } catch (error) {
     if (error instanceof KubeConfigError) return failed(error.message)
     throw error
   }
+  let kube = new ClientKubeApi(prepared, {requestTimeoutMs: input.requestTimeoutMs})
+  if (prepared.proxy) progress(`Reaching the API through the proxy ${redactProxy(prepared.proxy)}.`)
+  if (prepared.plainHttpLoopback && (input.pod || input.jobId)) progress(KUBECTL_PROXY_NOTE)
   if (input.cleanup) {
     const namespace = input.namespace ?? kube.defaultNamespace
     try {
@@ -59,10 +80,26 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     if (error instanceof RunnerSettingsError) return failed(error.message)
     throw error
   }
+  const namespace = input.namespace ?? runnerNamespace(runner) ?? kube.defaultNamespace
+  const identityChecks: CheckResult[] = []
+  try {
+    const named = input.config && !input.as ? await runnerServiceAccountName(input.config) : undefined
+    const choice = await chooseIdentity(kube, {as: input.as, asGroup: input.asGroup}, named && {namespace, ...named})
+    progress(choice.note)
+    identityChecks.push(...choice.checks)
+    if (choice.identity.as && !input.as) kube = new ClientKubeApi(withIdentity(prepared, choice.identity), {requestTimeoutMs: input.requestTimeoutMs})
+    const actingAs = choice.identity.as
+    if (actingAs?.startsWith('system:serviceaccount:') && runner) identityChecks.push(await runnerPermissionsCheck(kube, actingAs, namespace, runner))
+  } catch (error) {
+    const failure = toKubeError(error)
+    if (failure.kind === 'other' && !(error instanceof KubeError)) throw error
+    return failed(`The Kubernetes API of cluster "${kube.clusterName}" could not be used: ${failure.message}`)
+  }
   const inPod = !(input.pod || input.jobId)
   const options: ClusterProbeOptions = {
     mode: input.pod || input.jobId ? 'attach' : input.allNodes ? 'all-nodes' : 'mirror',
-    namespace: input.namespace,
+    namespace,
+    extraChecks: identityChecks,
     runner,
     image: input.image,
     dindImage: input.dindImage,

@@ -20,7 +20,7 @@ import {
   tolerationsFor,
 } from './mirror-pod.js'
 import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
-import {type ClusterMode, describePermission, missingPermissions, requiredPermissions, roleSnippet} from './preflight.js'
+import {type ClusterMode, degradedBy, describePermission, missingPermissions, type Permission, requiredPermissions, roleSnippet} from './preflight.js'
 import {dindExitCheck} from '../checks/dind-container.js'
 import {findCauses} from '../report/causes.js'
 import {summarize} from '../report/summary.js'
@@ -52,6 +52,8 @@ export interface ClusterProbeOptions {
   runTimeoutMs?: number
   pollIntervalMs?: number
   parallelism?: number
+  /** Checks made before the run (whose permissions were checked, the runner's own RBAC), added to the report. */
+  extraChecks?: CheckResult[]
 }
 
 export interface SignalSource {
@@ -212,18 +214,47 @@ function unreachableReport(mode: ProbeReport['mode'], error: KubeError, totalMs:
   )
 }
 
-async function preflight(kube: KubeApi, namespace: string, mode: ClusterMode, findByJobId: boolean, progress: (m: string) => void): Promise<Omit<CheckResult, 'status' | 'durationMs'> | undefined> {
+interface PreflightOutcome {
+  denied?: Omit<CheckResult, 'status' | 'durationMs'>
+  /** Optional permissions that are missing: the run goes on without what they give. */
+  degraded: Permission[]
+}
+
+async function preflight(kube: KubeApi, namespace: string, mode: ClusterMode, findByJobId: boolean, progress: (m: string) => void): Promise<PreflightOutcome> {
   const permissions = requiredPermissions(mode, {findByJobId})
-  progress(`Checking ${permissions.length} permissions in namespace ${namespace}.`)
-  const missing = await missingPermissions(kube, namespace, permissions)
-  if (!missing.length) return undefined
-  return {
+  progress(`Checking ${permissions.length} permissions in namespace ${namespace}${kube.identity?.as ? ` as ${kube.identity.as}` : ''}.`)
+  const all = await missingPermissions(kube, namespace, permissions)
+  const degraded = all.filter((p) => p.optional)
+  if (degraded.length) progress(`${degradedBy(degraded)}.`)
+  const missing = all.filter((p) => !p.optional)
+  if (!missing.length) return {degraded}
+  return {degraded, denied: {
     id: 'kube-permissions',
     summary: `Missing permission${missing.length === 1 ? '' : 's'} in namespace ${namespace}: ${missing.map(describePermission).join(', ')}.`,
     evidence: [...missing.map((p) => `${describePermission(p)}: needed ${p.why}`), roleSnippet(namespace, missing)],
-    cause: 'The kubeconfig user or service account is not bound to a Role granting what the probe needs.',
-    remediation: `Apply examples/probe-rbac.yaml in namespace ${namespace} (or add the rules above to your Role) and bind it to your user.`,
+    cause: kube.identity?.as ? `${kube.identity.as} is not bound to a Role granting what the probe needs.` : 'The kubeconfig user or service account is not bound to a Role granting what the probe needs.',
+    remediation: `Apply examples/probe-rbac.yaml in namespace ${namespace} (or add the rules above to your Role) and bind it to ${kube.identity?.as ?? 'your user'}.`,
+  }}
+}
+
+/** A warning naming the optional permissions that are missing and what the report lacks because of them. */
+function degradedCheck(degraded: Permission[], namespace: string): CheckResult {
+  return {
+    id: 'kube-permissions-optional',
+    status: 'warn',
+    summary: `Optional permission${degraded.length === 1 ? '' : 's'} missing in namespace ${namespace}: ${degraded.map(describePermission).join(', ')}; the report has less evidence.`,
+    evidence: degraded.map((p) => `${describePermission(p)}: ${p.why}`),
+    remediation: `Grant ${degraded.map(describePermission).join(', ')} (examples/probe-rbac.yaml has them).`,
+    durationMs: 0,
   }
+}
+
+function withExtraChecks(report: ProbeReport, extra: CheckResult[]): ProbeReport {
+  if (!extra.length || report.summary.exitCode === 2 && report.checks.length === 0) return report
+  // After the run's own checks: a blocked report's first check stays the one that blocked it.
+  const checks = [...report.checks, ...extra]
+  const causes = findCauses(checks)
+  return {...report, checks, causes, summary: {...summarize(checks, causes), ...(report.summary.exitCode === 2 ? {exitCode: 2 as const} : {})}}
 }
 
 const POD_SECURITY_LEVEL = /violates PodSecurity "([a-z]+):([^"]+)"/
@@ -480,7 +511,7 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
     }
     const [nodePath, nodeVersion] = probe.stdout.trim().split('\n')
     if (probe.exitCode !== 0 || !nodePath) continue
-    deps.progress(`Running the checks in container ${container} of pod ${podName} (node ${nodeVersion ?? ''} at ${nodePath}).`)
+    deps.progress(`Running the checks in container ${container} of pod ${podName} (node at ${nodePath})${nodeVersion ? `, node ${nodeVersion}` : ''}.`)
     // The program goes through stdin: as an exec argument it would bloat the request URL past server limits.
     const invocation = stdinAgentInvocation(run.agentSource, JSON.stringify(agentOptions))
     const result = await kube.exec(namespace, podName, container, invocation.command, {stdin: invocation.stdin, timeoutMs: options.runTimeoutMs ?? 300_000})
@@ -553,21 +584,23 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
   const handlers = {SIGINT: onSignal('SIGINT'), SIGTERM: onSignal('SIGTERM')}
   signals.on('SIGINT', handlers.SIGINT)
   signals.on('SIGTERM', handlers.SIGTERM)
-  let leftovers: string[] = []
   try {
     const runId = newRunId()
     const mode: ClusterMode = options.mode === 'attach' ? (options.ephemeral ? 'ephemeral' : 'attach') : options.mode
-    const denied = await preflight(kube, namespace, mode, Boolean(options.jobId && !options.pod), deps.progress)
-    if (denied) return blockedReport(reportMode, denied, Date.now() - started, {namespace})
+    const {denied, degraded} = await preflight(kube, namespace, mode, Boolean(options.jobId && !options.pod), deps.progress)
+    if (denied) return withExtraChecks(blockedReport(reportMode, denied, Date.now() - started, {namespace}), options.extraChecks ?? [])
+    const extra = [...(options.extraChecks ?? []), ...(degraded.length ? [degradedCheck(degraded, namespace)] : [])]
     const agentSource = await interruption.guard(deps.agentSource())
     const run: MirrorRun = {kube, ledger, interruption, options, deps, namespace, runId, agentSource}
-    if (options.mode === 'attach') return await runInJobPod(run)
+    if (options.mode === 'attach') return withExtraChecks(await runInJobPod(run), extra)
 
-    const swept = await cleanupLeftovers({namespace, expiredOnly: true, now: deps.now?.()}, {kube, progress: deps.progress})
-    if (swept.deleted.length) deps.progress(`Removed ${swept.deleted.length} expired probe pod(s) from earlier runs.`)
+    if (!degraded.some((p) => p.verb === 'list' && p.resource === 'pods')) {
+      const swept = await cleanupLeftovers({namespace, expiredOnly: true, now: deps.now?.()}, {kube, progress: deps.progress})
+      if (swept.deleted.length) deps.progress(`Removed ${swept.deleted.length} expired probe pod(s) from earlier runs.`)
+    }
     const refused = await dryRun(kube, namespace, run, reportMode)
-    if (refused) return {...refused, timings: {totalMs: Date.now() - started}}
-    if (options.mode === 'mirror') return (await runMirrorPod(run, `rd-probe-${runId}`)).report
+    if (refused) return withExtraChecks({...refused, timings: {totalMs: Date.now() - started}}, options.extraChecks ?? [])
+    if (options.mode === 'mirror') return withExtraChecks((await runMirrorPod(run, `rd-probe-${runId}`)).report, extra)
 
     const nodes = schedulableNodes(await kube.listNodes(), options.runner, deps.progress)
     if (!nodes.length) {
@@ -578,14 +611,14 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
       const {report} = await runMirrorPod(run, `rd-probe-${runId}-${index}`, node.hostname)
       return {node: node.name, report}
     })
-    return mergeNodeReports(reports, Date.now() - started, namespace)
+    return withExtraChecks(mergeNodeReports(reports, Date.now() - started, namespace), extra)
   } catch (error) {
     if (error instanceof ProbeInterruptedError) throw error
     const failure = toKubeError(error)
     if (failure.kind === 'other' && !(error instanceof KubeError) && !(error as {code?: unknown})?.code) throw error
     return unreachableReport(reportMode, failure, Date.now() - started, deps.kube)
   } finally {
-    leftovers = await ledger.deleteAll()
+    const leftovers = await ledger.deleteAll()
     signals.off('SIGINT', handlers.SIGINT)
     signals.off('SIGTERM', handlers.SIGTERM)
     if (interruption.signal) {

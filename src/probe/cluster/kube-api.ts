@@ -1,6 +1,8 @@
+import {dirname} from 'node:path'
 import {PassThrough, Writable} from 'node:stream'
 import {
   ApiException,
+  AuthenticationV1Api,
   AuthorizationV1Api,
   CoreV1Api,
   Exec,
@@ -16,6 +18,9 @@ import {
   type V1Pod,
   type V1Status,
 } from '@kubernetes/client-node'
+import {type ExecPluginConfig, KubeCredentialError, runCredentialPlugin} from '../../kube/exec-credential.js'
+import {checkServerScheme, PlainHttpRefusedError} from '../../kube/plain-http.js'
+import {apiProxyFor} from '../../kube/proxy.js'
 
 /** One permission the probe needs, in the terms of a SelfSubjectAccessReview. */
 export interface AccessRequest {
@@ -25,6 +30,8 @@ export interface AccessRequest {
   group?: string
   /** Omitted for cluster-scoped resources such as nodes. */
   namespace?: string
+  /** One object, as in `impersonate serviceaccounts NAME`. */
+  name?: string
 }
 
 export interface AccessAnswer {
@@ -50,6 +57,8 @@ export interface KubeApi {
   readonly clusterName: string
   /** The API is reached over plain http on loopback (`kubectl proxy`), which blocks exec by default. */
   readonly plainHttpLoopback?: boolean
+  /** Who the calls act as, when not the kubeconfig user (`--as`, or the runner's ServiceAccount). */
+  readonly identity?: Identity
   createPod(namespace: string, pod: V1Pod, options?: {dryRun?: boolean}): Promise<V1Pod>
   readPod(namespace: string, name: string): Promise<V1Pod>
   /** Resolves to `absent` when the pod was already gone, which counts as success for cleanup. */
@@ -58,6 +67,8 @@ export interface KubeApi {
   listEvents(namespace: string, involvedObjectName: string): Promise<CoreV1Event[]>
   listNodes(): Promise<V1Node[]>
   selfSubjectAccessReview(request: AccessRequest): Promise<AccessAnswer>
+  /** The user the API server sees (SelfSubjectReview); undefined where the server cannot say. */
+  whoAmI?(): Promise<string | undefined>
   exec(
     namespace: string,
     pod: string,
@@ -204,6 +215,94 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
   return kc
 }
 
+export interface Identity {
+  /** `--as`: the user (or system:serviceaccount:NS:NAME) every call impersonates. */
+  as?: string
+  /** `--as-group`: one group to impersonate with it (the client sends headers as single values). */
+  asGroup?: string
+}
+
+export interface PreparedKubeConfig {
+  kc: KubeConfig
+  /** The proxy API calls go through (proxy-url, or HTTPS_PROXY unless NO_PROXY matches). */
+  proxy?: string
+  plainHttpLoopback: boolean
+  identity: Identity
+}
+
+/** KubeConfig that also impersonates a group: the client library only knows the user part (`as`). */
+class ImpersonatingKubeConfig extends KubeConfig {
+  constructor(private readonly group: string) {
+    super()
+    const self = this as unknown as {applyOptions: (opts: {headers?: Record<string, string>}) => Promise<void>}
+    const applyOptions = self.applyOptions.bind(this)
+    self.applyOptions = async (opts) => {
+      await applyOptions(opts)
+      opts.headers = {...opts.headers, 'Impersonate-Group': this.group}
+    }
+  }
+}
+
+/**
+ * Loads the kubeconfig and settles how to reach the cluster before any call, the way kubectl does (src/kube): plain
+ * http only on loopback, the proxy from proxy-url or the environment, an exec credential plugin run once (with a
+ * deadline, without stdin) instead of once per parallel request, and the identity to act as.
+ */
+export function prepareKubeConfig(options: LoadKubeConfigOptions & {identity?: Identity}, env: NodeJS.ProcessEnv = process.env): PreparedKubeConfig {
+  const loaded = loadKubeConfig(options)
+  const identity = options.identity ?? {}
+  const cluster = loaded.getCurrentCluster()!
+  const user = loaded.getCurrentUser()
+  let plainHttpLoopback: boolean
+  try {
+    plainHttpLoopback = checkServerScheme(new URL(cluster.server), {name: cluster.name, insecureSkipTlsVerify: cluster.skipTLSVerify, file: options.kubeconfig}).plainHttpLoopback
+  } catch (error) {
+    if (error instanceof PlainHttpRefusedError) throw new KubeConfigError(error.message)
+    throw error
+  }
+  const proxy = plainHttpLoopback ? undefined : apiProxyFor(new URL(cluster.server), cluster.proxyUrl, env)
+  let userOverride: Record<string, unknown> = {}
+  if (user?.exec) {
+    const dir = options.kubeconfig ? dirname(options.kubeconfig) : process.cwd()
+    let credential
+    try {
+      credential = runCredentialPlugin(user.exec as ExecPluginConfig, dir, env)
+    } catch (error) {
+      if (error instanceof KubeCredentialError) throw new KubeConfigError(error.message.replace(/^the/, 'The'))
+      throw error
+    }
+    userOverride = {
+      exec: undefined,
+      token: credential.token,
+      ...(credential.clientCertificateData ? {certData: Buffer.from(credential.clientCertificateData).toString('base64'), certFile: undefined} : {}),
+      ...(credential.clientKeyData ? {keyData: Buffer.from(credential.clientKeyData).toString('base64'), keyFile: undefined} : {}),
+    }
+  }
+  if (identity.as) userOverride.impersonateUser = identity.as
+  const kc = identity.asGroup ? new ImpersonatingKubeConfig(identity.asGroup) : new KubeConfig()
+  kc.loadFromOptions({
+    // The client library refuses http without skipTLSVerify; on loopback there is no TLS to verify.
+    clusters: loaded.clusters.map((c) => (c.name === cluster.name ? {...c, skipTLSVerify: c.skipTLSVerify || plainHttpLoopback, proxyUrl: proxy} : c)),
+    users: loaded.users.map((u) => (user && u.name === user.name ? {...u, ...userOverride} : u)),
+    contexts: loaded.contexts,
+    currentContext: loaded.getCurrentContext(),
+  })
+  return {kc, proxy, plainHttpLoopback, identity}
+}
+
+/** The same connection acting as someone else; the credentials already obtained are reused, no plugin runs again. */
+export function withIdentity(prepared: PreparedKubeConfig, identity: Identity): PreparedKubeConfig {
+  const user = prepared.kc.getCurrentUser()
+  const kc = identity.asGroup ? new ImpersonatingKubeConfig(identity.asGroup) : new KubeConfig()
+  kc.loadFromOptions({
+    clusters: prepared.kc.clusters,
+    users: prepared.kc.users.map((u) => (user && u.name === user.name ? {...u, impersonateUser: identity.as} : u)),
+    contexts: prepared.kc.contexts,
+    currentContext: prepared.kc.getCurrentContext(),
+  })
+  return {...prepared, kc, identity}
+}
+
 function timeoutOptions(ms: number): ConfigurationOptions {
   return {
     middleware: [
@@ -251,13 +350,24 @@ export class ClientKubeApi implements KubeApi {
   private readonly authz: AuthorizationV1Api
   private readonly options: ConfigurationOptions
   private readonly retry: RetryPolicy
+  private readonly kc: KubeConfig
   readonly defaultNamespace: string
   readonly clusterName: string
 
+  readonly plainHttpLoopback: boolean
+  readonly identity: Identity
+  readonly proxy?: string
+
   constructor(
-    private readonly kc: KubeConfig,
+    kubeConfig: KubeConfig | PreparedKubeConfig,
     options: ClientKubeApiOptions = {},
   ) {
+    const prepared = kubeConfig instanceof KubeConfig ? undefined : kubeConfig
+    const kc = prepared?.kc ?? (kubeConfig as KubeConfig)
+    this.kc = kc
+    this.plainHttpLoopback = prepared?.plainHttpLoopback ?? false
+    this.identity = prepared?.identity ?? {}
+    this.proxy = prepared?.proxy
     this.core = kc.makeApiClient(CoreV1Api)
     this.authz = kc.makeApiClient(AuthorizationV1Api)
     this.options = timeoutOptions(options.requestTimeoutMs ?? 15_000)
@@ -344,6 +454,7 @@ export class ClientKubeApi implements KubeApi {
                   verb: request.verb,
                   resource: request.resource,
                   subresource: request.subresource,
+                  name: request.name,
                   group: request.group ?? '',
                 },
               },
@@ -354,6 +465,15 @@ export class ClientKubeApi implements KubeApi {
       this.retry,
     )
     return {allowed: review.status?.allowed === true, reason: review.status?.reason}
+  }
+
+  async whoAmI(): Promise<string | undefined> {
+    try {
+      const review = await this.kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}}, this.options)
+      return review.status?.userInfo?.username
+    } catch {
+      return undefined
+    }
   }
 
   async exec(

@@ -9,15 +9,17 @@ export interface Permission {
   /** Why the probe needs it, shown when it is missing. */
   why: string
   clusterScoped?: boolean
+  /** The probe copes without it: a missing one is named in the report (what it could not do) and the run goes on. */
+  optional?: boolean
 }
 
 const POD_LIFECYCLE: Permission[] = [
   {verb: 'create', resource: 'pods', why: 'to create the probe pod'},
   {verb: 'get', resource: 'pods', why: 'to follow the probe pod while it starts'},
   {verb: 'delete', resource: 'pods', why: 'to remove the probe pod afterwards'},
-  {verb: 'list', resource: 'pods', why: 'to find and remove leftover probe pods'},
+  {verb: 'list', resource: 'pods', why: 'to find and remove leftover probe pods of earlier runs', optional: true},
   {verb: 'get', resource: 'pods', subresource: 'log', why: 'to read the report the checks print'},
-  {verb: 'list', resource: 'events', why: 'to explain a pod that does not start'},
+  {verb: 'list', resource: 'events', why: 'to explain a pod that does not start (FailedScheduling, pull errors)', optional: true},
 ]
 
 const EXEC: Permission[] = [
@@ -56,6 +58,11 @@ export function requiredPermissions(mode: ClusterMode, options: {findByJobId?: b
 
 export function describePermission(permission: Permission): string {
   return `${permission.verb} ${permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource}`
+}
+
+/** The report line for an optional permission that is missing: what the probe could not do without it. */
+export function degradedBy(missing: Permission[]): string {
+  return missing.map((p) => `${describePermission(p)} is missing: the probe runs without it, but cannot ${p.why.replace(/^to /, '')}`).join('; ')
 }
 
 /** Asks the API server about each permission (SelfSubjectAccessReview needs no grant of its own). */

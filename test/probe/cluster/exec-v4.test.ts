@@ -51,7 +51,7 @@ describe.each([['v4.channel.k8s.io'], ['v5.channel.k8s.io']])('attach mode over 
     expect(report.checks.map((c) => c.id)).not.toContain('probe-exec')
     // A check program that ran: the Docker check against the closed port 9 fails, so the report is a real one.
     expect(report.checks.some((c) => c.id.startsWith('docker-daemon') && c.status === 'fail')).toBe(true)
-    expect(progress.join('\n')).toContain('Running the checks in container build of pod runner-job (node v')
+    expect(progress.join('\n')).toMatch(/Running the checks in container build of pod runner-job \(node at \/.*node\), node v\d+/)
   }, 60_000)
 
   it('a stream that ends stdin before the whole program arrived is reported as such, not as a Node version', async () => {

@@ -33,7 +33,8 @@ describe('probe against the real API server: permissions', () => {
     expect(run.code).toBe(2)
     const check = run.report!.checks[0]!
     expect(check.id).toBe('kube-permissions')
-    expect(check.summary).toBe(`Missing permissions in namespace ${namespace}: create pods, get pods/log, list events.`)
+    // list events is optional (issue 12): missing, it degrades the report and is not named among what stops the run.
+    expect(check.summary).toBe(`Missing permissions in namespace ${namespace}: create pods, get pods/log.`)
     expect(check.evidence).toContain('create pods: needed to create the probe pod')
     expect(check.evidence.join('\n')).toContain('resources: ["pods"]\n    verbs: ["create"]')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])

@@ -1,4 +1,3 @@
-import {execFileSync} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {Agent as HttpAgent} from 'node:http'
 import {Agent as HttpsAgent} from 'node:https'
@@ -7,13 +6,18 @@ import {delimiter, dirname, isAbsolute, join} from 'node:path'
 
 import {parse as parseYaml} from 'yaml'
 
+import {type ExecPluginConfig, runCredentialPlugin} from './exec-credential.js'
+import {checkServerScheme} from './plain-http.js'
+import {apiProxyFor} from './proxy.js'
+import {TunnelAgent} from './tunnel-agent.js'
+
 /*
- * Reads a kubeconfig the way kubectl does for the cases lint --cluster meets in CI and on laptops: $KUBECONFIG (a
- * list of files, the first to set a value wins), ~/.kube/config or the in-cluster ServiceAccount; a server with its
- * CA; a bearer token (or token file), a client certificate, basic auth or an exec credential plugin (EKS, GKE,
- * AKS). What it does not cover (auth-provider, proxy-url) returns `undefined`, and the caller hands the file to the
- * Kubernetes client library instead. Reading the file ourselves keeps that library, and its start-up cost, out of
- * the usual run.
+ * Reads a kubeconfig the way kubectl does for the cases met in CI and on laptops: $KUBECONFIG (a list of files, the
+ * first to set a value wins), ~/.kube/config or the in-cluster ServiceAccount; a server with its CA; a bearer token
+ * (or token file), a client certificate, basic auth or an exec credential plugin (EKS, GKE, AKS), run once; an http
+ * proxy from proxy-url or HTTPS_PROXY/NO_PROXY; plain http only on loopback (kubectl proxy). What it does not cover
+ * (auth-provider, a socks proxy) returns `undefined`, and the caller hands the file to the Kubernetes client library
+ * instead. Reading the file ourselves keeps that library, and its start-up cost, out of the usual run.
  */
 
 export interface Connection {
@@ -22,6 +26,10 @@ export interface Connection {
   namespace: string
   headers: Record<string, string>
   agent: HttpAgent
+  /** The proxy the API traffic goes through, when one applies. */
+  proxy?: string
+  /** Plain http on loopback: `kubectl proxy`, which refuses exec by default. */
+  plainHttpLoopback?: boolean
 }
 
 export class KubeconfigError extends Error {
@@ -73,25 +81,6 @@ const fileOrData = (dir: string, file: unknown, data: unknown): Buffer | undefin
   return undefined
 }
 
-/** Runs an exec credential plugin (client.authentication.k8s.io ExecCredential) and returns what it hands back. */
-function execCredential(exec: Json, dir: string, env: NodeJS.ProcessEnv): {token?: string; cert?: Buffer; key?: Buffer} {
-  const command = String(exec.command)
-  const childEnv = {...env, ...Object.fromEntries(((exec.env ?? []) as Array<{name: string; value: string}>).map((e) => [e.name, e.value]))}
-  childEnv.KUBERNETES_EXEC_INFO = JSON.stringify({apiVersion: exec.apiVersion, kind: 'ExecCredential', spec: {interactive: false}})
-  let output: string
-  try {
-    output = execFileSync(command.includes('/') && !isAbsolute(command) ? join(dir, command) : command, (exec.args ?? []) as string[], {env: childEnv, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe']})
-  } catch (error) {
-    throw new KubeconfigError(`the kubeconfig's credential plugin "${command}" failed: ${((error as Error).message ?? '').split('\n')[0]}`)
-  }
-  const status = ((JSON.parse(output) as Json).status ?? {}) as Json
-  return {
-    token: status.token,
-    cert: status.clientCertificateData ? Buffer.from(status.clientCertificateData) : undefined,
-    key: status.clientKeyData ? Buffer.from(status.clientKeyData) : undefined,
-  }
-}
-
 function inCluster(env: NodeJS.ProcessEnv): Connection | undefined {
   const host = env.KUBERNETES_SERVICE_HOST
   const token = join(SERVICE_ACCOUNT_DIR, 'token')
@@ -130,36 +119,36 @@ export function readKubeconfig(options: {kubeconfig?: string; context?: string},
   const userEntry = (config.users as Named[]).find((u) => u.name === contextData.user)
   const cluster = (clusterEntry.cluster ?? {}) as Json
   const user = ((userEntry?.user ?? {}) as Json) ?? {}
-  if (cluster['proxy-url'] || user['auth-provider']) return undefined
   if (typeof cluster.server !== 'string') throw new KubeconfigError(`cluster "${clusterEntry.name}" has no server`)
+  const server = new URL(cluster.server)
+  const proxy = apiProxyFor(server, cluster['proxy-url'], env)
+  if ((proxy && !/^http:/i.test(proxy)) || user['auth-provider']) return undefined
   const clusterDir = dirOf.get(clusterEntry) ?? process.cwd()
   const userDir = userEntry ? (dirOf.get(userEntry) ?? process.cwd()) : process.cwd()
-  const server = new URL(cluster.server)
   const headers: Record<string, string> = {}
   let cert = fileOrData(userDir, user['client-certificate'], user['client-certificate-data'])
   let key = fileOrData(userDir, user['client-key'], user['client-key-data'])
   let token: string | undefined = user.token ?? (user.tokenFile ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(userDir, user.tokenFile), 'utf8').trim() : undefined)
   if (user.exec) {
-    const credential = execCredential(user.exec as Json, userDir, env)
+    const credential = runCredentialPlugin(user.exec as ExecPluginConfig, userDir, env)
     token = credential.token ?? token
-    cert = credential.cert ?? cert
-    key = credential.key ?? key
+    cert = credential.clientCertificateData ? Buffer.from(credential.clientCertificateData) : cert
+    key = credential.clientKeyData ? Buffer.from(credential.clientKeyData) : key
   }
   if (token) headers.Authorization = `Bearer ${token}`
   else if (user.username) headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
   if (user.as) headers['Impersonate-User'] = String(user.as)
   const insecure = cluster['insecure-skip-tls-verify'] === true
-  if (server.protocol === 'http:' && !insecure) throw new KubeconfigError(`cluster "${clusterEntry.name}" is plain HTTP (${server.origin}) without insecure-skip-tls-verify`)
-  const agent =
-    server.protocol === 'http:'
-      ? new HttpAgent({keepAlive: true})
-      : new HttpsAgent({
-          ca: fileOrData(clusterDir, cluster['certificate-authority'], cluster['certificate-authority-data']),
-          cert,
-          key,
-          rejectUnauthorized: !insecure,
-          servername: cluster['tls-server-name'],
-          keepAlive: true,
-        })
-  return {server, contextName, namespace: contextData.namespace ?? 'default', headers, agent}
+  const {plainHttpLoopback} = checkServerScheme(server, {name: clusterEntry.name, insecureSkipTlsVerify: insecure, file: files.length === 1 ? files[0] : undefined})
+  const tls = {
+    ca: fileOrData(clusterDir, cluster['certificate-authority'], cluster['certificate-authority-data']),
+    cert,
+    key,
+    rejectUnauthorized: !insecure,
+    servername: cluster['tls-server-name'],
+    keepAlive: true,
+  }
+  // Plain http through a proxy would need absolute-URI requests; kubectl proxy and http servers are not proxied here.
+  const agent = server.protocol === 'http:' ? new HttpAgent({keepAlive: true}) : proxy ? new TunnelAgent(new URL(proxy), tls) : new HttpsAgent(tls)
+  return {server, contextName, namespace: contextData.namespace ?? 'default', headers, agent, proxy: server.protocol === 'https:' ? proxy : undefined, plainHttpLoopback}
 }
