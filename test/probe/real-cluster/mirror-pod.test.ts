@@ -38,6 +38,8 @@ describe('probe against the real API server: the mirror pod', () => {
     // The pod's resolv.conf, as the kubelet writes it: the cluster DNS and the namespace's search path.
     expect(JSON.stringify(dns)).toContain(cluster.dnsAddress)
     expect(JSON.stringify(report.checks)).toContain(`${namespace}.svc.cluster.local`)
+    // The test bed's dind service (a real dockerd on 127.0.0.1:2375) answers the check program's Docker ping.
+    expect(report.checks.find((c) => c.id === 'docker-daemon-localhost-2375')?.status).toBe('pass')
     expect(report.timings.startedMs).toBeGreaterThanOrEqual(report.timings.scheduledMs!)
     expect(run.code).toBe(report.summary.exitCode)
     expect(run.stderr).toMatch(/Deleted pod rd-probe-/)
