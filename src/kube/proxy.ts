@@ -8,7 +8,7 @@ import {isIP} from 'node:net'
 
 export function isLoopbackHost(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase()
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true
+  if (bare === 'localhost') return true
   if (isIP(bare) === 4) return bare.startsWith('127.')
   if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./.test(bare)
   return false
