@@ -20,14 +20,17 @@ const nodes = Number(option('--nodes', '100'))
 const parallel = option('--parallel', undefined)
 const extra = argv.includes('--') ? argv.slice(argv.indexOf('--') + 1) : []
 const dir = mkdtempSync(join(tmpdir(), 'rd-bench-cluster-'))
-const cluster = (command, more = []) => spawnSync(process.execPath, [join(root, 'test', 'cluster', 'cluster.mjs'), command, '--dir', dir, ...more], {stdio: 'inherit'})
+const cluster = (command, more = []) =>
+  spawnSync(process.execPath, [join(root, 'test', 'cluster', 'cluster.mjs'), command, '--dir', dir, ...more], {stdio: 'inherit'})
 
 const upStarted = performance.now()
 if (cluster('up', ['--nodes', String(nodes)]).status !== 0) process.exit(1)
 const upSeconds = (performance.now() - upStarted) / 1000
 
 const config = join(mkdtempSync(join(tmpdir(), 'rd-bench-config-')), 'config.toml')
-writeFileSync(config, `[[runners]]
+writeFileSync(
+  config,
+  `[[runners]]
   name = "bench"
   url = "https://gitlab.example.com"
   executor = "kubernetes"
@@ -37,10 +40,22 @@ writeFileSync(config, `[[runners]]
     cpu_request = "100m"
     [runners.kubernetes.node_tolerations]
       "dedicated=ci" = "NoSchedule"
-`)
+`,
+)
 
 try {
-  const args = ['probe', '--kubeconfig', join(dir, 'kubeconfig'), '--config', config, '--all-nodes', '--format', 'json', ...(parallel ? ['--parallel', parallel] : []), ...extra]
+  const args = [
+    'probe',
+    '--kubeconfig',
+    join(dir, 'kubeconfig'),
+    '--config',
+    config,
+    '--all-nodes',
+    '--format',
+    'json',
+    ...(parallel ? ['--parallel', parallel] : []),
+    ...extra,
+  ]
   const started = performance.now()
   const child = spawn(process.execPath, [join(root, 'bin', 'run.cjs'), ...args], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
@@ -60,7 +75,9 @@ try {
   const skipped = stderr.split('\n').filter((line) => line.startsWith('Skipping node'))
   if (skipped.length) console.log(`${skipped.length} node(s) skipped, first: ${skipped[0]}`)
   console.log(`cluster up with ${nodes} nodes: ${upSeconds.toFixed(1)} s`)
-  console.log(`probe --all-nodes${parallel ? ` --parallel ${parallel}` : ' (default parallelism)'} ${extra.join(' ')}: ${seconds.toFixed(1)} s for ${probed} nodes, exit ${code}, ${report.checks.length} check results (target < 60 s)`)
+  console.log(
+    `probe --all-nodes${parallel ? ` --parallel ${parallel}` : ' (default parallelism)'} ${extra.join(' ')}: ${seconds.toFixed(1)} s for ${probed} nodes, exit ${code}, ${report.checks.length} check results (target < 60 s)`,
+  )
 } finally {
   if (!argv.includes('--keep')) cluster('down')
   else console.log(`cluster left running: KUBECONFIG=${join(dir, 'kubeconfig')}; stop with npm run cluster:down -- --dir ${dir}`)

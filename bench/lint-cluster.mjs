@@ -20,7 +20,8 @@ const option = (name, fallback) => {
 const nodes = option('--nodes', 100)
 const pairs = option('--pairs', 9)
 const dir = mkdtempSync(join(tmpdir(), 'rd-bench-lint-cluster-'))
-const cluster = (command, more = []) => spawnSync(process.execPath, [join(root, 'test', 'cluster', 'cluster.mjs'), command, '--dir', dir, ...more], {stdio: 'inherit'})
+const cluster = (command, more = []) =>
+  spawnSync(process.execPath, [join(root, 'test', 'cluster', 'cluster.mjs'), command, '--dir', dir, ...more], {stdio: 'inherit'})
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 const upStarted = performance.now()
@@ -37,11 +38,36 @@ try {
   const namespace = 'gitlab-runner'
   await core.createNamespace({body: {metadata: {name: namespace, labels: {'pod-security.kubernetes.io/enforce': 'baseline'}}}})
   await core.createNamespacedResourceQuota({namespace, body: {metadata: {name: 'ci-jobs'}, spec: {hard: {'requests.cpu': '8'}}}})
-  await core.createNamespacedLimitRange({namespace, body: {metadata: {name: 'job-defaults'}, spec: {limits: [{type: 'Container', _default: {cpu: '500m'}, defaultRequest: {cpu: '100m'}}]}}})
+  await core.createNamespacedLimitRange({
+    namespace,
+    body: {metadata: {name: 'job-defaults'}, spec: {limits: [{type: 'Container', _default: {cpu: '500m'}, defaultRequest: {cpu: '100m'}}]}},
+  })
   await core.createNamespacedServiceAccount({namespace, body: {metadata: {name: 'gitlab-runner'}}})
-  await rbac.createNamespacedRole({namespace, body: {metadata: {name: 'gitlab-runner'}, rules: [{apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach', 'pods/log', 'secrets', 'events'], verbs: ['*']}]}})
-  await rbac.createNamespacedRoleBinding({namespace, body: {metadata: {name: 'gitlab-runner'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gitlab-runner'}, subjects: [{kind: 'ServiceAccount', name: 'gitlab-runner', namespace}]}})
-  await core.createNamespacedConfigMap({namespace, body: {metadata: {name: 'gitlab-runner'}, data: {'config.toml': 'concurrent = 4\ncheck_interval = 3\n', 'config.template.toml': '[[runners]]\n  [runners.kubernetes]\n    privileged = true\n'}}})
+  await rbac.createNamespacedRole({
+    namespace,
+    body: {
+      metadata: {name: 'gitlab-runner'},
+      rules: [{apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach', 'pods/log', 'secrets', 'events'], verbs: ['*']}],
+    },
+  })
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: {name: 'gitlab-runner'},
+      roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gitlab-runner'},
+      subjects: [{kind: 'ServiceAccount', name: 'gitlab-runner', namespace}],
+    },
+  })
+  await core.createNamespacedConfigMap({
+    namespace,
+    body: {
+      metadata: {name: 'gitlab-runner'},
+      data: {
+        'config.toml': 'concurrent = 4\ncheck_interval = 3\n',
+        'config.template.toml': '[[runners]]\n  [runners.kubernetes]\n    privileged = true\n',
+      },
+    },
+  })
   await core.createNamespacedSecret({namespace, body: {metadata: {name: 'gitlab-runner'}, stringData: {'runner-token': 'glrt-bench'}}})
   await apps.createNamespacedDeployment({
     namespace,
@@ -54,7 +80,13 @@ try {
           metadata: {labels: {app: 'gitlab-runner'}},
           spec: {
             serviceAccountName: 'gitlab-runner',
-            containers: [{name: 'gitlab-runner', image: 'docker.io/gitlab/gitlab-runner:v18.3.0', env: [{name: 'TOKEN', valueFrom: {secretKeyRef: {name: 'gitlab-runner', key: 'runner-token'}}}]}],
+            containers: [
+              {
+                name: 'gitlab-runner',
+                image: 'docker.io/gitlab/gitlab-runner:v18.3.0',
+                env: [{name: 'TOKEN', valueFrom: {secretKeyRef: {name: 'gitlab-runner', key: 'runner-token'}}}],
+              },
+            ],
             volumes: [{name: 'configmaps', configMap: {name: 'gitlab-runner'}}],
           },
         },
@@ -64,7 +96,11 @@ try {
 
   const lint = (extra) => {
     const started = performance.now()
-    const run = spawnSync(process.execPath, [join(root, 'bin', 'run.cjs'), 'lint', join(root, 'examples', 'gitlab-runner-values.yaml'), '--format', 'json', ...extra], {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'run.cjs'), 'lint', join(root, 'examples', 'gitlab-runner-values.yaml'), '--format', 'json', ...extra],
+      {cwd: root, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}},
+    )
     const ms = performance.now() - started
     if (run.status === 2) throw new Error(`lint could not run: ${run.stderr}`)
     return {ms, stderr: run.stderr, findings: JSON.parse(run.stdout).files[0].findings}
@@ -83,7 +119,9 @@ try {
   const clusterRules = last.findings.filter((f) => f.ruleId.startsWith('cluster-')).map((f) => f.ruleId)
   const added = median(online) - median(offline)
   console.log(`lint without --cluster: median ${median(offline).toFixed(0)} ms over ${pairs} runs`)
-  console.log(`lint with --cluster on ${nodes} nodes: median ${median(online).toFixed(0)} ms, ${calls} API calls, cluster findings: ${clusterRules.join(', ')}`)
+  console.log(
+    `lint with --cluster on ${nodes} nodes: median ${median(online).toFixed(0)} ms, ${calls} API calls, cluster findings: ${clusterRules.join(', ')}`,
+  )
   console.log(`--cluster adds ${(added / 1000).toFixed(2)} s (target < 2 s): ${added < 2000 ? 'met' : 'NOT met'}`)
 } finally {
   if (!argv.includes('--keep')) cluster('down')

@@ -55,7 +55,12 @@ for (let i = 0; i < pairs; i++) {
 const single = run([cli, 'lint', example], {rss: true})
 
 const dir = mkdtempSync(join(tmpdir(), 'rd-bench-files-'))
-const seeds = [example, ...readdirSync(join(root, 'examples')).filter((f) => /\.(ya?ml|toml)$/.test(f)).map((f) => join(root, 'examples', f))]
+const seeds = [
+  example,
+  ...readdirSync(join(root, 'examples'))
+    .filter((f) => /\.(ya?ml|toml)$/.test(f))
+    .map((f) => join(root, 'examples', f)),
+]
 for (let i = 0; i < fileCount; i++) {
   const seed = seeds[i % seeds.length]
   const sub = join(dir, String(i % 10))
@@ -93,7 +98,11 @@ console.log(`node ${process.version}, ${pairs} paired runs`)
 console.log(`node -e 0:                 median ${fmt(median(base))} ms`)
 console.log(`lint one values file:      median ${fmt(median(lint))} ms`)
 console.log(`ratio (median of pairs):   ${median(ratios).toFixed(2)}x   (target <= 3x)`)
-console.log(`without the code cache:    median ${fmt(median(uncached))} ms = ${median(uncachedRatios).toFixed(2)}x   (RUNNER_DOCTOR_NO_CODE_CACHE=1, for comparison)`)
-console.log(`lint ${fileCount} files in one call: ${fmt(many.ms)} ms = ${Math.round(fileCount / (many.ms / 1000))} files/s   (target >= 300 files/s)`)
+console.log(
+  `without the code cache:    median ${fmt(median(uncached))} ms = ${median(uncachedRatios).toFixed(2)}x   (RUNNER_DOCTOR_NO_CODE_CACHE=1, for comparison)`,
+)
+console.log(
+  `lint ${fileCount} files in one call: ${fmt(many.ms)} ms = ${Math.round(fileCount / (many.ms / 1000))} files/s   (target >= 300 files/s)`,
+)
 console.log(`${unknownCount} unknown keys in one file: runners.config ${fmt(worstToml.ms)} ms, chart values ${fmt(worstValues.ms)} ms`)
 console.log(`peak memory: one file ${Math.round(single.rssKb / 1024)} MiB, ${fileCount} files ${Math.round(many.rssKb / 1024)} MiB`)

@@ -30,7 +30,9 @@ async function main() {
 main().catch((error) => {
   // A clone without `npm ci` (which builds) has no dist/: say what to run rather than which module is missing.
   const notBuilt = ['MODULE_NOT_FOUND', 'ENOENT'].includes(error?.code) && /\bdist[\\/]/.test(String(error?.message))
-  const message = notBuilt ? 'dist/ is missing or incomplete: run `npm ci` (or `npm run build`) first.' : String(error?.message ?? error).split('\n')[0]
+  const message = notBuilt
+    ? 'dist/ is missing or incomplete: run `npm ci` (or `npm run build`) first.'
+    : String(error?.message ?? error).split('\n')[0]
   process.stderr.write(`runner-doctor: ${message}\n`)
   process.exitCode = 2
 })

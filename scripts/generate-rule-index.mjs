@@ -15,7 +15,9 @@ const modulesDir = join(root, 'src/lint/rules')
 const indexFile = join(modulesDir, 'index.ts')
 
 const codeRules = []
-for (const file of readdirSync(rulesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(rulesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const meta = parse(readFileSync(join(rulesDir, file), 'utf8'))
   const check = meta?.check ?? {}
   if (!('schema' in check)) codeRules.push(file.slice(0, -'.yaml'.length))

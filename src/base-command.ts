@@ -1,6 +1,5 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
-
 /** Shared error contract: every failure that is not a finding exits 2 with one line, stack only with --verbose. */
 export abstract class BaseCommand extends Command {
   static override baseFlags = {

@@ -13,7 +13,10 @@ export default class Explain extends BaseCommand {
 
   static override enableJsonFlag = true
 
-  static override examples = ['<%= config.bin %> <%= command.id %> toml-privileged', '<%= config.bin %> <%= command.id %> values-plain-runner-token --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> toml-privileged',
+    '<%= config.bin %> <%= command.id %> values-plain-runner-token --json',
+  ]
 
   static override summary = 'Explain one rule, with a bad and a good example.'
 
@@ -26,8 +29,14 @@ export default class Explain extends BaseCommand {
     })
     const rule = rules.find((r) => r.id === args.id)
     if (!rule) {
-      const suggestion = closestRuleId(args.id, rules.map((r) => r.id))
-      this.fail(`Unknown rule "${args.id}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Run runner-doctor rules to list them all.`, 'RD_UNKNOWN_RULE')
+      const suggestion = closestRuleId(
+        args.id,
+        rules.map((r) => r.id),
+      )
+      this.fail(
+        `Unknown rule "${args.id}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Run runner-doctor rules to list them all.`,
+        'RD_UNKNOWN_RULE',
+      )
     }
     const explanation = await explainRule(rule)
     if (!this.jsonEnabled()) process.stdout.write(renderExplanation(explanation))

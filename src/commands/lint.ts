@@ -16,13 +16,18 @@ function toOclifFlag(spec: FlagSpec) {
         ? Flags.option({...common, multiple: true, options: spec.options as string[]})()
         : Flags.option({...common, options: spec.options as string[], default: spec.default as string})()
     default:
-      return spec.multiple ? Flags.string({...common, multiple: true}) : Flags.string({...common, default: spec.default as string | undefined})
+      return spec.multiple
+        ? Flags.string({...common, multiple: true})
+        : Flags.string({...common, default: spec.default as string | undefined})
   }
 }
 
 export default class Lint extends BaseCommand {
   static override args = {
-    paths: Args.string({description: 'Files or directories (walked for .yaml, .yml, .toml); - reads stdin. Default: the current directory.', required: false}),
+    paths: Args.string({
+      description: 'Files or directories (walked for .yaml, .yml, .toml); - reads stdin. Default: the current directory.',
+      required: false,
+    }),
   }
 
   static override description = `Detects Helm values (also nested under an umbrella key, in Flux HelmRelease, Argo CD Application, helmfile and kustomize wrappers), runner config.toml and ConfigMaps by content, and checks them against the rules in rules/.
@@ -38,7 +43,9 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (o
   ]
 
   // Built from the same spec as the fast path in bin/run.cjs, so both accept exactly the same flags.
-  static override flags = Object.fromEntries(LINT_FLAGS.filter((s) => s.name !== 'verbose').map((s) => [s.name, toOclifFlag(s)])) as Interfaces.FlagInput<Record<string, unknown>>
+  static override flags = Object.fromEntries(
+    LINT_FLAGS.filter((s) => s.name !== 'verbose').map((s) => [s.name, toOclifFlag(s)]),
+  ) as Interfaces.FlagInput<Record<string, unknown>>
 
   static override strict = false
 
@@ -48,7 +55,13 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (o
     const {argv, flags} = await this.parse(Lint)
     this.verbose = Boolean(flags.verbose)
     try {
-      process.exitCode = await executeLint(flags as unknown as LintFlags, argv as string[], {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env})
+      process.exitCode = await executeLint(flags as unknown as LintFlags, argv as string[], {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        stdin: process.stdin,
+        cwd: process.cwd(),
+        env: process.env,
+      })
     } catch (error) {
       if (error instanceof LintCliError) this.fail(error.message, error.code)
       throw error

@@ -10,7 +10,10 @@ import {type FixtureCase, fixtureFlags, fixturesFor, lintFixture, readFixture} f
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 
 /** What `rules --format json` prints for each rule. */
-export type RuleEntry = Pick<Rule, 'id' | 'title' | 'target' | 'severity' | 'category' | 'recommended' | 'rationale' | 'remediation' | 'references'> & {docsUrl: string}
+export type RuleEntry = Pick<
+  Rule,
+  'id' | 'title' | 'target' | 'severity' | 'category' | 'recommended' | 'rationale' | 'remediation' | 'references'
+> & {docsUrl: string}
 
 export interface RuleExample {
   /** Path relative to the package root, e.g. `test/fixtures/rules/<id>/invalid/<case>.toml`. */
@@ -24,11 +27,12 @@ export interface RuleExample {
 }
 
 /** What `explain <id>` shows: the rule, and its first invalid and first valid fixture verbatim. */
-export type RuleExplanation = RuleEntry & Pick<Rule, 'executor' | 'deprecated'> & {
-  /** What the rule can print, with `{{placeholders}}` for what each finding fills in. */
-  messages: string[]
-  examples: {bad?: RuleExample; good?: RuleExample}
-}
+export type RuleExplanation = RuleEntry &
+  Pick<Rule, 'executor' | 'deprecated'> & {
+    /** What the rule can print, with `{{placeholders}}` for what each finding fills in. */
+    messages: string[]
+    examples: {bad?: RuleExample; good?: RuleExample}
+  }
 
 /** A code rule's message templates from its module; a schema rule's one message from its metadata. */
 export function messagesOf(rule: Rule): string[] {
@@ -42,7 +46,9 @@ export interface RuleFilter {
   target?: string
 }
 
-const ruleSchema = JSON.parse(readFileSync(join(RULES_DIR, 'rule.schema.json'), 'utf8')) as {properties: {category: {enum: string[]}; target: {enum: string[]}}}
+const ruleSchema = JSON.parse(readFileSync(join(RULES_DIR, 'rule.schema.json'), 'utf8')) as {
+  properties: {category: {enum: string[]}; target: {enum: string[]}}
+}
 
 /** Categories and targets as the rule meta-schema allows them, so filters offer exactly those. */
 export const RULE_CATEGORIES: readonly string[] = ruleSchema.properties.category.enum
@@ -66,7 +72,9 @@ export function toEntry(rule: Rule): RuleEntry {
 const byId = (a: Rule, b: Rule) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 export function filterRules(rules: Rule[], filter: RuleFilter): Rule[] {
-  return rules.filter((r) => (!filter.category || r.category === filter.category) && (!filter.target || r.target === filter.target)).sort(byId)
+  return rules
+    .filter((r) => (!filter.category || r.category === filter.category) && (!filter.target || r.target === filter.target))
+    .sort(byId)
 }
 
 export function packagePath(file: string): string {
@@ -76,7 +84,9 @@ export function packagePath(file: string): string {
 async function toExample(rule: Rule, fixture: FixtureCase | undefined, fixturesRoot?: string): Promise<RuleExample | undefined> {
   if (!fixture) return undefined
   const result = await lintFixture(rule, fixture, fixturesRoot)
-  const findings = result.files.flatMap((f) => f.findings.filter((x) => !x.suppressed).map((x) => ({line: x.line, column: x.column, message: x.message})))
+  const findings = result.files.flatMap((f) =>
+    f.findings.filter((x) => !x.suppressed).map((x) => ({line: x.line, column: x.column, message: x.message})),
+  )
   return {file: packagePath(fixture.file), language: fixture.language, text: readFixture(fixture), flags: fixtureFlags(fixture), findings}
 }
 
@@ -91,7 +101,6 @@ export async function explainRule(rule: Rule, fixturesRoot?: string): Promise<Ru
     examples: {bad: await toExample(rule, invalid[0], fixturesRoot), good: await toExample(rule, valid[0], fixturesRoot)},
   }
 }
-
 
 /**
  * The known id closest to `id` by edit distance (ties: the alphabetically first), when it is close enough to be
@@ -118,7 +127,14 @@ export function renderRulesTable(rules: Rule[]): string {
   const widths = header.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells: string[]) => cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i]) : c)).join('  ')
   const noun = rules.length === 1 ? 'rule' : 'rules'
-  return [line(header), ...rows.map(line), '', `${rules.length} ${noun}. Run runner-doctor explain <id> for the rationale, the fix and examples.`].join('\n') + '\n'
+  return (
+    [
+      line(header),
+      ...rows.map(line),
+      '',
+      `${rules.length} ${noun}. Run runner-doctor explain <id> for the rationale, the fix and examples.`,
+    ].join('\n') + '\n'
+  )
 }
 
 function indent(text: string): string {
@@ -131,7 +147,12 @@ function indent(text: string): string {
 const withFlags = (example: RuleExample) => (example.flags ? ` (linted with ${example.flags})` : '')
 
 export function renderExplanation(e: RuleExplanation): string {
-  const facts = [`Severity: ${e.severity}`, `Target: ${targetLabel(e)}`, `Category: ${e.category}`, `Recommended: ${e.recommended ? 'yes' : 'no'}`]
+  const facts = [
+    `Severity: ${e.severity}`,
+    `Target: ${targetLabel(e)}`,
+    `Category: ${e.category}`,
+    `Recommended: ${e.recommended ? 'yes' : 'no'}`,
+  ]
   const parts = [`${e.id}: ${e.title}`, facts.join(' | ')]
   if (e.deprecated) parts.push(`Deprecated${e.deprecated.replacedBy ? `: replaced by ${e.deprecated.replacedBy}` : ''}.`)
   parts.push('', 'Why', indent(e.rationale), '', 'Fix', indent(e.remediation))

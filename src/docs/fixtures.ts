@@ -42,7 +42,15 @@ function casesIn(dir: string, ruleId: string, kind: FixtureKind): FixtureCase[] 
     .map((fileName) => {
       const name = fileName.slice(0, -extname(fileName).length)
       const sibling = (suffix: string) => (existsSync(join(dir, `${name}${suffix}`)) ? join(dir, `${name}${suffix}`) : undefined)
-      return {ruleId, kind, name, file: join(dir, fileName), language: extname(fileName) === '.toml' ? 'toml' : 'yaml', expectedFile: sibling('.expected.json'), optionsFile: sibling('.options.json')}
+      return {
+        ruleId,
+        kind,
+        name,
+        file: join(dir, fileName),
+        language: extname(fileName) === '.toml' ? 'toml' : 'yaml',
+        expectedFile: sibling('.expected.json'),
+        optionsFile: sibling('.options.json'),
+      }
     })
 }
 
@@ -74,7 +82,8 @@ export function fixtureOptions(fixture: FixtureCase): FixtureOptions {
   const data = JSON.parse(readFileSync(fixture.optionsFile, 'utf8')) as Record<string, unknown>
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(data)) {
-    if (!(FIXTURE_OPTION_KEYS as readonly string[]).includes(key)) throw new FixtureError(`${fixture.optionsFile}: unknown option "${key}" (allowed: ${FIXTURE_OPTION_KEYS.join(', ')}).`)
+    if (!(FIXTURE_OPTION_KEYS as readonly string[]).includes(key))
+      throw new FixtureError(`${fixture.optionsFile}: unknown option "${key}" (allowed: ${FIXTURE_OPTION_KEYS.join(', ')}).`)
     if (key === 'capacityCpu' || key === 'capacityMemory') {
       const parsed = parseQuantity(value)
       if (parsed === undefined) throw new FixtureError(`${fixture.optionsFile}: ${key} "${String(value)}" is not a Kubernetes quantity.`)

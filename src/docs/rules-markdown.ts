@@ -65,7 +65,11 @@ function renderRule(rule: Rule, fixturesRoot?: string): string[] {
     `| ${rule.severity} | ${targetLabel(rule)} | ${rule.category} | ${rule.recommended ? 'yes' : 'no'} |`,
     '',
   ]
-  if (rule.deprecated) out.push(`Deprecated${rule.deprecated.replacedBy ? `: replaced by [\`${rule.deprecated.replacedBy}\`](#${rule.deprecated.replacedBy})` : ''}.`, '')
+  if (rule.deprecated)
+    out.push(
+      `Deprecated${rule.deprecated.replacedBy ? `: replaced by [\`${rule.deprecated.replacedBy}\`](#${rule.deprecated.replacedBy})` : ''}.`,
+      '',
+    )
   out.push(`**Why it matters.** ${rule.rationale}`, '', `**How to fix.** ${rule.remediation}`, '')
   const messages = messagesOf(rule)
   if (messages.length > 0) out.push('**Messages**', '', ...messages.map((m) => `- ${m}`), '')
@@ -121,5 +125,9 @@ export function checkRulesDoc(rules: Rule[], docPath: string = RULES_DOC, fixtur
   const e = expected.split('\n')
   let line = 0
   while (line < Math.max(a.length, e.length) && a[line] === e[line]) line++
-  return {upToDate: false, firstDifference: line + 1, message: `${shown} is out of date from line ${line + 1} (a rule or fixture changed); run ${DOCS_COMMAND} and commit the result.`}
+  return {
+    upToDate: false,
+    firstDifference: line + 1,
+    message: `${shown} is out of date from line ${line + 1} (a rule or fixture changed); run ${DOCS_COMMAND} and commit the result.`,
+  }
 }

@@ -1,7 +1,6 @@
 import {formatBytes} from '../util/bytes.js'
 import type {Capacity} from '../lint/types.js'
 
-
 function trimNumber(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)))
 }
@@ -46,23 +45,17 @@ function replicasTerm(capacity: Capacity): string {
 export function describeCapacity(capacity: Capacity): string {
   const limitSum = capacity.runnerLimitSum == null ? ABSENT : String(capacity.runnerLimitSum)
   const result =
-    capacity.maxConcurrentJobs == null
-      ? 'no computable maximum of concurrent jobs'
-      : plural(capacity.maxConcurrentJobs, 'concurrent job')
+    capacity.maxConcurrentJobs == null ? 'no computable maximum of concurrent jobs' : plural(capacity.maxConcurrentJobs, 'concurrent job')
   const parts = [
     `${replicasTerm(capacity)} × min(concurrent ${capacity.concurrent}, Σ limit ${limitSum}) = ${result}`,
     `per job requests ${resources(capacity.perJobRequests.cpuMillicores, capacity.perJobRequests.memoryBytes)}` +
       `, limits ${resources(capacity.perJobLimits.cpuMillicores, capacity.perJobLimits.memoryBytes)}`,
   ]
   if (capacity.totalRequests) {
-    parts.push(
-      `at most ${resources(capacity.totalRequests.cpuMillicores, capacity.totalRequests.memoryBytes)} requested`,
-    )
+    parts.push(`at most ${resources(capacity.totalRequests.cpuMillicores, capacity.totalRequests.memoryBytes)} requested`)
   }
   if (capacity.clusterCapacity) {
-    parts.push(
-      `cluster allocatable ${resources(capacity.clusterCapacity.cpuMillicores, capacity.clusterCapacity.memoryBytes)}`,
-    )
+    parts.push(`cluster allocatable ${resources(capacity.clusterCapacity.cpuMillicores, capacity.clusterCapacity.memoryBytes)}`)
   }
   return parts.join('; ')
 }

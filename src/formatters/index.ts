@@ -23,4 +23,3 @@ export const formatters: Record<FormatName, Formatter> = {
 export function isFormatName(name: string): name is FormatName {
   return (FORMAT_NAMES as readonly string[]).includes(name)
 }
-

@@ -24,9 +24,7 @@ function findingDocument(finding: Finding): Record<string, unknown> {
   return document
 }
 
-function resourcesDocument(
-  value: {cpuMillicores?: number | null; memoryBytes?: number | null},
-): Record<string, number | null | undefined> {
+function resourcesDocument(value: {cpuMillicores?: number | null; memoryBytes?: number | null}): Record<string, number | null | undefined> {
   return {cpuMillicores: value.cpuMillicores, memoryBytes: value.memoryBytes}
 }
 

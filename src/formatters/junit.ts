@@ -19,9 +19,7 @@ const DEFAULT_FAIL_ON = 'error'
 export const FILE_CLASSNAME = 'runner-doctor'
 
 type Outcome =
-  | {kind: 'pass'}
-  | {kind: 'failure' | 'error'; message: string; type: string; body: string}
-  | {kind: 'skipped'; message: string}
+  {kind: 'pass'} | {kind: 'failure' | 'error'; message: string; type: string; body: string} | {kind: 'skipped'; message: string}
 
 interface TestCase {
   classname: string

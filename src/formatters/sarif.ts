@@ -2,8 +2,7 @@ import {pathToFileURL} from 'node:url'
 import type {Finding, FormatContext, LintResult, RuleSummary, Severity} from '../lint/types.js'
 import {reportPath, STDIN_PATH} from './paths.js'
 
-export const SARIF_SCHEMA_URI =
-  'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
 export const TOOL_NAME = 'runner-doctor'
 /** The package's registry page: the one address that exists for every released version. */
 export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/runner-doctor'
@@ -76,9 +75,7 @@ function resultFor(finding: Finding, ruleIndex: number, artifact: Json): Json {
     ruleIndex,
     level: SARIF_LEVEL[finding.severity],
     message: text(finding.message),
-    locations: [
-      physicalLocation(artifact, region(finding.line, finding.column, finding.endLine, finding.endColumn)),
-    ],
+    locations: [physicalLocation(artifact, region(finding.line, finding.column, finding.endLine, finding.endColumn))],
   }
   if (finding.fingerprint) result.partialFingerprints = {[FINGERPRINT_KEY]: finding.fingerprint}
   if (finding.suppressed) {

@@ -22,8 +22,7 @@ type Painter = (text: string, ...styles: Style[]) => string
 
 function painter(enabled: boolean): Painter {
   if (!enabled) return (text) => text
-  return (text, ...styles) =>
-    styles.length === 0 || text === '' ? text : `\u001B[${styles.map((s) => SGR[s]).join(';')}m${text}\u001B[0m`
+  return (text, ...styles) => (styles.length === 0 || text === '' ? text : `\u001B[${styles.map((s) => SGR[s]).join(';')}m${text}\u001B[0m`)
 }
 
 const SEVERITY_STYLE: Record<Severity, Style> = {error: 'red', warning: 'yellow', info: 'blue'}
@@ -108,7 +107,11 @@ function renderTable(rows: Cell[][], paint: Painter, width: number | undefined):
   return rows.flatMap((row) => {
     const [location, severity, message, ruleId] = row as [Cell, Cell, Cell, Cell]
     const ruleFits = indent + [...ruleId.text].length <= width
-    const head = alignedLine(ruleFits ? [location, severity, ruleId] : [location, {...severity, text: severity.text.trimEnd()}], widths, paint)
+    const head = alignedLine(
+      ruleFits ? [location, severity, ruleId] : [location, {...severity, text: severity.text.trimEnd()}],
+      widths,
+      paint,
+    )
     const below = wrapWords(message.text, width - 4).map((line) => `    ${paint(line, ...message.styles)}`)
     if (!ruleFits) below.push(`    ${paint(ruleId.text, ...ruleId.styles)}`)
     return [head.trimEnd(), ...below]
@@ -154,7 +157,13 @@ function fileBlock(file: FileResult, ctx: StylishContext, paint: Painter): strin
   if (shown.length > 0 || file.capacity) {
     lines.push(fileHeader(file, paint, ctx.width))
     const widths = locationWidths(shown)
-    lines.push(...renderTable(shown.map((finding) => findingRow(finding, widths, ctx.width !== undefined)), paint, ctx.width))
+    lines.push(
+      ...renderTable(
+        shown.map((finding) => findingRow(finding, widths, ctx.width !== undefined)),
+        paint,
+        ctx.width,
+      ),
+    )
     if (file.capacity) {
       const words = [`  ${paint('Capacity:', 'bold')}`, ...describeCapacity(file.capacity).split(' ')]
       lines.push(...(ctx.width === undefined ? [words.join(' ')] : joinWithin(words, ' ', ctx.width, 4)))
@@ -199,11 +208,7 @@ function summaryParts(result: LintResult): Segment[][] {
   } else if (problems === 0) {
     head = [['✔', 'green'], [` No problems ${filesPart}`]]
   } else {
-    const counts = [
-      plural(summary.errors, 'error'),
-      plural(summary.warnings, 'warning'),
-      plural(summary.infos, 'info'),
-    ].join(', ')
+    const counts = [plural(summary.errors, 'error'), plural(summary.warnings, 'warning'), plural(summary.infos, 'info')].join(', ')
     const colour: Style = summary.errors > 0 ? 'red' : summary.warnings > 0 ? 'yellow' : 'blue'
     head = [[`✖ ${plural(problems, 'problem')} (${counts}) ${filesPart}`, colour, 'bold']]
   }

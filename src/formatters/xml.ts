@@ -9,20 +9,12 @@ export function stripIllegalXmlCharacters(text: string): string {
 }
 
 export function escapeXmlText(text: string): string {
-  return stripIllegalXmlCharacters(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('\r', '&#13;')
+  return stripIllegalXmlCharacters(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('\r', '&#13;')
 }
 
 /** Attribute values also escape quotes and whitespace characters that parsers would normalise to spaces. */
 export function escapeXmlAttribute(text: string): string {
-  return escapeXmlText(text)
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;')
-    .replaceAll('\n', '&#10;')
-    .replaceAll('\t', '&#9;')
+  return escapeXmlText(text).replaceAll('"', '&quot;').replaceAll("'", '&apos;').replaceAll('\n', '&#10;').replaceAll('\t', '&#9;')
 }
 
 export type XmlAttributes = Record<string, string | number | undefined>

@@ -1,4 +1,12 @@
-import {chartDefaults, chartEra, DEFAULT_RUNNERS_CONFIG, isPlainObject, mergeValues, pinnedRunnerVersion, runnerVersionForChart} from '../model/chart.js'
+import {
+  chartDefaults,
+  chartEra,
+  DEFAULT_RUNNERS_CONFIG,
+  isPlainObject,
+  mergeValues,
+  pinnedRunnerVersion,
+  runnerVersionForChart,
+} from '../model/chart.js'
 import type {AnalyzeOptions} from './analyze-options.js'
 import type {PositionMap, Span} from './position.js'
 import {misplacedConfigToml} from './recognize.js'
@@ -67,7 +75,13 @@ function chartEnvVars(user: Record<string, unknown>, locate: ValuesPlacement['lo
 }
 
 /** The config.toml target of TOML text in the values at `pointer`; `defaultMap` marks the chart's default config. */
-function runnersConfigTarget(text: string, pointer: string, values: ValuesTarget, placement: ValuesPlacement, defaultMap?: PositionMap): TomlTarget {
+function runnersConfigTarget(
+  text: string,
+  pointer: string,
+  values: ValuesTarget,
+  placement: ValuesPlacement,
+  defaultMap?: PositionMap,
+): TomlTarget {
   return tomlTarget(text, {
     pointerBase: placement.pointerBase + pointer,
     docIndex: placement.docIndex,

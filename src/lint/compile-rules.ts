@@ -5,7 +5,6 @@ import {createAjv} from '../util/ajv.js'
 import {CONFIG_SCHEMA} from './config-schema.js'
 import {digestOf, loadRules, RULES_DIR, stampsOf, validatorExportName} from './rule.js'
 
-
 /**
  * Build step: validates every rule against the meta-schema and writes the catalog plus ajv standalone validators,
  * so a lint run neither parses rule YAML nor compiles JSON Schemas (ajv compilation dominated start-up).
@@ -22,10 +21,16 @@ export async function compileRules(outDir: string): Promise<number> {
       refs[validatorExportName(rule.id)] = `rule:${rule.id}`
     }
   }
-  const {default: standaloneCode} = (await import('ajv/dist/standalone/index.js')) as unknown as {default: {default: (ajv: unknown, refs: Record<string, string>) => string}}
+  const {default: standaloneCode} = (await import('ajv/dist/standalone/index.js')) as unknown as {
+    default: {default: (ajv: unknown, refs: Record<string, string>) => string}
+  }
   const code = standaloneCode.default(ajv, refs)
   writeFileSync(join(outDir, 'rules.validators.cjs'), code)
-  const catalog = {digest: digestOf(RULES_DIR), stamps: stampsOf(RULES_DIR), rules: rules.map(({source, ...rest}) => ({...rest, source: source.slice(RULES_DIR.length)}))}
+  const catalog = {
+    digest: digestOf(RULES_DIR),
+    stamps: stampsOf(RULES_DIR),
+    rules: rules.map(({source, ...rest}) => ({...rest, source: source.slice(RULES_DIR.length)})),
+  }
   writeFileSync(join(outDir, 'rules.catalog.json'), JSON.stringify(catalog))
   return rules.length
 }

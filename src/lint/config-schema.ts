@@ -24,8 +24,16 @@ export const CONFIG_SCHEMA = {
         required: ['reason'],
         properties: {
           rules: {type: 'array', items: {type: 'string'}, description: 'Rule ids this exemption covers (default: every rule).'},
-          files: {type: 'array', items: {type: 'string'}, description: 'Globs of files it covers, relative to this file (default: every file).'},
-          pointers: {type: 'array', items: {type: 'string'}, description: 'JSON Pointers (or prefixes) of the places it covers, such as /runners/config.'},
+          files: {
+            type: 'array',
+            items: {type: 'string'},
+            description: 'Globs of files it covers, relative to this file (default: every file).',
+          },
+          pointers: {
+            type: 'array',
+            items: {type: 'string'},
+            description: 'JSON Pointers (or prefixes) of the places it covers, such as /runners/config.',
+          },
           reason: {type: 'string', minLength: 1, description: 'Why the finding is accepted; required.'},
         },
       },

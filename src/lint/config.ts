@@ -59,7 +59,12 @@ export async function loadConfig(path: string): Promise<RunnerDoctorConfig> {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ConfigError(path, 1, 1, `Cannot read the configuration: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+    throw new ConfigError(
+      path,
+      1,
+      1,
+      `Cannot read the configuration: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    )
   }
   const lines = new LineIndex(text)
   const [doc] = parseYamlStream(text)
@@ -76,7 +81,14 @@ export async function loadConfig(path: string): Promise<RunnerDoctorConfig> {
     const field = err.instancePath ? err.instancePath.slice(1).replaceAll('/', '.') : 'configuration'
     throw new ConfigError(path, at.line, at.column, `${field} ${err.message}${extra}.`)
   }
-  const data = doc.data as {extends?: 'recommended' | 'all'; rules?: Record<string, Severity | 'off'>; exemptions?: Exemption[]; capacity?: {cpu?: string | number; memory?: string | number; servicesPerJob?: number}; chartVersion?: string; runnerVersion?: string}
+  const data = doc.data as {
+    extends?: 'recommended' | 'all'
+    rules?: Record<string, Severity | 'off'>
+    exemptions?: Exemption[]
+    capacity?: {cpu?: string | number; memory?: string | number; servicesPerJob?: number}
+    chartVersion?: string
+    runnerVersion?: string
+  }
   const capacity: RunnerDoctorConfig['capacity'] = {}
   for (const key of ['cpu', 'memory'] as const) {
     const raw = data.capacity?.[key]

@@ -8,13 +8,24 @@ import {fingerprintHash} from '../util/fingerprint-hash.js'
 import type {LintEnvironment} from '../model/capacity.js'
 import {isPlaceholderValue} from '../model/placeholders.js'
 import {runnersOf, type RunnerView} from '../model/runners.js'
-import {fillTemplate, isFileRule, type MessageData, MESSAGE_PLACEHOLDER, type Report, type RuleContext, type RuleModule, type TargetOf} from './define-rule.js'
+import {
+  fillTemplate,
+  isFileRule,
+  type MessageData,
+  MESSAGE_PLACEHOLDER,
+  type Report,
+  type RuleContext,
+  type RuleModule,
+  type TargetOf,
+} from './define-rule.js'
 import {expandGiven, valueAt} from './pointer.js'
 import {docsUrl, isSchemaCheck, precompiledValidator, type Rule, type SchemaCheck} from './rule.js'
 import {RULE_MODULES} from './rules/index.js'
 import type {Finding, Severity} from './types.js'
 
-type Validator = ((data: unknown) => boolean) & {errors?: Array<{instancePath: string; message?: string; keyword: string; params: Record<string, unknown>}> | null}
+type Validator = ((data: unknown) => boolean) & {
+  errors?: Array<{instancePath: string; message?: string; keyword: string; params: Record<string, unknown>}> | null
+}
 
 /** Compiles each rule's JSON Schema once, on first use. */
 export class SchemaCache {
@@ -81,10 +92,19 @@ export function renderMessage(template: string, target: LintTarget, pointer: str
     runner: runnerLabel(target, pointer),
     ...extra,
   }
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? '').replace(/\s+/g, ' ').replace(/\(\s*\)/g, '').trim()
+  return template
+    .replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => vars[name] ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s*\)/g, '')
+    .trim()
 }
 
-export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: LintEnvironment, schemas: SchemaCache): Promise<RawFinding[]> {
+export async function runRulesOnTarget(
+  target: LintTarget,
+  rules: Rule[],
+  env: LintEnvironment,
+  schemas: SchemaCache,
+): Promise<RawFinding[]> {
   const out: RawFinding[] = []
   const emit = (rule: Rule, r: RenderedReport) => {
     const place = r.inValues && target.type === 'config-toml' && target.values ? target.values : target
@@ -92,7 +112,15 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
     if (place.type === 'values' && place.completedBy && r.pointer !== '' && valueAt(place.user, r.pointer) === undefined) return
     const span = r.at ?? place.locate(r.pointer)
     // A severity the user configured wins over a rule's own softer or harder variant of a finding.
-    out.push({rule, severity: rule.configuredSeverity ?? r.severity ?? rule.severity, message: r.message, pointer: r.documentPointer ?? place.pointerBase + r.pointer, docIndex: target.docIndex, start: span.start, end: span.end})
+    out.push({
+      rule,
+      severity: rule.configuredSeverity ?? r.severity ?? rule.severity,
+      message: r.message,
+      pointer: r.documentPointer ?? place.pointerBase + r.pointer,
+      docIndex: target.docIndex,
+      start: span.start,
+      end: span.end,
+    })
   }
   for (const rule of rules) {
     if (rule.target !== target.type) continue
@@ -108,7 +136,12 @@ export async function runRulesOnTarget(target: LintTarget, rules: Rule[], env: L
         if (validate(node.value)) continue
         const seen = new Set<string>()
         for (const error of validate.errors ?? []) {
-          if (['not', 'anyOf', 'oneOf', 'allOf', 'if'].includes(error.keyword) && (validate.errors?.length ?? 0) > 1 && error.instancePath === '') continue
+          if (
+            ['not', 'anyOf', 'oneOf', 'allOf', 'if'].includes(error.keyword) &&
+            (validate.errors?.length ?? 0) > 1 &&
+            error.instancePath === ''
+          )
+            continue
           const pointer = node.pointer + error.instancePath
           if (seen.has(pointer)) continue
           seen.add(pointer)
@@ -144,11 +177,23 @@ function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: Lint
   const options = 'options' in rule.check ? (rule.check.options ?? {}) : {}
   const ctx = {rule, target, runners, given, options, env} as RuleContext<keyof TargetOf>
   const reports = (module.check as (ctx: RuleContext<keyof TargetOf>) => Array<Report<string>>)(ctx)
-  return reports.map((r) => ({pointer: r.pointer, message: moduleMessage(module, rule, target, r), severity: r.severity, inValues: r.inValues, at: r.at, documentPointer: r.documentPointer}))
+  return reports.map((r) => ({
+    pointer: r.pointer,
+    message: moduleMessage(module, rule, target, r),
+    severity: r.severity,
+    inValues: r.inValues,
+    at: r.at,
+    documentPointer: r.documentPointer,
+  }))
 }
 
 /** A module's message by id, its placeholders filled from the report's data and, for `key`, `value` and `runner`, from its pointer. */
-function moduleMessage(module: RuleModule, rule: Rule, target: LintTarget | undefined, report: {messageId: string; data?: MessageData; pointer?: string}): string {
+function moduleMessage(
+  module: RuleModule,
+  rule: Rule,
+  target: LintTarget | undefined,
+  report: {messageId: string; data?: MessageData; pointer?: string},
+): string {
   const template = (module.messages as Record<string, string>)[report.messageId]
   if (template === undefined) throw new Error(`Rule ${rule.id}: no message "${report.messageId}".`)
   const vars: MessageData = {...report.data}
@@ -170,7 +215,15 @@ export function runFileRules(file: AnalyzedFile, rules: Rule[]): RawFinding[] {
     if (!module || !isFileRule(module)) throw new Error(`Rule ${rule.id}: target file needs a file module src/lint/rules/${rule.id}.ts.`)
     for (const r of module.check({rule, file})) {
       const at = {line: r.line, column: r.column}
-      out.push({rule, severity: rule.severity, message: moduleMessage(module, rule, undefined, r), pointer: '', docIndex: 0, start: at, end: at})
+      out.push({
+        rule,
+        severity: rule.severity,
+        message: moduleMessage(module, rule, undefined, r),
+        pointer: '',
+        docIndex: 0,
+        start: at,
+        end: at,
+      })
     }
   }
   return out

@@ -48,7 +48,11 @@ export function enumerateInputs(paths: string[], maxFiles: number): InputEntry[]
     try {
       info = statSync(p)
     } catch (error) {
-      out.push({path: p, missing: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory.' : `Cannot read: ${(error as Error).message}.`})
+      out.push({
+        path: p,
+        missing:
+          (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory.' : `Cannot read: ${(error as Error).message}.`,
+      })
       continue
     }
     if (info.isDirectory()) walk(p)

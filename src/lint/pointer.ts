@@ -21,7 +21,13 @@ export function expandGiven(target: LintTarget, given: string, executor?: string
   const segments = decodePointer(given)
   let frontier: Array<{path: Array<string | number>; value: unknown}> = [{path: [], value: target.data}]
   const allowedRunners =
-    target.type === 'config-toml' && executor ? new Set(runnersOf(target).filter((r) => r.executor === executor).map((r) => r.index)) : undefined
+    target.type === 'config-toml' && executor
+      ? new Set(
+          runnersOf(target)
+            .filter((r) => r.executor === executor)
+            .map((r) => r.index),
+        )
+      : undefined
   segments.forEach((segment, depth) => {
     const next: typeof frontier = []
     for (const {path, value} of frontier) {

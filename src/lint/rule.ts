@@ -117,7 +117,11 @@ function compiledCatalog(dir: string): Rule[] | undefined {
 
 export function digestOf(dir: string): string {
   const hash = process.getBuiltinModule('node:crypto').createHash('sha256')
-  for (const file of readdirSync(dir).sort()) hash.update(file).update('\0').update(readFileSync(join(dir, file)))
+  for (const file of readdirSync(dir).sort())
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(dir, file)))
   return hash.digest('hex')
 }
 
@@ -142,9 +146,18 @@ export async function loadRules(dir: string = RULES_DIR): Promise<Rule[]> {
     }
     if (!validate(raw)) {
       const err = validate.errors![0]
-      throw new RuleLoadError(path, err.instancePath || '/', `${err.message ?? 'invalid'}${err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''}`)
+      throw new RuleLoadError(
+        path,
+        err.instancePath || '/',
+        `${err.message ?? 'invalid'}${err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''}`,
+      )
     }
-    const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended' | 'check'> & {id?: string; references?: string[]; recommended?: boolean; check?: Rule['check']}
+    const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended' | 'check'> & {
+      id?: string
+      references?: string[]
+      recommended?: boolean
+      check?: Rule['check']
+    }
     const id = file.slice(0, -'.yaml'.length)
     if (data.id !== undefined && data.id !== id) throw new RuleLoadError(path, '/id', `id "${data.id}" must equal the file name "${id}"`)
     return {...data, id, check: data.check ?? {}, references: data.references ?? [], recommended: data.recommended ?? true, source: path}

@@ -77,7 +77,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const chartVersionSource = options.chartVersion ? 'flag' : 'newest-known'
   const chartVersion = options.chartVersion ?? NEWEST_CHART_VERSION
   if (options.chartVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(options.chartVersion)) {
-    throw new UsageError(`--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} to ${NEWEST_CHART_VERSION}).`)
+    throw new UsageError(
+      `--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} to ${NEWEST_CHART_VERSION}).`,
+    )
   }
   let schemas = schemaCaches.get(allRules)
   if (!schemas) {
@@ -193,7 +195,8 @@ async function clusterFactsFor(cluster: ClusterSource, targets: LintTarget[]): P
 function noteReleaseValueFiles(runs: FileRun[]): void {
   const readBy = new Map<string, string>()
   for (const run of runs) {
-    for (const reference of run.analyzed?.references ?? []) readBy.set(resolve(dirname(resolve(run.result.path)), reference.path), `${reference.usedBy} in ${run.relPath}`)
+    for (const reference of run.analyzed?.references ?? [])
+      readBy.set(resolve(dirname(resolve(run.result.path)), reference.path), `${reference.usedBy} in ${run.relPath}`)
   }
   if (readBy.size === 0) return
   for (const run of runs) {
@@ -203,7 +206,12 @@ function noteReleaseValueFiles(runs: FileRun[]): void {
 }
 
 /** A rule that breaks on an odd value is a bug to report, but it must not stop the other files from being checked. */
-async function runContained(run: FileRun, targets: LintTarget[], schemas: SchemaCache, onTarget: (target: LintTarget) => void): Promise<void> {
+async function runContained(
+  run: FileRun,
+  targets: LintTarget[],
+  schemas: SchemaCache,
+  onTarget: (target: LintTarget) => void,
+): Promise<void> {
   try {
     for (const target of targets) {
       run.raw.push(...(await runRulesOnTarget(target, run.rules, run.env, schemas)))

@@ -100,8 +100,10 @@ export function computeCapacity(target: RunnerConfigData, env: LintEnvironment):
   for (const runner of runners) {
     const k = runner.kubernetes ?? {}
     const services = env.servicesPerJob
-    const runnerCpu = containerRequest(k, '', 'cpu') + containerRequest(k, 'helper_', 'cpu') + services * containerRequest(k, 'service_', 'cpu')
-    const runnerMemory = containerRequest(k, '', 'memory') + containerRequest(k, 'helper_', 'memory') + services * containerRequest(k, 'service_', 'memory')
+    const runnerCpu =
+      containerRequest(k, '', 'cpu') + containerRequest(k, 'helper_', 'cpu') + services * containerRequest(k, 'service_', 'cpu')
+    const runnerMemory =
+      containerRequest(k, '', 'memory') + containerRequest(k, 'helper_', 'memory') + services * containerRequest(k, 'service_', 'memory')
     cpu = Math.max(cpu, runnerCpu)
     memory = Math.max(memory, runnerMemory)
     cpuLimit = maxOrNull(cpuLimit, podLimit(k, 'cpu', services))
@@ -114,7 +116,10 @@ export function computeCapacity(target: RunnerConfigData, env: LintEnvironment):
     concurrent,
     runnerLimitSum,
     perJobRequests: {cpuMillicores: Math.round(cpu * 1000), memoryBytes: Math.round(memory)},
-    perJobLimits: {cpuMillicores: cpuLimit === null ? null : Math.round(cpuLimit * 1000), memoryBytes: memoryLimit === null ? null : Math.round(memoryLimit)},
+    perJobLimits: {
+      cpuMillicores: cpuLimit === null ? null : Math.round(cpuLimit * 1000),
+      memoryBytes: memoryLimit === null ? null : Math.round(memoryLimit),
+    },
     totalRequests: {cpuMillicores: Math.round(cpu * 1000) * maxConcurrentJobs, memoryBytes: Math.round(memory) * maxConcurrentJobs},
   }
   if (env.capacityCpu !== undefined || env.capacityMemory !== undefined) {

@@ -91,7 +91,12 @@ export interface ChartEra {
  * The chart version values are judged against: the one named (flag or wrapper) wins; without one, the chart that
  * ships the runner version the values pin (image tag, or --runner-version); else the default.
  */
-export function chartEra(user: Record<string, unknown>, named: string | undefined, runnerFlag: string | undefined, fallback: string): ChartEra {
+export function chartEra(
+  user: Record<string, unknown>,
+  named: string | undefined,
+  runnerFlag: string | undefined,
+  fallback: string,
+): ChartEra {
   if (named) return {chartVersion: named}
   const runner = runnerFlag ?? pinnedRunnerVersion(user)
   const inferred = runner && chartVersionForRunner(runner)
@@ -120,7 +125,13 @@ export function chartDefaults(chartVersion: string): Record<string, unknown> {
     resources: {},
     nodeSelector: {},
     tolerations: [],
-    securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: false, runAsNonRoot: true, privileged: false, capabilities: {drop: ['ALL']}},
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: false,
+      runAsNonRoot: true,
+      privileged: false,
+      capabilities: {drop: ['ALL']},
+    },
     podSecurityContext: {runAsUser: 100, fsGroup: 65533},
     runners: atLeast('0.23.0') ? {config: DEFAULT_RUNNERS_CONFIG, cache: {}} : {cache: {}},
   }

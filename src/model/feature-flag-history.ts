@@ -34,7 +34,11 @@ export interface FeatureFlagSetting {
 
 export function featureFlagSettings(runner: RunnerView): FeatureFlagSetting[] {
   const table = isPlainObject(runner.settings.feature_flags) ? runner.settings.feature_flags : {}
-  const fromTable = Object.entries(table).map(([name, value]) => ({name, value, pointer: `${runner.pointer}/feature_flags${encodePointer([name])}`}))
+  const fromTable = Object.entries(table).map(([name, value]) => ({
+    name,
+    value,
+    pointer: `${runner.pointer}/feature_flags${encodePointer([name])}`,
+  }))
   const fromEnvironment = runner.environment.flatMap((entry, i) => {
     const m = /^\s*(FF_[A-Za-z0-9_]+)\s*=(.*)$/.exec(entry)
     return m ? [{name: m[1], value: m[2].trim(), pointer: `${runner.pointer}/environment/${i}`}] : []
@@ -52,7 +56,8 @@ export function flagObsolescence(name: string, runnerVersion: string | undefined
   const flag = featureFlagHistory(name)
   if (!flag) return undefined
   const version = runnerVersion && parseVersion(runnerVersion) ? runnerVersion : undefined
-  if (flag.removed && (!version || compareVersions(version, flag.removed) >= 0)) return {kind: 'removed', in: flag.removed, runnerKnown: version !== undefined}
+  if (flag.removed && (!version || compareVersions(version, flag.removed) >= 0))
+    return {kind: 'removed', in: flag.removed, runnerKnown: version !== undefined}
   if (flag.deprecated && (!version || compareVersions(version, flag.deprecated) >= 0)) {
     const removal = flag.removed ?? flag.toBeRemovedWith
     return {kind: 'deprecated', since: flag.deprecated, ...(removal ? {removal} : {})}

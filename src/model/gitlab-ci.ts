@@ -43,7 +43,19 @@ export interface CiConfig {
 }
 
 /** Top-level keys that configure the pipeline rather than name a job. */
-const GLOBAL_KEYWORDS = new Set(['image', 'services', 'stages', 'variables', 'include', 'workflow', 'default', 'before_script', 'after_script', 'cache', 'types'])
+const GLOBAL_KEYWORDS = new Set([
+  'image',
+  'services',
+  'stages',
+  'variables',
+  'include',
+  'workflow',
+  'default',
+  'before_script',
+  'after_script',
+  'cache',
+  'types',
+])
 /** GitLab's own limit on `extends` nesting. */
 const MAX_EXTENDS_DEPTH = 11
 
@@ -111,7 +123,8 @@ export function readGitlabCi(data: Record<string, unknown>): CiConfig {
     if (!isPlainObject(definition) || depth > MAX_EXTENDS_DEPTH || trail.includes(name)) return {variables: new Map(), partial: true}
     const base = encodePointer([name])
     const merged: Resolved = {variables: new Map(), partial: false}
-    const parents = typeof definition.extends === 'string' ? [definition.extends] : Array.isArray(definition.extends) ? definition.extends : []
+    const parents =
+      typeof definition.extends === 'string' ? [definition.extends] : Array.isArray(definition.extends) ? definition.extends : []
     for (const parent of parents) {
       if (typeof parent !== 'string') continue
       const from = resolve(parent, depth + 1, [...trail, name])

@@ -106,12 +106,23 @@ const volumeBase = {name: 'string', mount_path: 'string', sub_path: 'string'} as
 const VOLUMES: TableSpec = {
   display: '[runners.kubernetes.volumes]',
   keys: fromData('KubernetesVolumes', {
-    host_path: plain('[[runners.kubernetes.volumes.host_path]]', {...volumeBase, read_only: 'bool', host_path: 'string', mount_propagation: 'string'}),
+    host_path: plain('[[runners.kubernetes.volumes.host_path]]', {
+      ...volumeBase,
+      read_only: 'bool',
+      host_path: 'string',
+      mount_propagation: 'string',
+    }),
     pvc: plain('[[runners.kubernetes.volumes.pvc]]', {...volumeBase, read_only: 'bool', mount_propagation: 'string'}),
     config_map: plain('[[runners.kubernetes.volumes.config_map]]', {...volumeBase, read_only: 'bool', items: 'string-map'}),
     secret: plain('[[runners.kubernetes.volumes.secret]]', {...volumeBase, read_only: 'bool', items: 'string-map'}),
     empty_dir: plain('[[runners.kubernetes.volumes.empty_dir]]', {...volumeBase, medium: 'string', size_limit: 'string'}),
-    csi: plain('[[runners.kubernetes.volumes.csi]]', {...volumeBase, driver: 'string', fs_type: 'string', read_only: 'bool', volume_attributes: 'string-map'}),
+    csi: plain('[[runners.kubernetes.volumes.csi]]', {
+      ...volumeBase,
+      driver: 'string',
+      fs_type: 'string',
+      read_only: 'bool',
+      volume_attributes: 'string-map',
+    }),
     nfs: plain('[[runners.kubernetes.volumes.nfs]]', {...volumeBase, server: 'string', path: 'string', read_only: 'bool'}),
   }),
 }
@@ -131,15 +142,24 @@ const podAffinityTerm = plain('pod affinity term', {
 const podAffinity = (name: string) =>
   plain(`[runners.kubernetes.affinity.${name}]`, {
     required_during_scheduling_ignored_during_execution: {kind: 'table-array', table: podAffinityTerm},
-    preferred_during_scheduling_ignored_during_execution: {kind: 'table-array', table: plain('weighted pod affinity term', {weight: 'int', pod_affinity_term: {kind: 'table', table: podAffinityTerm}})},
+    preferred_during_scheduling_ignored_during_execution: {
+      kind: 'table-array',
+      table: plain('weighted pod affinity term', {weight: 'int', pod_affinity_term: {kind: 'table', table: podAffinityTerm}}),
+    },
   })
 
 const AFFINITY = plain('[runners.kubernetes.affinity]', {
   node_affinity: {
     kind: 'table',
     table: plain('[runners.kubernetes.affinity.node_affinity]', {
-      required_during_scheduling_ignored_during_execution: {kind: 'table', table: plain('node selector', {node_selector_terms: {kind: 'table-array', table: nodeSelectorTerm}})},
-      preferred_during_scheduling_ignored_during_execution: {kind: 'table-array', table: plain('preferred scheduling term', {weight: 'int', preference: {kind: 'table', table: nodeSelectorTerm}})},
+      required_during_scheduling_ignored_during_execution: {
+        kind: 'table',
+        table: plain('node selector', {node_selector_terms: {kind: 'table-array', table: nodeSelectorTerm}}),
+      },
+      preferred_during_scheduling_ignored_during_execution: {
+        kind: 'table-array',
+        table: plain('preferred scheduling term', {weight: 'int', preference: {kind: 'table', table: nodeSelectorTerm}}),
+      },
     }),
   },
   pod_affinity: {kind: 'table', table: podAffinity('pod_affinity')},
@@ -149,7 +169,16 @@ const AFFINITY = plain('[runners.kubernetes.affinity]', {
 const handler = (name: string) =>
   plain(`[runners.kubernetes.container_lifecycle.${name}]`, {
     exec: {kind: 'table', table: plain('exec', {command: 'string-array'})},
-    http_get: {kind: 'table', table: plain('http_get', {host: 'string', http_headers: {kind: 'table-array', table: plain('http header', {name: 'string', value: 'string'})}, path: 'string', port: 'int', scheme: 'string'})},
+    http_get: {
+      kind: 'table',
+      table: plain('http_get', {
+        host: 'string',
+        http_headers: {kind: 'table-array', table: plain('http header', {name: 'string', value: 'string'})},
+        path: 'string',
+        port: 'int',
+        scheme: 'string',
+      }),
+    },
     tcp_socket: {kind: 'table', table: plain('tcp_socket', {host: 'string', port: 'int'})},
   })
 
@@ -158,7 +187,10 @@ export const KUBERNETES: TableSpec = {
   keys: fromData('KubernetesConfig', {
     pod_security_context: {
       display: '[runners.kubernetes.pod_security_context]',
-      keys: fromData('KubernetesPodSecurityContext', {seccomp_profile: profile('pod_security_context.seccomp_profile'), app_armor_profile: profile('pod_security_context.app_armor_profile')}),
+      keys: fromData('KubernetesPodSecurityContext', {
+        seccomp_profile: profile('pod_security_context.seccomp_profile'),
+        app_armor_profile: profile('pod_security_context.app_armor_profile'),
+      }),
     },
     build_container_security_context: containerSecurityContext('build_container_security_context'),
     helper_container_security_context: containerSecurityContext('helper_container_security_context'),
@@ -167,18 +199,30 @@ export const KUBERNETES: TableSpec = {
     volumes: VOLUMES,
     dns_config: {
       display: '[runners.kubernetes.dns_config]',
-      keys: fromData('KubernetesDNSConfig', {options: plain('[[runners.kubernetes.dns_config.options]]', {name: 'string', value: 'string'})}),
+      keys: fromData('KubernetesDNSConfig', {
+        options: plain('[[runners.kubernetes.dns_config.options]]', {name: 'string', value: 'string'}),
+      }),
     },
     host_aliases: plain('[[runners.kubernetes.host_aliases]]', {ip: 'string', hostnames: 'string-array'}),
-    services: plain('[[runners.kubernetes.services]]', {name: 'string', alias: 'string', command: 'string-array', entrypoint: 'string-array', environment: 'string-array'}),
+    services: plain('[[runners.kubernetes.services]]', {
+      name: 'string',
+      alias: 'string',
+      command: 'string-array',
+      entrypoint: 'string-array',
+      environment: 'string-array',
+    }),
     affinity: AFFINITY,
-    container_lifecycle: plain('[runners.kubernetes.container_lifecycle]', {post_start: {kind: 'table', table: handler('post_start')}, pre_stop: {kind: 'table', table: handler('pre_stop')}}),
+    container_lifecycle: plain('[runners.kubernetes.container_lifecycle]', {
+      post_start: {kind: 'table', table: handler('post_start')},
+      pre_stop: {kind: 'table', table: handler('pre_stop')},
+    }),
     pod_spec: {display: '[[runners.kubernetes.pod_spec]]', keys: fromData('KubernetesPodSpec')},
     autoscaler: openTable('[runners.kubernetes.autoscaler]'),
   }),
 }
 // Removed in 17.0 (issue 28165); the data file records its last release.
-KUBERNETES.keys.terminationGracePeriodSeconds.replacement = 'pod_termination_grace_period_seconds (pod) and cleanup_grace_period_seconds (cleanup)'
+KUBERNETES.keys.terminationGracePeriodSeconds.replacement =
+  'pod_termination_grace_period_seconds (pod) and cleanup_grace_period_seconds (cleanup)'
 
 const S3 = plain('[runners.cache.s3]', {
   ServerAddress: 'string',
@@ -199,15 +243,27 @@ const S3 = plain('[runners.cache.s3]', {
   AssumeRoleMaxConcurrency: 'int',
   DisableAssumeRoleCredentialsCaching: 'bool',
 })
-const GCS = plain('[runners.cache.gcs]', {AccessID: 'string', PrivateKey: 'string', CredentialsFile: 'string', BucketName: 'string', UniverseDomain: 'string'})
-const AZURE = plain('[runners.cache.azure]', {AccountName: 'string', AccountKey: 'string', ContainerName: 'string', StorageDomain: 'string'})
+const GCS = plain('[runners.cache.gcs]', {
+  AccessID: 'string',
+  PrivateKey: 'string',
+  CredentialsFile: 'string',
+  BucketName: 'string',
+  UniverseDomain: 'string',
+})
+const AZURE = plain('[runners.cache.azure]', {
+  AccountName: 'string',
+  AccountKey: 'string',
+  ContainerName: 'string',
+  StorageDomain: 'string',
+})
 
 function cacheTable(): TableSpec {
   const keys = fromData('CacheConfig', {s3: S3, gcs: GCS, azure: AZURE})
   // The cache struct moved to package cacheconfig after 18.9 with the same keys, so the data file's last tag
   // for the current keys is not a removal.
   for (const key of ['Type', 'Path', 'Shared', 'MaxUploadedArchiveSize', 's3', 'gcs', 'azure']) delete keys[key].lastSeen
-  for (const key of ['ServerAddress', 'AccessKey', 'SecretKey', 'BucketName', 'BucketLocation', 'Insecure']) keys[key].replacement = `[runners.cache.s3] ${key}`
+  for (const key of ['ServerAddress', 'AccessKey', 'SecretKey', 'BucketName', 'BucketLocation', 'Insecure'])
+    keys[key].replacement = `[runners.cache.s3] ${key}`
   return {display: '[runners.cache]', keys}
 }
 
@@ -215,13 +271,65 @@ export const CACHE = cacheTable()
 
 /** The `[runners.docker]` keys (runner `DockerConfig`), to name Docker settings written under Kubernetes. */
 export const DOCKER_KEYS = new Set([
-  'host', 'tls_cert_path', 'tls_verify', 'hostname', 'image', 'runtime', 'memory', 'memory_swap', 'memory_reservation', 'cpuset_cpus', 'cpus',
-  'cpu_shares', 'dns', 'dns_search', 'privileged', 'services_privileged', 'disable_entrypoint_overwrite', 'user', 'group_add', 'userns_mode',
-  'cap_add', 'cap_drop', 'oom_kill_disable', 'oom_score_adjust', 'security_opt', 'services_security_opt', 'devices', 'device_cgroup_rules',
-  'gpus', 'disable_cache', 'volumes', 'volume_driver', 'volume_driver_ops', 'cache_dir', 'extra_hosts', 'volumes_from', 'network_mode',
-  'ipcmode', 'mac_address', 'links', 'services', 'wait_for_services_timeout', 'allowed_images', 'allowed_privileged_images',
-  'allowed_privileged_services', 'allowed_pull_policies', 'allowed_services', 'pull_policy', 'isolation', 'shm_size', 'tmpfs',
-  'services_tmpfs', 'sysctls', 'helper_image', 'helper_image_flavor', 'container_labels', 'enable_ipv6', 'ulimit', 'network_mtu',
+  'host',
+  'tls_cert_path',
+  'tls_verify',
+  'hostname',
+  'image',
+  'runtime',
+  'memory',
+  'memory_swap',
+  'memory_reservation',
+  'cpuset_cpus',
+  'cpus',
+  'cpu_shares',
+  'dns',
+  'dns_search',
+  'privileged',
+  'services_privileged',
+  'disable_entrypoint_overwrite',
+  'user',
+  'group_add',
+  'userns_mode',
+  'cap_add',
+  'cap_drop',
+  'oom_kill_disable',
+  'oom_score_adjust',
+  'security_opt',
+  'services_security_opt',
+  'devices',
+  'device_cgroup_rules',
+  'gpus',
+  'disable_cache',
+  'volumes',
+  'volume_driver',
+  'volume_driver_ops',
+  'cache_dir',
+  'extra_hosts',
+  'volumes_from',
+  'network_mode',
+  'ipcmode',
+  'mac_address',
+  'links',
+  'services',
+  'wait_for_services_timeout',
+  'allowed_images',
+  'allowed_privileged_images',
+  'allowed_privileged_services',
+  'allowed_pull_policies',
+  'allowed_services',
+  'pull_policy',
+  'isolation',
+  'shm_size',
+  'tmpfs',
+  'services_tmpfs',
+  'sysctls',
+  'helper_image',
+  'helper_image_flavor',
+  'container_labels',
+  'enable_ipv6',
+  'ulimit',
+  'network_mtu',
 ])
 
 /** What a Docker executor setting corresponds to under `[runners.kubernetes]`, where there is an equivalent. */

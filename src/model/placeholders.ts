@@ -41,9 +41,37 @@ export interface PlaceholderOptions {
 const TOKEN_PREFIX = /^(?:glrt-|glrtr-|glpat-|gldt-|glcbt-|GR1348941|t\d_)/
 
 // A word that marks a value as "fill me in". Compared against whole words, lower case.
-const CHANGE_WORDS = new Set(['change', 'changeme', 'changethis', 'changeit', 'replace', 'replaceme', 'placeholder', 'dummy', 'redacted', 'fillme', 'fillin'])
+const CHANGE_WORDS = new Set([
+  'change',
+  'changeme',
+  'changethis',
+  'changeit',
+  'replace',
+  'replaceme',
+  'placeholder',
+  'dummy',
+  'redacted',
+  'fillme',
+  'fillin',
+])
 const TODO_WORDS = new Set(['todo', 'fixme', 'tbd', 'tbc'])
-const YOUR_WORDS = new Set(['your', 'yours', 'yourtoken', 'yourdomain', 'yourcompany', 'votre', 'vos', 'dein', 'deinen', 'ihr', 'ihren', 'seu', 'sua', 'tuo', 'vuestro'])
+const YOUR_WORDS = new Set([
+  'your',
+  'yours',
+  'yourtoken',
+  'yourdomain',
+  'yourcompany',
+  'votre',
+  'vos',
+  'dein',
+  'deinen',
+  'ihr',
+  'ihren',
+  'seu',
+  'sua',
+  'tuo',
+  'vuestro',
+])
 
 /**
  * "Put it here" in the languages users' files were found in. A word from this list in a short value makes it prose
@@ -51,21 +79,66 @@ const YOUR_WORDS = new Set(['your', 'yours', 'yourtoken', 'yourdomain', 'yourcom
  */
 const HERE_WORDS = new Set([
   // English
-  'here', 'insert', 'paste',
+  'here',
+  'insert',
+  'paste',
   // German
-  'hier', 'einfügen', 'einfuegen', 'eintragen', 'ersetzen', 'einsetzen',
+  'hier',
+  'einfügen',
+  'einfuegen',
+  'eintragen',
+  'ersetzen',
+  'einsetzen',
   // Spanish, Portuguese
-  'aqui', 'aquí', 'acá', 'aca', 'inserir', 'insira', 'insertar', 'inserte', 'coloque', 'pegue', 'pega', 'reemplazar', 'substituir', 'substitua',
+  'aqui',
+  'aquí',
+  'acá',
+  'aca',
+  'inserir',
+  'insira',
+  'insertar',
+  'inserte',
+  'coloque',
+  'pegue',
+  'pega',
+  'reemplazar',
+  'substituir',
+  'substitua',
   // French
-  'ici', 'insérer', 'inserer', 'remplacer', 'coller',
+  'ici',
+  'insérer',
+  'inserer',
+  'remplacer',
+  'coller',
   // Italian
-  'qui', 'qua', 'inserisci', 'inserire', 'sostituire', 'incolla',
+  'qui',
+  'qua',
+  'inserisci',
+  'inserire',
+  'sostituire',
+  'incolla',
   // Dutch, Polish, Turkish, Swedish
-  'invoegen', 'tutaj', 'wstaw', 'buraya', 'burada', 'här', 'infoga',
+  'invoegen',
+  'tutaj',
+  'wstaw',
+  'buraya',
+  'burada',
+  'här',
+  'infoga',
   // Russian, Ukrainian
-  'здесь', 'сюда', 'тут', 'вставьте', 'вставить',
+  'здесь',
+  'сюда',
+  'тут',
+  'вставьте',
+  'вставить',
   // Chinese, Japanese, Korean
-  '这里', '此处', '在此', 'ここ', 'ここに', '여기', '여기에',
+  '这里',
+  '此处',
+  '在此',
+  'ここ',
+  'ここに',
+  '여기',
+  '여기에',
 ])
 
 // Scripts without spaces between words: a marker inside the value is enough.
@@ -101,8 +174,17 @@ function isRepeatedFiller(rest: string): boolean {
 function isAscendingFiller(rest: string): boolean {
   if (!/^[a-z0-9_-]{6,40}$/i.test(rest)) return false
   const runs = rest.toLowerCase().match(/[a-z]+|\d+/g)
-  if (!runs || runs.length > 2 || runs.some((run) => run.length < 3) || runs.join('') !== rest.toLowerCase().replace(/[-_]/g, '') || runs.join('').length < 6) return false
-  return runs.every((run) => [...run].every((c, i) => i === 0 || c.charCodeAt(0) === run.charCodeAt(i - 1) + 1 || (c === '0' && run[i - 1] === '9')))
+  if (
+    !runs ||
+    runs.length > 2 ||
+    runs.some((run) => run.length < 3) ||
+    runs.join('') !== rest.toLowerCase().replace(/[-_]/g, '') ||
+    runs.join('').length < 6
+  )
+    return false
+  return runs.every((run) =>
+    [...run].every((c, i) => i === 0 || c.charCodeAt(0) === run.charCodeAt(i - 1) + 1 || (c === '0' && run[i - 1] === '9')),
+  )
 }
 
 function isTokenShaped(text: string): boolean {

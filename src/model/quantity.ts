@@ -19,7 +19,12 @@ export function formatCpu(cores: number): string {
 }
 
 export function formatMemory(bytes: number): string {
-  const units: Array<[string, number]> = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]]
+  const units: Array<[string, number]> = [
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ]
   for (const [unit, size] of units) {
     if (bytes >= size) {
       const v = bytes / size

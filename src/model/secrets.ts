@@ -1,7 +1,8 @@
 import {isPlainObject} from './chart.js'
 import {DEPLOY_SUBSTITUTION, isPlaceholderValue, isTemplatePlaceholder} from './placeholders.js'
 
-const SECRET_KEYS = /^(token|runnerToken|runnerRegistrationToken|runner-token|runner-registration-token|bearer_token|AccessKey|SecretKey|SessionToken|PrivateKey|AccountKey|accesskey|secretkey|password|sentryDsn|sentry_dsn)$/i
+const SECRET_KEYS =
+  /^(token|runnerToken|runnerRegistrationToken|runner-token|runner-registration-token|bearer_token|AccessKey|SecretKey|SessionToken|PrivateKey|AccountKey|accesskey|secretkey|password|sentryDsn|sentry_dsn)$/i
 
 /** Keys whose values are credentials: lint names them and never prints their values. */
 export function isSecretKey(key: string): boolean {

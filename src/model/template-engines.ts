@@ -5,7 +5,8 @@ import {isPlainObject} from './chart.js'
  * chart's `tpl` of runners.config), by Ansible (Jinja2), by gomplate or dockerize in an entrypoint, by envsubst, or by
  * Terraform's templatefile; lint evaluates none of them, and names the one it found so the reader knows what to run.
  */
-export type TemplateEngine = 'helm' | 'jinja' | 'gomplate' | 'dockerize' | 'go-template' | 'envsubst' | 'terraform' | 'openshift-template' | 'flux'
+export type TemplateEngine =
+  'helm' | 'jinja' | 'gomplate' | 'dockerize' | 'go-template' | 'envsubst' | 'terraform' | 'openshift-template' | 'flux'
 
 export const ENGINE_LABEL: Record<TemplateEngine, string> = {
   helm: 'Helm',
@@ -20,10 +21,12 @@ export const ENGINE_LABEL: Record<TemplateEngine, string> = {
 }
 
 // Objects only Helm hands a template; `include`, `tpl` and the chart helpers are Helm's own functions.
-const HELM_MARKS = /(^|[\s(|])\.(Values|Release|Chart|Capabilities|Files|Template)\b|\b(include|tpl|toYaml|nindent|required|lookup)\s+["'.(]/
+const HELM_MARKS =
+  /(^|[\s(|])\.(Values|Release|Chart|Capabilities|Files|Template)\b|\b(include|tpl|toYaml|nindent|required|lookup)\s+["'.(]/
 
 // gomplate's namespaced functions and its datasources (docs.gomplate.ca/functions); dockerize has none of them.
-const GOMPLATE_MARKS = /\b(getenv|datasource|datasourceExists|defineDatasource|ds)\s+["'(]|\b(env|conv|strings|math|file|data|sockaddr|crypto|net|time|coll|filepath|path|regexp|test|tmpl|random|base64|aws|gcp|semver)\.[A-Z]\w*/
+const GOMPLATE_MARKS =
+  /\b(getenv|datasource|datasourceExists|defineDatasource|ds)\s+["'(]|\b(env|conv|strings|math|file|data|sockaddr|crypto|net|time|coll|filepath|path|regexp|test|tmpl|random|base64|aws|gcp|semver)\.[A-Z]\w*/
 
 // dockerize exposes the environment as .Env and adds these helpers (github.com/jwilder/dockerize template.go).
 const DOCKERIZE_MARKS = /\.Env\.\w+|\b(isTrue|jsonQuery|parseUrl|exists|loop)\s/
@@ -84,7 +87,10 @@ const SUBSTITUTION = /\$\{\s*(?!CI_)[A-Za-z_][\w.-]*(?:\([^)]*\))?(?::?[-=?+][^}
 type DocumentPath = Array<string | number>
 
 /** Each `${…}` / `%{…}` in the strings of a document, by path, in document order; `skip` leaves out a subtree. */
-export function substitutionsIn(document: unknown, skip: (path: DocumentPath) => boolean = () => false): Array<{path: DocumentPath; placeholder: string}> {
+export function substitutionsIn(
+  document: unknown,
+  skip: (path: DocumentPath) => boolean = () => false,
+): Array<{path: DocumentPath; placeholder: string}> {
   const found: Array<{path: DocumentPath; placeholder: string}> = []
   const visit = (value: unknown, path: DocumentPath) => {
     if (typeof value === 'string') for (const m of value.matchAll(SUBSTITUTION)) found.push({path, placeholder: m[0]})

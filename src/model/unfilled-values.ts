@@ -19,7 +19,10 @@ const REPORTED_ELSEWHERE = new Set<PlaceholderKind>(['substitution', 'template',
  * `xxxx`, "insert token here"), by path. Rules judge such values as not yet written; these are what to fill in.
  * `skip` leaves out the subtree at a path (a part another target or rule speaks of).
  */
-export function unfilledValues(document: unknown, skip: (path: DocumentPath) => boolean = () => false): Array<{path: DocumentPath; value: string}> {
+export function unfilledValues(
+  document: unknown,
+  skip: (path: DocumentPath) => boolean = () => false,
+): Array<{path: DocumentPath; value: string}> {
   const found: Array<{path: DocumentPath; value: string}> = []
   const visit = (value: unknown, path: DocumentPath) => {
     if (typeof value === 'string') {

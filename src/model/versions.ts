@@ -11,10 +11,13 @@ export function releaseAfter(lastSeen: string): string {
 }
 
 /** Whether a runner at `version` has a key that appeared in `since` and was last seen in `lastSeen`. */
-export function keyStatus(version: string | undefined, since?: string, lastSeen?: string): 'known' | 'removed' | 'newer' | 'unknown-version' {
+export function keyStatus(
+  version: string | undefined,
+  since?: string,
+  lastSeen?: string,
+): 'known' | 'removed' | 'newer' | 'unknown-version' {
   if (!version || !parseVersion(version)) return 'unknown-version'
   if (since && compareVersions(version, since) < 0) return 'newer'
   if (lastSeen && compareVersions(version, releaseAfter(lastSeen)) >= 0) return 'removed'
   return 'known'
 }
-

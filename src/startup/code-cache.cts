@@ -52,9 +52,18 @@ export function requireWithCodeCache<T>(bundlePath: string): CachedModule<T> {
   // The same wrapper Node puts around a CommonJS file, so the bundle sees require, module and __filename as usual.
   // No importModuleDynamically: the bundle must not use import() (vm's loader for it is still experimental);
   // test/cli/code-cache.test.ts checks the built bundle for it.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: bundlePath, cachedData})
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: bundlePath,
+    cachedData,
+  })
   const module = {exports: {} as T}
-  const wrapper = script.runInThisContext() as (exports: T, require: NodeJS.Require, module: {exports: T}, filename: string, dirname: string) => void
+  const wrapper = script.runInThisContext() as (
+    exports: T,
+    require: NodeJS.Require,
+    module: {exports: T},
+    filename: string,
+    dirname: string,
+  ) => void
   wrapper(module.exports, createRequire(bundlePath), module, bundlePath, dirname(bundlePath))
   const cache = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'
   return {

@@ -51,10 +51,7 @@ export function loadComponent(name: string): Component {
  * Checks given values against the spec the way GitLab does when it creates a pipeline: unknown names,
  * missing required inputs, type, options and regex. Returns the full set of values, defaults filled in.
  */
-export function resolveInputs(
-  component: Component,
-  given: Record<string, InputValue> = {},
-): Record<string, InputValue> {
+export function resolveInputs(component: Component, given: Record<string, InputValue> = {}): Record<string, InputValue> {
   const specs = component.header.spec.inputs
   const unknown = Object.keys(given).filter((key) => !(key in specs))
   if (unknown.length > 0) throw new Error(`unknown input arguments: [${unknown.join(', ')}]`)

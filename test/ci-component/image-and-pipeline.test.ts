@@ -59,7 +59,9 @@ test('dependencies are installed once: the build stage prunes its install to pro
 })
 
 test('the image carries the OCI labels, with version, revision and source passed in by the pipeline', () => {
-  const labels = Object.fromEntries([...dockerfile.matchAll(/(org\.opencontainers\.image\.[a-z.]+)="([^"]*)"/g)].map((match) => [match[1], match[2]]))
+  const labels = Object.fromEntries(
+    [...dockerfile.matchAll(/(org\.opencontainers\.image\.[a-z.]+)="([^"]*)"/g)].map((match) => [match[1], match[2]]),
+  )
   expect(Object.keys(labels).sort()).toEqual(
     ['base.name', 'description', 'licenses', 'revision', 'source', 'title', 'version'].map((key) => `org.opencontainers.image.${key}`),
   )
@@ -78,13 +80,18 @@ test('every file the Dockerfile copies from the context exists and is let throug
     expect(existsSync(join(repoRoot, source))).toBe(true)
     expect(context).toContain(source)
   }
-  expect(context).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'templates']))
+  expect(context).toEqual(
+    expect.arrayContaining(['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'templates']),
+  )
   expect(context).not.toContain('node_modules')
   expect(context).not.toContain('test')
   // The image installs the packed package, so everything package.json publishes must reach the build.
   for (const published of packageJson.files as string[]) {
     if (['dist'].includes(published) || !existsSync(join(repoRoot, published))) continue
-    expect({published, inContext: context.some((entry) => published === entry || published.startsWith(`${entry}/`))}).toEqual({published, inContext: true})
+    expect({published, inContext: context.some((entry) => published === entry || published.startsWith(`${entry}/`))}).toEqual({
+      published,
+      inContext: true,
+    })
   }
 })
 
@@ -109,7 +116,15 @@ describe('a build from the Docker context alone', () => {
   })
 
   test('builds, and the package holds the CLI entry, its commands, the rules and the components', () => {
-    expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'bin/run.cjs', 'templates/lint.yml', 'templates/probe.yml', 'examples/gitlab-runner-values.yaml']))
+    expect(packedFiles).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'bin/run.cjs',
+        'templates/lint.yml',
+        'templates/probe.yml',
+        'examples/gitlab-runner-values.yaml',
+      ]),
+    )
     // A code cache is only valid beside the exact bundle file it was taken from, so none is published.
     expect(packedFiles.filter((file) => file.endsWith('.cache'))).toEqual([])
     const commands = packedFiles.filter((file) => file.startsWith('dist/commands/') && file.endsWith('.js'))
@@ -184,8 +199,16 @@ describe('the project’s own .gitlab-ci.yml', () => {
 
   test.each([
     ['a branch pipeline', [], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples']],
-    ['a tag pipeline', ['--variable', 'CI_COMMIT_TAG=0.1.0'], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'release-check', 'publish-npm', 'release']],
-    ['a scheduled pipeline', ['--variable', 'CI_PIPELINE_SOURCE=schedule'], ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'component-probe']],
+    [
+      'a tag pipeline',
+      ['--variable', 'CI_COMMIT_TAG=0.1.0'],
+      ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'release-check', 'publish-npm', 'release'],
+    ],
+    [
+      'a scheduled pipeline',
+      ['--variable', 'CI_PIPELINE_SOURCE=schedule'],
+      ['test', 'test-lowest-node', 'build-image', 'component-lint-examples', 'component-probe'],
+    ],
   ])('gitlab-ci-local resolves the components offline and lists the jobs of %s', async (_label, args, jobs) => {
     const files: Record<string, string> = {'.gitlab-ci.yml': readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8')}
     const dir = await makeConsumerRepo(files)
@@ -220,11 +243,22 @@ describe('release jobs, dry run offline', () => {
   let dir: string
   const projectUrl = 'https://gitlab.example.com/platform/runner-doctor'
   const registryImage = 'registry.example.com/platform/runner-doctor'
-  const tagVariables = ['--variable', `CI_COMMIT_TAG=${packageJson.version}`, '--variable', 'RELEASE_DRY_RUN=true', '--variable', `CI_PROJECT_URL=${projectUrl}`, '--variable', `CI_REGISTRY_IMAGE=${registryImage}`]
+  const tagVariables = [
+    '--variable',
+    `CI_COMMIT_TAG=${packageJson.version}`,
+    '--variable',
+    'RELEASE_DRY_RUN=true',
+    '--variable',
+    `CI_PROJECT_URL=${projectUrl}`,
+    '--variable',
+    `CI_REGISTRY_IMAGE=${registryImage}`,
+  ]
 
   beforeAll(async () => {
     const pack = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: repoRoot})
-    const published = (JSON.parse(pack.stdout)[0].files as {path: string}[]).map((file) => file.path).filter((path) => !path.startsWith('templates/'))
+    const published = (JSON.parse(pack.stdout)[0].files as {path: string}[])
+      .map((file) => file.path)
+      .filter((path) => !path.startsWith('templates/'))
     const files: Record<string, string> = {}
     for (const path of [...published, '.gitlab-ci.yml', 'package-lock.json']) files[path] = readFileSync(join(repoRoot, path), 'utf8')
     dir = await makeConsumerRepo(files)
@@ -242,7 +276,10 @@ describe('release jobs, dry run offline', () => {
     const good = await runJob('release-check', tagVariables)
     expect(good.stdout + good.stderr).toContain(`Tag, package.json and components agree on ${packageJson.version}.`)
     expect(jobOutcome(good.stdout, 'release-check')).toBe('PASS')
-    const bad = await runJob('release-check', tagVariables.map((value) => (value.startsWith('CI_COMMIT_TAG=') ? 'CI_COMMIT_TAG=9.9.9' : value)))
+    const bad = await runJob(
+      'release-check',
+      tagVariables.map((value) => (value.startsWith('CI_COMMIT_TAG=') ? 'CI_COMMIT_TAG=9.9.9' : value)),
+    )
     expect(bad.stdout + bad.stderr).toContain(`Tag 9.9.9 does not match the version ${packageJson.version} in package.json.`)
     expect(jobOutcome(bad.stdout + bad.stderr, 'release-check')).toMatch(/^FAIL/)
   }, 120_000)
@@ -262,7 +299,9 @@ describe('release jobs, dry run offline', () => {
 
   test('the release job runs (gitlab-ci-local ignores the release keyword, which the schema test covers)', async () => {
     const result = await runJob('release', tagVariables)
-    expect(result.stdout + result.stderr).toContain(`Creating release ${packageJson.version} of the runner-doctor components (lint, probe).`)
+    expect(result.stdout + result.stderr).toContain(
+      `Creating release ${packageJson.version} of the runner-doctor components (lint, probe).`,
+    )
     expect(jobOutcome(result.stdout + result.stderr, 'release')).toBe('PASS')
   }, 120_000)
 
@@ -273,7 +312,9 @@ describe('release jobs, dry run offline', () => {
     expect(output).toContain('--opt platform=linux/amd64,linux/arm64')
     expect(output).toContain(`name=${registryImage}:`)
     // gitlab-ci-local also sets CI_COMMIT_BRANCH from the checkout, so `latest` may follow the version tag here.
-    expect(output).toMatch(new RegExp(`name=${registryImage}:[0-9a-f]{40},${registryImage}:${packageJson.version}(,${registryImage}:latest)?,push=false`))
+    expect(output).toMatch(
+      new RegExp(`name=${registryImage}:[0-9a-f]{40},${registryImage}:${packageJson.version}(,${registryImage}:latest)?,push=false`),
+    )
     expect(output).toContain(`build-arg:SOURCE=${projectUrl}`)
   }, 120_000)
 })

@@ -137,12 +137,28 @@ test('files that hold no runner configuration fail the job (exit 2, naming them)
 }, 120_000)
 
 test('an image without runner-doctor installs it in a step of its own; a failed install is exit 2, even with allow_failure', async () => {
-  const dir = await consumer(fourLinePipeline.replace('files: values.yaml', 'files: values.yaml\n      allow_failure: true\n      cli_version: 0.1.0'), {'values.yaml': runnerValues})
+  const dir = await consumer(
+    fourLinePipeline.replace('files: values.yaml', 'files: values.yaml\n      allow_failure: true\n      cli_version: 0.1.0'),
+    {'values.yaml': runnerValues},
+  )
   // No runner-doctor on the PATH, and no network in the job's namespace: npm cannot reach the registry.
-  const withoutCli = {...process.env, PATH: String(process.env.PATH).split(':').filter((entry) => entry !== shimDir).join(':')}
+  const withoutCli = {
+    ...process.env,
+    PATH: String(process.env.PATH)
+      .split(':')
+      .filter((entry) => entry !== shimDir)
+      .join(':'),
+  }
   const result = await gitlabCiLocal(
     dir,
-    ['--force-shell-executor', '--state-dir', `../${basename(dir)}-state`, '--variable', 'npm_config_fetch_retries=0', 'runner-doctor-lint'],
+    [
+      '--force-shell-executor',
+      '--state-dir',
+      `../${basename(dir)}-state`,
+      '--variable',
+      'npm_config_fetch_retries=0',
+      'runner-doctor-lint',
+    ],
     withoutCli,
   )
   const output = result.stdout + result.stderr
@@ -169,7 +185,7 @@ include:
   const result = await runJob(dir, 'lint-runner-values')
   const output = result.stdout + result.stderr
   expect(output).toContain('lint-runner-values starting shell (lint)')
-  expect(output).toContain("allow_failure is true, so the job ends with exit code 3")
+  expect(output).toContain('allow_failure is true, so the job ends with exit code 3')
   expect(jobOutcome(output, 'lint-runner-values')).toBe('WARN 3')
   const issues = readCodeQuality(dir)
   expect(issues.length).toBeGreaterThan(0)
@@ -206,16 +222,20 @@ test.each([
   ['fail_on: fatal', 'fail_on', /`fail_on` input: `fatal` cannot be used because it is not in the list of allowed options/],
   ['allow_failure: maybe', 'allow_failure', /`allow_failure` input: provided value is not a boolean/],
   ['chart_version: latest', 'chart_version', /`chart_version` input: .*does not match required regex/i],
-])('a bad input value (%s) is refused before any job runs', async (line, _input, message) => {
-  const pipeline = `${fourLinePipeline}      ${line}\n`
-  const dir = await consumer(pipeline, {'values.yaml': runnerValues})
-  const result = await runJob(dir, 'runner-doctor-lint')
-  const output = result.stdout + result.stderr
-  expect(output).toMatch(message)
-  expect(output).not.toContain('starting shell')
-  expect(result.code).not.toBe(0)
-  expect(existsSync(join(dir, 'gl-code-quality-report.json'))).toBe(false)
-}, 60_000)
+])(
+  'a bad input value (%s) is refused before any job runs',
+  async (line, _input, message) => {
+    const pipeline = `${fourLinePipeline}      ${line}\n`
+    const dir = await consumer(pipeline, {'values.yaml': runnerValues})
+    const result = await runJob(dir, 'runner-doctor-lint')
+    const output = result.stdout + result.stderr
+    expect(output).toMatch(message)
+    expect(output).not.toContain('starting shell')
+    expect(result.code).not.toBe(0)
+    expect(existsSync(join(dir, 'gl-code-quality-report.json'))).toBe(false)
+  },
+  60_000,
+)
 
 test('the job runs with no network at all: gitlab-ci-local in a namespace with only loopback', async () => {
   const dir = await consumer(fourLinePipeline, {'values.yaml': runnerValues})

@@ -29,7 +29,9 @@ beforeAll(async () => {
   jobEnv = checkedOutCli(workDir)
   tlsFiles = generateDockerTls(join(workDir, 'certs'))
   gitlab = createServer({cert: readFileSync(tlsFiles.serverCert), key: readFileSync(tlsFiles.serverKey)}, (socket) => socket.end())
-  gitlabPort = await new Promise<number>((resolve) => gitlab.listen(0, '127.0.0.1', () => resolve((gitlab.address() as {port: number}).port)))
+  gitlabPort = await new Promise<number>((resolve) =>
+    gitlab.listen(0, '127.0.0.1', () => resolve((gitlab.address() as {port: number}).port)),
+  )
   ;[dnsmasq, plainDockerd, tlsDockerd] = await Promise.all([
     startDnsmasq({
       records: {'kubernetes.default.svc.cluster.local': '127.0.0.1', 'mirror.rd.test': '127.0.0.1'},
@@ -41,7 +43,12 @@ beforeAll(async () => {
 }, 150_000)
 
 afterAll(async () => {
-  await Promise.all([dnsmasq?.stop(), plainDockerd?.stop(), tlsDockerd?.stop(), new Promise((resolve) => (gitlab ? gitlab.close(resolve) : resolve(undefined)))])
+  await Promise.all([
+    dnsmasq?.stop(),
+    plainDockerd?.stop(),
+    tlsDockerd?.stop(),
+    new Promise((resolve) => (gitlab ? gitlab.close(resolve) : resolve(undefined))),
+  ])
   for (const dir of [workDir, ...consumerDirs]) if (dir) rmSync(dir, {recursive: true, force: true})
 }, 60_000)
 
@@ -76,8 +83,20 @@ async function runProbeJob(inputs: string, variables: string[], dindWait = 10) {
   consumerDirs.push(dir)
   // The probe's outbound checks go to CI_SERVER_URL and CI_REGISTRY: here the test's TLS endpoint.
   const gitlabAddress = `127.0.0.1:${gitlabPort}`
-  const common = ['--variable', `CI_SERVER_URL=https://${gitlabAddress}`, '--variable', `CI_REGISTRY=${gitlabAddress}`, '--variable', 'CI_PIPELINE_SOURCE=web']
-  const result = await gitlabCiLocal(dir, ['--force-shell-executor', ...common, ...variables.flatMap((v) => ['--variable', v]), 'runner-doctor-probe'], jobEnv, {sharedLoopback: true})
+  const common = [
+    '--variable',
+    `CI_SERVER_URL=https://${gitlabAddress}`,
+    '--variable',
+    `CI_REGISTRY=${gitlabAddress}`,
+    '--variable',
+    'CI_PIPELINE_SOURCE=web',
+  ]
+  const result = await gitlabCiLocal(
+    dir,
+    ['--force-shell-executor', ...common, ...variables.flatMap((v) => ['--variable', v]), 'runner-doctor-probe'],
+    jobEnv,
+    {sharedLoopback: true},
+  )
   const output = result.stdout + result.stderr
   const reportFile = join(dir, 'runner-doctor-probe.json')
   const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ProbeReport) : undefined
@@ -106,8 +125,12 @@ test('with tls false the job probes the plain dind port, passes, and publishes t
   expect(check(report, 'outbound-gitlab').status).toBe('pass')
   // The readable summary in the log: the verdict, one line per check, and the totals.
   expect(output).toContain(`runner-doctor-probe > ${report!.summary.verdict}`)
-  expect(output).toMatch(/runner-doctor-probe > PASS {2}dns-cluster-name: kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/)
-  expect(output).toContain(`${report!.summary.pass} passed, 0 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`)
+  expect(output).toMatch(
+    /runner-doctor-probe > PASS {2}dns-cluster-name: kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/,
+  )
+  expect(output).toContain(
+    `${report!.summary.pass} passed, 0 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`,
+  )
   expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
 }, 180_000)
 

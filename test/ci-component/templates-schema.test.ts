@@ -3,15 +3,7 @@
 // schema does not express (defaults among the options, defaults matching the regex).
 import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {
-  type Component,
-  type InputValue,
-  interpolate,
-  loadComponent,
-  repoRoot,
-  resolveInputs,
-  schemaErrors,
-} from './component.js'
+import {type Component, type InputValue, interpolate, loadComponent, repoRoot, resolveInputs, schemaErrors} from './component.js'
 
 const componentNames = readdirSync(join(repoRoot, 'templates'))
   .filter((file) => file.endsWith('.yml'))
@@ -93,7 +85,18 @@ describe.each(componentNames)('component %s', (name) => {
   })
 
   test('the body uses no global keywords and every input is used', () => {
-    const globalKeywords = ['default', 'stages', 'variables', 'workflow', 'image', 'services', 'include', 'before_script', 'after_script', 'cache']
+    const globalKeywords = [
+      'default',
+      'stages',
+      'variables',
+      'workflow',
+      'image',
+      'services',
+      'include',
+      'before_script',
+      'after_script',
+      'cache',
+    ]
     expect(Object.keys(component.body).filter((key) => globalKeywords.includes(key))).toEqual([])
     const text = readFileSync(component.path, 'utf8').split(/^---$/m)[1]
     for (const key of Object.keys(specs)) expect(text).toContain(`$[[ inputs.${key} ]]`)
@@ -168,7 +171,9 @@ describe('lint component job', () => {
   test('installs in a step of its own that ends with exit code 2 when the install fails, and caches .npm per CLI version', () => {
     const job = render({cli_version: '0.3.1'})['runner-doctor-lint']
     expect(job.script).toHaveLength(2)
-    expect(job.script[0]).toMatch(/npm install [^\n]*"runner-doctor@\$\{RUNNER_DOCTOR_CLI_VERSION\}"; then\n\s+echo "Could not install[^\n]*\n\s+exit 2\n/)
+    expect(job.script[0]).toMatch(
+      /npm install [^\n]*"runner-doctor@\$\{RUNNER_DOCTOR_CLI_VERSION\}"; then\n\s+echo "Could not install[^\n]*\n\s+exit 2\n/,
+    )
     expect(job.script[1]).not.toContain('npm')
     expect(job.cache).toEqual({key: 'runner-doctor-npm-0.3.1', paths: ['.npm/']})
     expect(job.variables.npm_config_cache).toBe('$CI_PROJECT_DIR/.npm')
@@ -254,11 +259,17 @@ test('the schema check is not vacuous: a misspelt report type and a string allow
 describe('docs/gitlab-ci.md', () => {
   const docs = readFileSync(join(repoRoot, 'docs/gitlab-ci.md'), 'utf8')
   const probeStart = docs.indexOf('## Probe from inside a job pod')
-  const sections: Record<string, string> = {lint: docs.slice(0, probeStart), probe: docs.slice(probeStart, docs.indexOf('## Without the runner-doctor image'))}
+  const sections: Record<string, string> = {
+    lint: docs.slice(0, probeStart),
+    probe: docs.slice(probeStart, docs.indexOf('## Without the runner-doctor image')),
+  }
 
   test.each(componentNames)('lists every %s input with its type and default', (name) => {
     const rows = new Map(
-      [...sections[name].matchAll(/^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((row) => [row[1], {type: row[2].trim(), default: row[3].trim()}]),
+      [...sections[name].matchAll(/^\| `([a-z_]+)` \| ([^|]+) \| ([^|]+) \|/gm)].map((row) => [
+        row[1],
+        {type: row[2].trim(), default: row[3].trim()},
+      ]),
     )
     const specs = loadComponent(name).header.spec.inputs
     expect([...rows.keys()].sort()).toEqual(Object.keys(specs).sort())

@@ -1,5 +1,15 @@
 import {spawnSync} from 'node:child_process'
-import {appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -25,7 +35,10 @@ function bundleCopy(): string {
 }
 
 /** One lint in a fresh Node process, as bin/run.cjs does it; returns the JSON report and how the cache was used. */
-function lintThroughCache(bundle: string): {report: {files: Array<{findings: Array<{ruleId: string; line: number; fingerprint: string}>}>}; cache: string} {
+function lintThroughCache(bundle: string): {
+  report: {files: Array<{findings: Array<{ruleId: string; line: number; fingerprint: string}>}>}
+  cache: string
+} {
   const script = `
     const {requireWithCodeCache} = require(${JSON.stringify(loader)})
     const bundle = requireWithCodeCache(${JSON.stringify(bundle)})
@@ -40,7 +53,8 @@ function lintThroughCache(bundle: string): {report: {files: Array<{findings: Arr
   return {report: JSON.parse(r.stdout), cache}
 }
 
-const findingsOf = (report: ReturnType<typeof lintThroughCache>['report']) => report.files.flatMap((f) => f.findings.map((x) => `${x.line} ${x.ruleId} ${x.fingerprint}`))
+const findingsOf = (report: ReturnType<typeof lintThroughCache>['report']) =>
+  report.files.flatMap((f) => f.findings.map((x) => `${x.line} ${x.ruleId} ${x.fingerprint}`))
 
 test('the build leaves a code cache for this Node beside the lint bundle', () => {
   const bundle = join(root, 'dist', 'lint-bundle', 'fast-entry.cjs')

@@ -27,7 +27,12 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 function run(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}) {
-  const result = spawnSync(process.execPath, [cli, ...args], {cwd: options.cwd ?? root, env: cleanEnv(options.env), encoding: 'utf8', timeout: 60_000})
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? root,
+    env: cleanEnv(options.env),
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   return {code: result.status, stdout: result.stdout, stderr: result.stderr}
 }
 
@@ -36,8 +41,14 @@ function runOnTerminal(args: string[], options: {columns?: number; env?: Record<
   const command = [process.execPath, cli, ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' ')
   const sizing = options.columns === undefined ? '' : `stty cols ${options.columns} rows 50; `
   // script sets COLUMNS to the terminal's width itself, so the test's own values are set inside it.
-  const assignments = Object.entries(options.env ?? {}).map(([name, value]) => `${name}='${value}' `).join('')
-  const result = spawnSync('script', ['-qec', `${sizing}${assignments}${command}`, '/dev/null'], {env: cleanEnv({TERM: 'xterm'}), encoding: 'utf8', timeout: 60_000})
+  const assignments = Object.entries(options.env ?? {})
+    .map(([name, value]) => `${name}='${value}' `)
+    .join('')
+  const result = spawnSync('script', ['-qec', `${sizing}${assignments}${command}`, '/dev/null'], {
+    env: cleanEnv({TERM: 'xterm'}),
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   return {code: result.status, output: result.stdout.replaceAll('\r\n', '\n')}
 }
 
@@ -75,7 +86,12 @@ describe('colour follows --color, FORCE_COLOR, NO_COLOR, GITLAB_CI and the termi
 })
 
 describe('stylish lines fit the terminal, and are left whole on a pipe', () => {
-  const longest = (text: string) => Math.max(...stripAnsi(text).split('\n').map((line) => [...line].length))
+  const longest = (text: string) =>
+    Math.max(
+      ...stripAnsi(text)
+        .split('\n')
+        .map((line) => [...line].length),
+    )
 
   test('on a pipe nothing is wrapped or cut, whatever COLUMNS says', () => {
     const piped = run(['lint', example], {env: {COLUMNS: '60'}})
@@ -101,14 +117,24 @@ describe('--quiet and --max-warnings', () => {
   test('--quiet reports errors only, in every format, and warnings no longer decide the exit code', () => {
     const loud = run(['lint', example, '--format', 'json'])
     const quiet = run(['lint', example, '--format', 'json', '--quiet'])
-    const severities = (stdout: string) => new Set((JSON.parse(stdout) as {files: Array<{findings: Array<{severity: string}>}>}).files.flatMap((file) => file.findings.map((finding) => finding.severity)))
+    const severities = (stdout: string) =>
+      new Set(
+        (JSON.parse(stdout) as {files: Array<{findings: Array<{severity: string}>}>}).files.flatMap((file) =>
+          file.findings.map((finding) => finding.severity),
+        ),
+      )
     expect(severities(loud.stdout)).toEqual(new Set(['error', 'warning', 'info']))
     expect(severities(quiet.stdout)).toEqual(new Set(['error']))
-    expect(JSON.parse(quiet.stdout).summary).toEqual(expect.objectContaining({warnings: 0, infos: 0, errors: JSON.parse(loud.stdout).summary.errors}))
+    expect(JSON.parse(quiet.stdout).summary).toEqual(
+      expect.objectContaining({warnings: 0, infos: 0, errors: JSON.parse(loud.stdout).summary.errors}),
+    )
     expect(run(['lint', example, '--quiet']).stdout).not.toMatch(/\bwarning\b|\binfo\b/)
 
     const warningsOnly = join(tempDir(), 'values.yaml')
-    writeFileSync(warningsOnly, 'image:\n  tag: latest\nrunners:\n  config: |\n    [[runners]]\n      [runners.kubernetes]\n        image = "alpine:latest"\n')
+    writeFileSync(
+      warningsOnly,
+      'image:\n  tag: latest\nrunners:\n  config: |\n    [[runners]]\n      [runners.kubernetes]\n        image = "alpine:latest"\n',
+    )
     const warned = run(['lint', warningsOnly, '--fail-on', 'warning'])
     expect(warned.code).toBe(1)
     expect(run(['lint', warningsOnly, '--fail-on', 'warning', '--quiet']).code).toBe(0)
@@ -168,10 +194,14 @@ describe('skipped files and empty runs', () => {
     )
     // A pipeline named on its own is checked for what it decides itself (its dind jobs), so that run is not empty.
     expect(run(['lint', '.gitlab-ci.yml'], {cwd: dir}).code).toBe(0)
-    expect(run(['lint', 'k8s'], {cwd: dir}).stderr).toContain('No runner configuration found in k8s: found 3 files that are not runner configuration.')
+    expect(run(['lint', 'k8s'], {cwd: dir}).stderr).toContain(
+      'No runner configuration found in k8s: found 3 files that are not runner configuration.',
+    )
     const emptyDir = join(dir, 'nothing-here')
     mkdirSync(emptyDir)
-    expect(run(['lint', 'nothing-here'], {cwd: dir}).stderr).toContain('No runner configuration found in nothing-here: found no .yaml, .yml, .toml or .tf file.')
+    expect(run(['lint', 'nothing-here'], {cwd: dir}).stderr).toContain(
+      'No runner configuration found in nothing-here: found no .yaml, .yml, .toml or .tf file.',
+    )
     const allowed = run(['lint', 'k8s', '--allow-empty', '--format', 'json'], {cwd: dir})
     expect(allowed.code).toBe(0)
     expect(JSON.parse(allowed.stdout).summary.skipped).toBe(3)
@@ -202,7 +232,10 @@ describe('init', () => {
     const validate = new Ajv({strict: false}).compile(schema)
     expect(validate(parseYaml(text) ?? {})).toBe(true)
     // Every commented example, uncommented, is valid too: the file teaches nothing the schema refuses.
-    const uncommented = text.slice(text.indexOf('\n') + 1).replace(/^# ?(?=\s*[\w-]+:|\s+- |\s+#)/gm, '').replace(/^#(?=\s{2,})/gm, '')
+    const uncommented = text
+      .slice(text.indexOf('\n') + 1)
+      .replace(/^# ?(?=\s*[\w-]+:|\s+- |\s+#)/gm, '')
+      .replace(/^#(?=\s{2,})/gm, '')
     const parsed = parseYaml(uncommented.replace('rules: {}', 'rules:').replace('exemptions: []', 'exemptions:')) as Record<string, unknown>
     expect(Object.keys(parsed).sort()).toEqual(['capacity', 'chartVersion', 'exemptions', 'extends', 'rules', 'runnerVersion'])
     expect(validate(parsed)).toBe(true)

@@ -15,7 +15,15 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   engines: {node: string}
 }
 const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
-  packages: Record<string, {dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, {optional?: boolean}>}>
+  packages: Record<
+    string,
+    {
+      dependencies?: Record<string, string>
+      optionalDependencies?: Record<string, string>
+      peerDependencies?: Record<string, string>
+      peerDependenciesMeta?: Record<string, {optional?: boolean}>
+    }
+  >
 }
 const LIMIT_BYTES = 40 * 1024 * 1024
 
@@ -76,7 +84,9 @@ test('a lint-only install (the package and its production closure) is under 40 M
   expect(pack.status).toBe(0)
   const ownBytes = (JSON.parse(pack.stdout) as Array<{unpackedSize: number}>)[0]!.unpackedSize
   const total = dependencyBytes + ownBytes
-  process.stdout.write(`lint-only install: ${(total / 1024 / 1024).toFixed(1)} MiB (${(ownBytes / 1024 / 1024).toFixed(1)} MiB runner-doctor, ${productionClosure().size} packages)\n`)
+  process.stdout.write(
+    `lint-only install: ${(total / 1024 / 1024).toFixed(1)} MiB (${(ownBytes / 1024 / 1024).toFixed(1)} MiB runner-doctor, ${productionClosure().size} packages)\n`,
+  )
   expect(total).toBeLessThan(LIMIT_BYTES)
 })
 
@@ -90,7 +100,8 @@ test('only cluster mode loads the Kubernetes client at runtime, and the probe co
         // Type-only imports are erased at build time; only the ones that load the module at runtime count.
         const text = readFileSync(full, 'utf8')
         const statements = [...text.matchAll(/import\s+(type\s+)?[^;]*?from\s+'@kubernetes\/client-node'/g)]
-        if (statements.some((statement) => !statement[1]) || text.includes("import('@kubernetes/client-node')")) importers.push(relative(root, full))
+        if (statements.some((statement) => !statement[1]) || text.includes("import('@kubernetes/client-node')"))
+          importers.push(relative(root, full))
       }
     }
   }
@@ -119,11 +130,14 @@ test('without the Kubernetes client, lint works and cluster mode says how to add
     for (const entry of readdirSync(join(root, 'node_modules'))) {
       if (entry !== '@kubernetes' && entry !== '.bin') symlinkSync(join(root, 'node_modules', entry), join(dir, 'node_modules', entry))
     }
-    const cli = (args: string[]) => spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [join(dir, 'bin/run.cjs'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, NO_COLOR: '1'}})
     expect(cli(['lint', 'examples/gitlab-runner-values.yaml']).status).toBe(1)
     const cluster = cli(['probe', '--config', 'examples/gitlab-runner-values.yaml'])
     expect(cluster.status).toBe(2)
-    expect(cluster.stderr.replace(/\s*›\s*/g, ' ')).toContain('Cluster mode needs @kubernetes/client-node, an optional dependency this install left out.')
+    expect(cluster.stderr.replace(/\s*›\s*/g, ' ')).toContain(
+      'Cluster mode needs @kubernetes/client-node, an optional dependency this install left out.',
+    )
     expect(cluster.stderr).not.toMatch(/\n\s+at /)
   } finally {
     rmSync(dir, {recursive: true, force: true})

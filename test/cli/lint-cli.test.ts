@@ -10,7 +10,12 @@ const cli = join(root, 'bin', 'run.cjs')
 const example = join(root, 'examples', 'gitlab-runner-values.yaml')
 
 function run(args: string[], options: {cwd?: string; input?: string} = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], {cwd: options.cwd ?? root, input: options.input ?? '', encoding: 'utf8', timeout: 60_000})
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? root,
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
   return {code: r.status, stdout: r.stdout, stderr: r.stderr}
 }
 
@@ -31,10 +36,25 @@ test('formats pair in order with --output-file; the unpaired one goes to stdout'
   const dir = tempDir()
   const cq = join(dir, 'gl-code-quality-report.json')
   const junit = join(dir, 'junit.xml')
-  const r = run(['lint', example, '--format', 'codeclimate', '--output-file', cq, '--format', 'junit', '--output-file', junit, '--format', 'json'])
+  const r = run([
+    'lint',
+    example,
+    '--format',
+    'codeclimate',
+    '--output-file',
+    cq,
+    '--format',
+    'junit',
+    '--output-file',
+    junit,
+    '--format',
+    'json',
+  ])
   expect(r.code).toBe(1)
   const report = JSON.parse(readFileSync(cq, 'utf8')) as Array<{check_name: string; location: {path: string; lines: {begin: number}}}>
-  expect(report.find((i) => i.check_name === 'toml-privileged')?.location).toEqual(expect.objectContaining({path: 'examples/gitlab-runner-values.yaml', lines: expect.objectContaining({begin: 34})}))
+  expect(report.find((i) => i.check_name === 'toml-privileged')?.location).toEqual(
+    expect.objectContaining({path: 'examples/gitlab-runner-values.yaml', lines: expect.objectContaining({begin: 34})}),
+  )
   expect(readFileSync(junit, 'utf8')).toContain('<testsuites')
   expect(JSON.parse(r.stdout).summary.exitCode).toBe(1)
 })
@@ -89,8 +109,14 @@ test('an invalid .runner-doctor.yaml is one line with file:line:col, exit 2, no 
 test('inline suppressions need a reason', () => {
   const dir = tempDir()
   const text = readFileSync(example, 'utf8')
-    .replace('        privileged = true', '        # runner-doctor-disable-next-line toml-privileged -- dind on the isolated build pool\n        privileged = true')
-    .replace('        image = "alpine:latest"', '        # runner-doctor-disable-next-line toml-image-unpinned\n        image = "alpine:latest"')
+    .replace(
+      '        privileged = true',
+      '        # runner-doctor-disable-next-line toml-privileged -- dind on the isolated build pool\n        privileged = true',
+    )
+    .replace(
+      '        image = "alpine:latest"',
+      '        # runner-doctor-disable-next-line toml-image-unpinned\n        image = "alpine:latest"',
+    )
   writeFileSync(join(dir, 'values.yaml'), text)
   const file = JSON.parse(run(['lint', 'values.yaml', '--format', 'json'], {cwd: dir}).stdout).files[0]
   const privileged = file.findings.find((f: {ruleId: string}) => f.ruleId === 'toml-privileged')
@@ -123,12 +149,39 @@ test('a .gitlab-ci.yml is checked against the runner config of the same run, whi
   const dir = tempDir()
   writeFileSync(
     join(dir, '.gitlab-ci.yml'),
-    ['build:', '  image: docker:27', '  services:', '    - docker:27-dind', '  variables:', '    DOCKER_HOST: tcp://docker:2375', '  script:', '    - docker build .', ''].join('\n'),
+    [
+      'build:',
+      '  image: docker:27',
+      '  services:',
+      '    - docker:27-dind',
+      '  variables:',
+      '    DOCKER_HOST: tcp://docker:2375',
+      '  script:',
+      '    - docker build .',
+      '',
+    ].join('\n'),
   )
-  writeFileSync(join(dir, 'values.yaml'), ['gitlabUrl: https://gitlab.example.com', 'runners:', '  config: |', '    [[runners]]', '      name = "shared"', '      [runners.kubernetes]', '        namespace = "ci"', ''].join('\n'))
+  writeFileSync(
+    join(dir, 'values.yaml'),
+    [
+      'gitlabUrl: https://gitlab.example.com',
+      'runners:',
+      '  config: |',
+      '    [[runners]]',
+      '      name = "shared"',
+      '      [runners.kubernetes]',
+      '        namespace = "ci"',
+      '',
+    ].join('\n'),
+  )
   const findingsOf = (stdout: string) =>
-    (JSON.parse(stdout) as {files: Array<{path: string; kind: string; findings: Array<{ruleId: string; line: number; message: string}>}>}).files.find((f) => f.path.endsWith('.gitlab-ci.yml'))!
-  for (const order of [['.gitlab-ci.yml', 'values.yaml'], ['values.yaml', '.gitlab-ci.yml']]) {
+    (
+      JSON.parse(stdout) as {files: Array<{path: string; kind: string; findings: Array<{ruleId: string; line: number; message: string}>}>}
+    ).files.find((f) => f.path.endsWith('.gitlab-ci.yml'))!
+  for (const order of [
+    ['.gitlab-ci.yml', 'values.yaml'],
+    ['values.yaml', '.gitlab-ci.yml'],
+  ]) {
     const r = run(['lint', ...order, '--format', 'json'], {cwd: dir})
     expect(r.code).toBe(1)
     const ci = findingsOf(r.stdout)

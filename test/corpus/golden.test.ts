@@ -25,7 +25,9 @@ async function corpusFindings(): Promise<string[]> {
   return result.files.flatMap((file) => {
     const path = relative(ROOT, file.path)
     const head = `${path} [${file.kind}]${file.skipped ? ` skipped: ${file.skipped}` : ''}${file.error ? ` error ${file.error.line}:${file.error.column} ${file.error.message}` : ''}`
-    const findings = file.findings.map((f) => `  ${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.suppressed ? ' (suppressed)' : ''} ${f.pointer} ${f.message}`)
+    const findings = file.findings.map(
+      (f) => `  ${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.suppressed ? ' (suppressed)' : ''} ${f.pointer} ${f.message}`,
+    )
     return [head, ...findings]
   })
 }

@@ -47,9 +47,7 @@ describe('junit formatter', () => {
     const testCase = "//testcase[@classname='toml-privileged']"
     expect(xpath(xml, `string(${testCase}/@name)`)).toBe('charts/gitlab-runner/values.yaml /runners/config/runners/kubernetes/privileged')
     expect(xpath(xml, `string(${testCase}/failure/@type)`)).toBe('error')
-    expect(xpath(xml, `string(${testCase}/failure/@message)`)).toBe(
-      'Jobs run privileged: any job can take over the node it runs on.',
-    )
+    expect(xpath(xml, `string(${testCase}/failure/@message)`)).toBe('Jobs run privileged: any job can take over the node it runs on.')
     // The line stays in the failure text, where people read it, not in the identity GitLab compares.
     expect(xpath(xml, `string(${testCase}/failure)`)).toContain('Location: charts/gitlab-runner/values.yaml:24:9')
     expect(xpath(xml, `string(${testCase}/failure)`)).toContain('Set privileged = false and build images with a rootless builder.')
@@ -104,7 +102,9 @@ describe('junit formatter', () => {
 
   test('test case identity does not change when the findings move to other lines', () => {
     const identities = (report: string) =>
-      attributeValues(report, '//testcase/@classname').map((classname, index) => `${classname} ${attributeValues(report, '//testcase/@name')[index]}`)
+      attributeValues(report, '//testcase/@classname').map(
+        (classname, index) => `${classname} ${attributeValues(report, '//testcase/@name')[index]}`,
+      )
     const moved = resultOf(
       sampleResult.files.map((file) => ({
         ...file,
@@ -132,7 +132,12 @@ describe('junit formatter', () => {
   })
 
   test('a file that could not be read at all (missing, binary) is an error, not a skip, though its kind is skipped', () => {
-    const missing: FileResult = {path: '/builds/platform/runners/deploy/gone.yaml', kind: 'skipped', findings: [], error: {message: 'No such file or directory.', line: 1, column: 1}}
+    const missing: FileResult = {
+      path: '/builds/platform/runners/deploy/gone.yaml',
+      kind: 'skipped',
+      findings: [],
+      error: {message: 'No such file or directory.', line: 1, column: 1},
+    }
     const report = formatJunit(resultOf([missing]), {...contextOf(), now: NOW})
     const fileCases = `//testcase[@classname='${FILE_CLASSNAME}']`
     expect(attributeValues(report, `${fileCases}/@name`)).toEqual(['deploy/gone.yaml: could not be read'])
@@ -164,9 +169,7 @@ describe('junit formatter', () => {
     // Node would turn a lone surrogate into U+FFFD on the way to xmllint, so check the raw text too.
     // eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids are the point of the check
     expect(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF]/u.test(hostileXml)).toBe(false)
-    expect(xpath(hostileXml, 'string(//failure/@message)')).toBe(
-      'Tag "a<b>&c" \'q\' ]]> bell nul esc[31m lone ok ✓ 🚀\tend',
-    )
+    expect(xpath(hostileXml, 'string(//failure/@message)')).toBe('Tag "a<b>&c" \'q\' ]]> bell nul esc[31m lone ok ✓ 🚀\tend')
     expect(xpath(hostileXml, 'string(//failure)')).toContain('Line one.\nLine two & <three>.')
     expect(xpath(hostileXml, 'string(//testsuite/@name)')).toBe('dir with space/values.yaml')
   })

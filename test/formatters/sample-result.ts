@@ -1,14 +1,5 @@
 import {fingerprintHash} from '../../src/util/fingerprint-hash.js'
-import type {
-  Capacity,
-  FileResult,
-  Finding,
-  FormatContext,
-  LintResult,
-  RuleSummary,
-  Severity,
-  Suppression,
-} from '../../src/lint/types.js'
+import type {Capacity, FileResult, Finding, FormatContext, LintResult, RuleSummary, Severity, Suppression} from '../../src/lint/types.js'
 
 /*
  * A hand-built result shaped like a real run over a GitLab Runner repository: a Helm values file with

@@ -140,7 +140,10 @@ describe('sarif formatter', () => {
   test('suppressed findings carry a suppression: external for config, in source for inline', () => {
     const suppressions = run.results.filter((result) => result.suppressions).map((result) => [result.ruleId, result.suppressions])
     expect(suppressions).toEqual([
-      ['toml-service-limits-missing', [{kind: 'external', status: 'accepted', justification: 'Services are sized by the namespace LimitRange.'}]],
+      [
+        'toml-service-limits-missing',
+        [{kind: 'external', status: 'accepted', justification: 'Services are sized by the namespace LimitRange.'}],
+      ],
       ['toml-poll-timeout-low', [{kind: 'inSource', status: 'accepted', justification: 'Kept explicit for the platform team.'}]],
     ])
   })
@@ -152,9 +155,7 @@ describe('sarif formatter', () => {
     const odd: FileResult = {...valuesFile, path: 'env #2/values prod.yaml'}
     const oddLog = JSON.parse(formatSarif(resultOf([odd]), contextOf())) as SarifLog
     expect(validate(oddLog)).toBe(true)
-    expect(oddLog.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
-      'env%20%232/values%20prod.yaml',
-    )
+    expect(oddLog.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe('env%20%232/values%20prod.yaml')
     const stdinLog = JSON.parse(formatSarif(resultOf([{...tomlFile, path: '-'}]), contextOf())) as SarifLog
     expect(stdinLog.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation).toEqual({uri: 'stdin'})
   })

@@ -57,12 +57,18 @@ describe('stylish formatter', () => {
   })
 
   test('a run where a file could not be read never shows the check mark of a clean run', () => {
-    expect(formatStylish(resultOf([brokenFile]), contextOf()).trimEnd().split('\n').at(-1)).toBe(
-      '✖ Nothing was checked · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)',
-    )
-    expect(formatStylish(resultOf([cleanFile, brokenFile]), contextOf()).trimEnd().split('\n').at(-1)).toBe(
-      '✖ No problems in the 1 other file · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)',
-    )
+    expect(
+      formatStylish(resultOf([brokenFile]), contextOf())
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('✖ Nothing was checked · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)')
+    expect(
+      formatStylish(resultOf([cleanFile, brokenFile]), contextOf())
+        .trimEnd()
+        .split('\n')
+        .at(-1),
+    ).toBe('✖ No problems in the 1 other file · 1 file could not be read · 12 rules, 12 passed · chart 0.86.0 (newest known)')
   })
 
   test('counts are singular when there is one, and the chart version source is named', () => {
@@ -107,20 +113,33 @@ describe('stylish formatter', () => {
     const skippedLines = output.split('\n').filter((line) => line.startsWith('Skipped'))
     expect(skippedLines).toEqual(['Skipped 201 files (200 × not a runner configuration file; 1 × empty file); --verbose lists them.'])
     expect(output.trimEnd().split('\n').at(-1)).toContain('in 202 files (201 skipped)')
-    expect(formatStylish(resultOf([valuesFile, ...manifests]), contextOf({verbose: true})).split('\n').filter((line) => line.endsWith(': skipped (not a runner configuration file)'))).toHaveLength(200)
+    expect(
+      formatStylish(resultOf([valuesFile, ...manifests]), contextOf({verbose: true}))
+        .split('\n')
+        .filter((line) => line.endsWith(': skipped (not a runner configuration file)')),
+    ).toHaveLength(200)
   })
 
-  describe('a width (the terminal\'s) wraps and cuts lines to it; no width leaves them whole', () => {
+  describe("a width (the terminal's) wraps and cuts lines to it; no width leaves them whole", () => {
     const widths = [40, 60, 80, 100]
     test.each(widths)('every line fits in %i columns, plain and coloured, and wrapping loses no words', (width) => {
       for (const color of [false, true]) {
         const output = formatStylish(sampleResult, contextOf({color, verbose: true, width} as object))
         for (const line of stripAnsi(output).split('\n')) expect([...line].length).toBeLessThanOrEqual(width)
         for (const line of output.split('\n')) expect(line).not.toMatch(/\s$/)
-        const words = (text: string) => stripAnsi(text).split(/\s+/).filter((word) => word !== '' && !word.includes('…'))
+        const words = (text: string) =>
+          stripAnsi(text)
+            .split(/\s+/)
+            .filter((word) => word !== '' && !word.includes('…'))
         const wide = formatStylish(sampleResult, contextOf({verbose: true}))
         // Only the file headers' details may be cut; every word of the findings, capacity and summary stays.
-        const headerless = (text: string) => words(text.split('\n').filter((line) => !/\((helm-|config-)/.test(stripAnsi(line))).join('\n'))
+        const headerless = (text: string) =>
+          words(
+            text
+              .split('\n')
+              .filter((line) => !/\((helm-|config-)/.test(stripAnsi(line)))
+              .join('\n'),
+          )
         expect(headerless(output).sort()).toEqual(headerless(wide).sort())
       }
     })
@@ -144,7 +163,9 @@ describe('stylish formatter', () => {
   test('a file that failed part-way still shows the findings it has', () => {
     const partial = {...tomlFile, error: {message: 'Invalid TOML: duplicate key "concurrent".', line: 9, column: 1}}
     const output = formatStylish(resultOf([partial]), contextOf())
-    expect(output).toMatch(/^\.\/config\.toml:9:1: Invalid TOML: duplicate key "concurrent"\.\n\.\/config\.toml \(config-toml, runner 17\.6\.0\)\n {2}14:3 {2}warning/)
+    expect(output).toMatch(
+      /^\.\/config\.toml:9:1: Invalid TOML: duplicate key "concurrent"\.\n\.\/config\.toml \(config-toml, runner 17\.6\.0\)\n {2}14:3 {2}warning/,
+    )
   })
 
   test('the capacity line shows every term it is made of', () => {
@@ -170,7 +191,8 @@ describe('stylish formatter', () => {
     ).toBe(
       '  Capacity: 1 manager replica (chart default) × min(concurrent 1, Σ limit 3) = 1 concurrent job; per job requests 0.25 CPU / 0 B, limits — / 512 MiB',
     )
-    expect(line({...valuesCapacity, replicasSource: 'hpa.maxReplicas', managerReplicas: 5, maxConcurrentJobs: null}))
-      .toContain('5 manager replicas (hpa.maxReplicas) × min(concurrent 10, Σ limit —) = no computable maximum of concurrent jobs')
+    expect(line({...valuesCapacity, replicasSource: 'hpa.maxReplicas', managerReplicas: 5, maxConcurrentJobs: null})).toContain(
+      '5 manager replicas (hpa.maxReplicas) × min(concurrent 10, Σ limit —) = no computable maximum of concurrent jobs',
+    )
   })
 })

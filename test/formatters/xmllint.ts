@@ -6,9 +6,7 @@ export const JUNIT_XSD = fileURLToPath(new URL('../fixtures/formatters/junit.xsd
 function xmllint(args: string[], input: string): {status: number; stdout: string; stderr: string} {
   const run = spawnSync('xmllint', args, {input, encoding: 'utf8'})
   if (run.error) {
-    throw new Error(
-      `xmllint could not be started (${run.error.message}); run test/support/system-deps.sh to install libxml2-utils.`,
-    )
+    throw new Error(`xmllint could not be started (${run.error.message}); run test/support/system-deps.sh to install libxml2-utils.`)
   }
   return {status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr}
 }

@@ -50,7 +50,13 @@ describe('the tutorial values file (examples/)', () => {
   })
 
   test('capacity is 2 replicas × 10 concurrent = 20 jobs', () => {
-    expect(file.capacity).toMatchObject({maxConcurrentJobs: 20, managerReplicas: 2, replicasSource: 'replicas', concurrent: 10, runnerLimitSum: null})
+    expect(file.capacity).toMatchObject({
+      maxConcurrentJobs: 20,
+      managerReplicas: 2,
+      replicasSource: 'replicas',
+      concurrent: 10,
+      runnerLimitSum: null,
+    })
     // build 500m + helper none + one service limited to 1 CPU (request defaults to the limit)
     expect(file.capacity?.perJobRequests).toEqual({cpuMillicores: 1500, memoryBytes: 512 * 2 ** 20 + 2 ** 30})
   })
@@ -71,7 +77,10 @@ describe('wrappers place findings in the original file', () => {
   test('Argo CD Application with a values string maps TOML lines through two block scalars', async () => {
     const file = await lintOne(corpus('argocd/kacchan822__ouchi-k8s__apps__gitlab-runner.yaml'))
     expect(file.kind).toBe('argocd-application')
-    expect(byRule(file, 'toml-privileged')[0]).toMatchObject({line: 32, pointer: '/spec/source/helm/values/runners/config/runners/0/kubernetes/privileged'})
+    expect(byRule(file, 'toml-privileged')[0]).toMatchObject({
+      line: 32,
+      pointer: '/spec/source/helm/values/runners/config/runners/0/kubernetes/privileged',
+    })
     expect(byRule(file, 'values-legacy-privileged')[0]).toMatchObject({line: 26})
   })
 
@@ -86,7 +95,11 @@ describe('wrappers place findings in the original file', () => {
     const file = await lintOne(inputs('helmfile.yaml'))
     expect(file.kind).toBe('helmfile')
     expect(file.chartVersion).toBe('0.77.2')
-    expect(byRule(file, 'toml-privileged')[0]).toMatchObject({line: 18, column: 17, pointer: '/releases/0/values/1/runners/config/runners/0/kubernetes/privileged'})
+    expect(byRule(file, 'toml-privileged')[0]).toMatchObject({
+      line: 18,
+      column: 17,
+      pointer: '/releases/0/values/1/runners/config/runners/0/kubernetes/privileged',
+    })
   })
 
   test('kustomize helmCharts valuesInline', async () => {
@@ -129,7 +142,13 @@ describe('Helm template syntax inside runners.config', () => {
     expect(notes).toHaveLength(1)
     expect(notes[0]).toMatchObject({line: 6, column: 7, severity: 'info'})
     expect(notes[0].message).toMatch(/^Helm template: 8 actions not evaluated \(\{\{- if \.Values\.runners\.name \}\}/)
-    for (const effect of ['only the first branch', 'inside strings are kept as text', 'treated as unknown', 'bodies are checked once', 'output that may add TOML']) {
+    for (const effect of [
+      'only the first branch',
+      'inside strings are kept as text',
+      'treated as unknown',
+      'bodies are checked once',
+      'output that may add TOML',
+    ]) {
       expect(notes[0].message).toContain(effect)
     }
   })
@@ -150,7 +169,9 @@ describe('config.toml', () => {
   })
 
   test('a TOML syntax error is file:line:col and the other files are still checked', async () => {
-    const result = await lint(options([corpus('config-toml/gitlabhq__gitlab-runner__commands__testdata__lint__invalid_syntax.toml'), join(root, 'examples')]))
+    const result = await lint(
+      options([corpus('config-toml/gitlabhq__gitlab-runner__commands__testdata__lint__invalid_syntax.toml'), join(root, 'examples')]),
+    )
     expect(result.files[0].error).toEqual({message: 'Illegal character in key.', line: 4, column: 10})
     expect(result.files[1].findings.length).toBeGreaterThan(0)
     expect(result.summary.exitCode).toBe(2)
@@ -194,7 +215,10 @@ describe('the whole corpus', () => {
     expect(result.files.length).toBeGreaterThanOrEqual(45)
     const errored = result.files.filter((f) => f.error).map((f) => f.path.split('/').pop())
     // Broken on purpose upstream: invalid TOML in GitLab's own lint test data, and a stray quote in one values file.
-    expect(errored.sort()).toEqual(['DeveloperDurp__homelab__gitlab-runner__values.yaml', 'gitlabhq__gitlab-runner__commands__testdata__lint__invalid_syntax.toml'])
+    expect(errored.sort()).toEqual([
+      'DeveloperDurp__homelab__gitlab-runner__values.yaml',
+      'gitlabhq__gitlab-runner__commands__testdata__lint__invalid_syntax.toml',
+    ])
     for (const f of result.files) for (const finding of f.findings) expect(finding.line).toBeGreaterThan(0)
   })
 })
@@ -232,8 +256,12 @@ describe('real .gitlab-ci.yml files with a dind service (test/fixtures/corpus/gi
   })
 
   test('with its runner values: chart 0.86 ignores the legacy runners.privileged, a pre-0.53 chart honours it', async () => {
-    const pair = [join(dir, 'nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-ci.yml'), corpus('values/nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-runner.yaml')]
-    const ciFindings = async (chartVersion?: string) => (await lint(options(pair, {chartVersion}))).files[0].findings.map((f) => `${f.line} ${f.ruleId}`)
+    const pair = [
+      join(dir, 'nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-ci.yml'),
+      corpus('values/nirbhabbarat__gitlab-ephemeral-environment-demo__gitlab-runner.yaml'),
+    ]
+    const ciFindings = async (chartVersion?: string) =>
+      (await lint(options(pair, {chartVersion}))).files[0].findings.map((f) => `${f.line} ${f.ruleId}`)
     expect(await ciFindings()).toEqual(['11 ci-dind-runner-not-privileged'])
     // docker:18.09 predates TLS by default, so tcp://localhost:2375 is right for it.
     expect(await ciFindings('0.40.0')).toEqual([])

@@ -3,7 +3,8 @@ import {parse} from 'yaml'
 import {readGitlabCi} from '../../src/model/gitlab-ci.js'
 
 const read = (text: string) => readGitlabCi(parse(text) as Record<string, unknown>)
-const variablesOf = (job: {variables: Map<string, {value: string; pointer: string}>}) => Object.fromEntries([...job.variables].map(([k, v]) => [k, `${v.value} @ ${v.pointer}`]))
+const variablesOf = (job: {variables: Map<string, {value: string; pointer: string}>}) =>
+  Object.fromEntries([...job.variables].map(([k, v]) => [k, `${v.value} @ ${v.pointer}`]))
 
 test('jobs are the top-level maps that are not keywords or hidden templates', () => {
   const config = read(`
@@ -42,9 +43,14 @@ other:
     DOCKER_TLS_CERTDIR: '/certs @ /.tls/variables/DOCKER_TLS_CERTDIR',
     EXTRA: 'true @ /build/variables/EXTRA',
   })
-  expect(build.services).toEqual([{image: 'docker:27-dind', pointer: '/.docker/services/0', variables: new Map(), command: [], entrypoint: []}])
+  expect(build.services).toEqual([
+    {image: 'docker:27-dind', pointer: '/.docker/services/0', variables: new Map(), command: [], entrypoint: []},
+  ])
   expect(other.services[0]).toMatchObject({image: 'registry.example.com/docker:27-dind', alias: 'docker', pointer: '/other/services/0'})
-  expect(other.services[0].variables.get('DOCKER_TLS_CERTDIR')).toEqual({value: '', pointer: '/other/services/0/variables/DOCKER_TLS_CERTDIR'})
+  expect(other.services[0].variables.get('DOCKER_TLS_CERTDIR')).toEqual({
+    value: '',
+    pointer: '/other/services/0/variables/DOCKER_TLS_CERTDIR',
+  })
   expect(build.partial).toBe(false)
 })
 

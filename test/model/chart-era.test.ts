@@ -1,8 +1,17 @@
 import chartKeys from '../../src/data/chart-values-keys-by-version.json' with {type: 'json'}
-import {chartEra, chartVersionForRunner, KNOWN_CHART_VERSIONS, parseVersion, pinnedRunnerVersion, runnerVersionForChart} from '../../src/model/chart.js'
+import {
+  chartEra,
+  chartVersionForRunner,
+  KNOWN_CHART_VERSIONS,
+  parseVersion,
+  pinnedRunnerVersion,
+  runnerVersionForChart,
+} from '../../src/model/chart.js'
 import {legacyChartKeys} from '../../src/model/chart-keys.js'
 
-const shipped = Object.entries(chartKeys.appVersionByChartVersion as Record<string, string>).map(([chart, runner]) => [chart.replace(/^v/, ''), runner] as const)
+const shipped = Object.entries(chartKeys.appVersionByChartVersion as Record<string, string>).map(
+  ([chart, runner]) => [chart.replace(/^v/, ''), runner] as const,
+)
 const minorOf = (v: string) => parseVersion(v)!.slice(0, 2).join('.')
 
 test('every chart version in the data has the runner version it ships', () => {
@@ -34,13 +43,19 @@ test('the pinned runner version comes from image.tag, or from the tag of an old 
 
 test('a named chart version wins; without one the pinned runner decides; else the default', () => {
   expect(chartEra({image: {tag: 'alpine-v15.4.0'}}, '0.80.1', undefined, '0.86.0')).toEqual({chartVersion: '0.80.1'})
-  expect(chartEra({image: {tag: 'alpine-v15.4.0'}}, undefined, undefined, '0.86.0')).toEqual({chartVersion: '0.45.0', inferredFromRunner: '15.4.0'})
+  expect(chartEra({image: {tag: 'alpine-v15.4.0'}}, undefined, undefined, '0.86.0')).toEqual({
+    chartVersion: '0.45.0',
+    inferredFromRunner: '15.4.0',
+  })
   expect(chartEra({}, undefined, '17.3.0', '0.86.0')).toEqual({chartVersion: '0.68.0', inferredFromRunner: '17.3.0'})
   expect(chartEra({}, undefined, undefined, '0.86.0')).toEqual({chartVersion: '0.86.0'})
 })
 
 test('legacy-only keys the chart once took whole are legacy, their Kubernetes contents are not looked into', () => {
-  const keys = legacyChartKeys({runners: {nodeSelector: {pool: 'ci'}, env: {A: 'b'}, namespace: 'ci', config: ''}, nodeSelector: {pool: 'ci'}})
+  const keys = legacyChartKeys({
+    runners: {nodeSelector: {pool: 'ci'}, env: {A: 'b'}, namespace: 'ci', config: ''},
+    nodeSelector: {pool: 'ci'},
+  })
   expect(keys.map((k) => k.path).sort()).toEqual(['runners.env', 'runners.namespace', 'runners.nodeSelector'])
   expect(keys.every((k) => k.removedIn === '0.53.0')).toBe(true)
 })

@@ -31,7 +31,13 @@ describe('which nodes a job pod may use', () => {
   it('node_selector and required node affinity must match; a cordoned node takes nothing', () => {
     expect(whyNotEligible({node_selector: {pool: 'ci'}}, node({pool: 'general'}))).toBe('node_selector pool=ci')
     const affinity = (operator: string, values: string[]) => ({
-      affinity: {node_affinity: {required_during_scheduling_ignored_during_execution: {node_selector_terms: [{match_expressions: [{key: 'pool', operator, values}]}]}}},
+      affinity: {
+        node_affinity: {
+          required_during_scheduling_ignored_during_execution: {
+            node_selector_terms: [{match_expressions: [{key: 'pool', operator, values}]}],
+          },
+        },
+      },
     })
     expect(whyNotEligible(affinity('In', ['ci']), node({pool: 'ci'}))).toBeUndefined()
     expect(whyNotEligible(affinity('NotIn', ['ci']), node({pool: 'ci'}))).toBe('node affinity')
@@ -42,7 +48,12 @@ describe('which nodes a job pod may use', () => {
     expect(podsThatFit(node(), undefined, {cpuMillicores: 1500, memoryBytes: 1.5 * GiB})).toBe(2)
     expect(podsThatFit(node(), {cpuMillicores: 1000, memoryBytes: 0, pods: 3}, {cpuMillicores: 1500, memoryBytes: GiB})).toBe(2)
     expect(podsThatFit(node(), undefined, {cpuMillicores: 100, memoryBytes: 8 * GiB})).toBe(2)
-    expect(podsThatFit({...node(), allocatable: {cpuMillicores: 4000, memoryBytes: 16 * GiB, pods: 1}}, undefined, {cpuMillicores: 0, memoryBytes: 0})).toBe(1)
+    expect(
+      podsThatFit({...node(), allocatable: {cpuMillicores: 4000, memoryBytes: 16 * GiB, pods: 1}}, undefined, {
+        cpuMillicores: 0,
+        memoryBytes: 0,
+      }),
+    ).toBe(1)
   })
 
   it('an autoscaler is known only from node labels', () => {
@@ -52,7 +63,14 @@ describe('which nodes a job pod may use', () => {
 })
 
 describe('the job pod as the API server admits it', () => {
-  const tutorial = {cpu_request: '500m', cpu_limit: '1', memory_request: '512Mi', memory_limit: '1Gi', service_cpu_limit: '1', service_memory_limit: '1Gi'}
+  const tutorial = {
+    cpu_request: '500m',
+    cpu_limit: '1',
+    memory_request: '512Mi',
+    memory_limit: '1Gi',
+    service_cpu_limit: '1',
+    service_memory_limit: '1Gi',
+  }
 
   it('a limit without a request is the request (pod defaulting); the helper states nothing', () => {
     const containers = jobContainers(tutorial, 1)
@@ -62,13 +80,17 @@ describe('the job pod as the API server admits it', () => {
   })
 
   it('a LimitRange fills what is missing; a max without a default is the default, as the API server stores it', () => {
-    const {containers, defaults} = withLimitRangeDefaults(jobContainers(tutorial, 1), [{name: 'lr', items: [{type: 'Container', default: {}, defaultRequest: {}, max: {cpu: 2}, min: {}}]}])
+    const {containers, defaults} = withLimitRangeDefaults(jobContainers(tutorial, 1), [
+      {name: 'lr', items: [{type: 'Container', default: {}, defaultRequest: {}, max: {cpu: 2}, min: {}}]},
+    ])
     expect(containers.find((c) => c.name === 'helper')).toMatchObject({requests: {cpu: 2}, limits: {cpu: 2}})
     expect(defaults.map((d) => `${d.container} ${d.resource} ${d.kind}`)).toEqual(['helper cpu limit', 'helper cpu request'])
   })
 
   it('LimitRange bounds: a limit above max and a request below min are named with their container', () => {
-    const violations = limitRangeViolations(jobContainers(tutorial, 1), [{name: 'lr', items: [{type: 'Container', default: {}, defaultRequest: {}, max: {memory: GiB / 2}, min: {cpu: 0.75}}]}])
+    const violations = limitRangeViolations(jobContainers(tutorial, 1), [
+      {name: 'lr', items: [{type: 'Container', default: {}, defaultRequest: {}, max: {memory: GiB / 2}, min: {cpu: 0.75}}]},
+    ])
     expect(violations.map((v) => `${v.container} ${v.resource} ${v.bound} ${v.value}`)).toEqual([
       'build cpu min 0.5',
       'helper cpu min undefined',
@@ -80,26 +102,41 @@ describe('the job pod as the API server admits it', () => {
 })
 
 describe('ResourceQuota verdicts', () => {
-  const sized = jobContainers({cpu_request: '500m', cpu_limit: '1', helper_cpu_request: '100m', helper_cpu_limit: '200m', service_cpu_limit: '1'}, 1)
+  const sized = jobContainers(
+    {cpu_request: '500m', cpu_limit: '1', helper_cpu_request: '100m', helper_cpu_limit: '200m', service_cpu_limit: '1'},
+    1,
+  )
   it('the job number at which the first tracked amount runs out, counting what is in use', () => {
     expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8}, used: {'requests.cpu': 0}}], sized, 20)).toEqual([
       {quota: 'q', resource: 'requests.cpu', reason: 'exceeded', firstRejectedJob: 6, perJob: 1.6, hard: 8, used: 0},
     ])
-    expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8, pods: 10}, used: {'requests.cpu': 0, pods: 7}}], sized, 20)).toMatchObject([{resource: 'pods', firstRejectedJob: 4}])
+    expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8, pods: 10}, used: {'requests.cpu': 0, pods: 7}}], sized, 20)).toMatchObject([
+      {resource: 'pods', firstRejectedJob: 4},
+    ])
     expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 64}, used: {}}], sized, 20)).toEqual([])
   })
 
   it('a tracked resource a container does not state rejects job 1', () => {
     const tutorial = jobContainers({cpu_request: '500m', cpu_limit: '1', service_cpu_limit: '1'}, 1)
-    expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8}, used: {}}], tutorial, 20)).toEqual([{quota: 'q', resource: 'requests.cpu', reason: 'unspecified', containers: ['helper'], atTheLatest: 6}])
-    expect(quotaVerdicts([{name: 'q', hard: {'limits.memory': 64 * GiB}, used: {}}], sized, 20)).toEqual([{quota: 'q', resource: 'limits.memory', reason: 'unspecified', containers: ['build', 'helper', 'service']}])
-    expect(quotaVerdicts([{name: 'q', hard: {cpu: 64}, used: {}}], jobContainers({}, 1), 2)).toMatchObject([{resource: 'requests.cpu', reason: 'unspecified'}])
+    expect(quotaVerdicts([{name: 'q', hard: {'requests.cpu': 8}, used: {}}], tutorial, 20)).toEqual([
+      {quota: 'q', resource: 'requests.cpu', reason: 'unspecified', containers: ['helper'], atTheLatest: 6},
+    ])
+    expect(quotaVerdicts([{name: 'q', hard: {'limits.memory': 64 * GiB}, used: {}}], sized, 20)).toEqual([
+      {quota: 'q', resource: 'limits.memory', reason: 'unspecified', containers: ['build', 'helper', 'service']},
+    ])
+    expect(quotaVerdicts([{name: 'q', hard: {cpu: 64}, used: {}}], jobContainers({}, 1), 2)).toMatchObject([
+      {resource: 'requests.cpu', reason: 'unspecified'},
+    ])
   })
 })
 
 describe('Pod Security levels against the runner settings', () => {
   it('baseline: privileged, added capabilities beyond its list, host_path volumes, each at its setting', () => {
-    const settings = {cap_add: ['NET_BIND_SERVICE', 'SYS_ADMIN'], helper_container_security_context: {privileged: true}, volumes: {host_path: [{name: 'sock', mount_path: '/var/run/docker.sock', host_path: '/var/run/docker.sock'}]}}
+    const settings = {
+      cap_add: ['NET_BIND_SERVICE', 'SYS_ADMIN'],
+      helper_container_security_context: {privileged: true},
+      volumes: {host_path: [{name: 'sock', mount_path: '/var/run/docker.sock', host_path: '/var/run/docker.sock'}]},
+    }
     expect(podSecurityViolations(settings, 'baseline').map((v) => `${v.check} ${v.pointer}`)).toEqual([
       'privileged /helper_container_security_context/privileged',
       'non-default capabilities /cap_add/1',
@@ -109,8 +146,17 @@ describe('Pod Security levels against the runner settings', () => {
   })
 
   it('restricted also asks for no privilege escalation, drop ALL, non-root and a seccomp profile', () => {
-    expect(podSecurityViolations({}, 'restricted').map((v) => v.check)).toEqual(['allowPrivilegeEscalation != false', 'unrestricted capabilities', 'runAsNonRoot != true', 'seccompProfile'])
-    const hardened = {allow_privilege_escalation: false, cap_drop: ['ALL'], pod_security_context: {run_as_non_root: true, seccomp_profile: {type: 'RuntimeDefault'}}}
+    expect(podSecurityViolations({}, 'restricted').map((v) => v.check)).toEqual([
+      'allowPrivilegeEscalation != false',
+      'unrestricted capabilities',
+      'runAsNonRoot != true',
+      'seccompProfile',
+    ])
+    const hardened = {
+      allow_privilege_escalation: false,
+      cap_drop: ['ALL'],
+      pod_security_context: {run_as_non_root: true, seccomp_profile: {type: 'RuntimeDefault'}},
+    }
     expect(podSecurityViolations(hardened, 'restricted')).toEqual([])
   })
 })
@@ -132,9 +178,13 @@ describe('drift between the deployed runner and the file', () => {
 
   it('a standalone config.toml against a ConfigMap holding a whole config.toml: global and runner keys from the TOML', () => {
     const deployed = {concurrent: 4, runners: [{name: 'k8s', executor: 'kubernetes', kubernetes: {cpu_limit: '1'}}]}
-    expect(configDrift({deployedGlobal: deployed, deployedRunners: deployed.runners, toml: {concurrent: 10, runners: [{name: 'k8s', executor: 'kubernetes', kubernetes: {cpu_limit: '1'}}]}})).toEqual([
-      {key: 'concurrent', deployed: '4', here: '10', pointer: '/concurrent', inValues: false},
-    ])
+    expect(
+      configDrift({
+        deployedGlobal: deployed,
+        deployedRunners: deployed.runners,
+        toml: {concurrent: 10, runners: [{name: 'k8s', executor: 'kubernetes', kubernetes: {cpu_limit: '1'}}]},
+      }),
+    ).toEqual([{key: 'concurrent', deployed: '4', here: '10', pointer: '/concurrent', inValues: false}])
   })
 
   it('environment entries are compared by name, and their values never shown', () => {
@@ -143,7 +193,11 @@ describe('drift between the deployed runner and the file', () => {
       deployedRunners: [{environment: ['DOCKER_HOST=tcp://docker:2376', 'API_TOKEN=deployed-secret-value']}],
       toml: {runners: [{environment: ['DOCKER_HOST=tcp://docker:2375', 'FOO=bar']}]},
     })
-    expect(item).toMatchObject({key: 'runners[0].environment', deployed: '[DOCKER_HOST (other value), API_TOKEN] (values not shown)', here: '[DOCKER_HOST (other value), FOO] (values not shown)'})
+    expect(item).toMatchObject({
+      key: 'runners[0].environment',
+      deployed: '[DOCKER_HOST (other value), API_TOKEN] (values not shown)',
+      here: '[DOCKER_HOST (other value), FOO] (values not shown)',
+    })
     expect(JSON.stringify(item)).not.toMatch(/deployed-secret-value|tcp:\/\/docker/)
   })
 

@@ -156,11 +156,18 @@ describe('placeholderKind over generated values', () => {
 
   test('a token of one case and digits, without separators, is never a placeholder', () => {
     fc.assert(
-      fc.property(randomString('abcdefghijklmnopqrstuvwxyz0123456789', 16, 40), fc.constantFrom((s: string) => s, (s: string) => s.toUpperCase()), (body, cased) => {
-        // One character repeated is filler by definition; any other draw must not match.
-        fc.pre(new Set(body).size > 1)
-        expect(placeholderKind(cased(body))).toBeUndefined()
-      }),
+      fc.property(
+        randomString('abcdefghijklmnopqrstuvwxyz0123456789', 16, 40),
+        fc.constantFrom(
+          (s: string) => s,
+          (s: string) => s.toUpperCase(),
+        ),
+        (body, cased) => {
+          // One character repeated is filler by definition; any other draw must not match.
+          fc.pre(new Set(body).size > 1)
+          expect(placeholderKind(cased(body))).toBeUndefined()
+        },
+      ),
       {numRuns: 5000},
     )
   })

@@ -4,7 +4,7 @@ test.each([
   ['helm', ['{{ .Release.Namespace }}', '{{- if .Values.dind.enabled }}']],
   ['helm', ['{{ include "runner.name" . | nindent 4 }}']],
   ['jinja', ['{{ gitlab_url }}']],
-  ['jinja', ['{{ runner.token | default(\'\') }}']],
+  ['jinja', ["{{ runner.token | default('') }}"]],
   ['jinja', ['{% for runner in gitlab_runners %}', '{{ runner.name }}']],
   ['gomplate', ['{{ .Env.RUNNER_NAME }}', '{{ getenv "CONCURRENT" "4" }}']],
   ['gomplate', ['{{ strings.ToUpper .Env.NAME }}']],

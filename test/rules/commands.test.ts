@@ -17,7 +17,11 @@ interface Run {
 
 function cli(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.cjs'), ...args], {cwd: ROOT, env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp'}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.cjs'), ...args], {
+      cwd: ROOT,
+      env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -62,7 +66,12 @@ describe('runner-doctor rules', () => {
     const run = await cli(['rules', '--category', 'security', '--target', 'values', '--format', 'json'])
     expect(run.code).toBe(0)
     const ids = (JSON.parse(run.stdout) as Array<{id: string}>).map((e) => e.id)
-    expect(ids).toEqual(rules.filter((r) => r.category === 'security' && r.target === 'values').map((r) => r.id).sort())
+    expect(ids).toEqual(
+      rules
+        .filter((r) => r.category === 'security' && r.target === 'values')
+        .map((r) => r.id)
+        .sort(),
+    )
     expect(ids).toContain('values-legacy-privileged')
   })
 
@@ -72,7 +81,12 @@ describe('runner-doctor rules', () => {
     const lines = run.stdout.split('\n')
     expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+CATEGORY\s+TITLE$/)
     const secrets = rules.filter((r) => r.category === 'secrets')
-    for (const rule of secrets) expect(lines.some((l) => new RegExp(`^${rule.id}\\s+${rule.severity}\\s+secrets\\s+${rule.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(l))).toBe(true)
+    for (const rule of secrets)
+      expect(
+        lines.some((l) =>
+          new RegExp(`^${rule.id}\\s+${rule.severity}\\s+secrets\\s+${rule.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(l),
+        ),
+      ).toBe(true)
     expect(run.stdout).toContain(`${secrets.length} rules.`)
   })
 
@@ -105,7 +119,10 @@ describe('runner-doctor explain', () => {
   test('--json returns the rule with both examples and the findings on the bad one', async () => {
     const run = await cli(['explain', 'toml-capacity-exceeded', '--json'])
     expect(run.code).toBe(0)
-    const explanation = JSON.parse(run.stdout) as {id: string; examples: {bad: {file: string; flags: string; findings: Array<{line: number; message: string}>}; good: {findings: unknown[]}}}
+    const explanation = JSON.parse(run.stdout) as {
+      id: string
+      examples: {bad: {file: string; flags: string; findings: Array<{line: number; message: string}>}; good: {findings: unknown[]}}
+    }
     expect(explanation.id).toBe('toml-capacity-exceeded')
     expect(explanation.examples.bad.file).toMatch(/^test\/fixtures\/rules\/toml-capacity-exceeded\/invalid\//)
     expect(explanation.examples.bad.flags).toContain('--capacity-cpu')
@@ -117,7 +134,9 @@ describe('runner-doctor explain', () => {
     const run = await cli(['explain', 'toml-privilegd'])
     expect(run.code).toBe(2)
     expect(run.stdout).toBe('')
-    expect(run.stderr).toBe('runner-doctor: Unknown rule "toml-privilegd". Did you mean "toml-privileged"? Run runner-doctor rules to list them all.\n')
+    expect(run.stderr).toBe(
+      'runner-doctor: Unknown rule "toml-privilegd". Did you mean "toml-privileged"? Run runner-doctor rules to list them all.\n',
+    )
   })
 
   test('a missing id exits 2', async () => {

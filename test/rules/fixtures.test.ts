@@ -1,7 +1,15 @@
 import {readFileSync} from 'node:fs'
 import {relative} from 'node:path'
 
-import {type FixtureCase, fixtureOptions, type FixtureOptions, fixtureRuleIds, fixturesFor, lintFixture, readFixture} from '../../src/docs/fixtures.js'
+import {
+  type FixtureCase,
+  fixtureOptions,
+  type FixtureOptions,
+  fixtureRuleIds,
+  fixturesFor,
+  lintFixture,
+  readFixture,
+} from '../../src/docs/fixtures.js'
 import {analyzeText} from '../../src/inputs/detect.js'
 import {loadRules, type Rule} from '../../src/lint/rule.js'
 import type {Finding} from '../../src/lint/types.js'
@@ -29,15 +37,21 @@ function readExpected(file: string): ExpectedFinding[] {
   if (!Array.isArray(data)) throw new Error(`${shown(file)}: must be a JSON array of findings.`)
   for (const [i, entry] of data.entries()) {
     const unknownKeys = Object.keys(entry as object).filter((k) => !EXPECTED_KEYS.has(k))
-    if (unknownKeys.length > 0) throw new Error(`${shown(file)}: [${i}] has unknown keys ${unknownKeys.join(', ')} (allowed: ${[...EXPECTED_KEYS].join(', ')}).`)
-    if (typeof (entry as ExpectedFinding).line !== 'number' || typeof (entry as ExpectedFinding).ruleId !== 'string') throw new Error(`${shown(file)}: [${i}] needs ruleId and line.`)
+    if (unknownKeys.length > 0)
+      throw new Error(`${shown(file)}: [${i}] has unknown keys ${unknownKeys.join(', ')} (allowed: ${[...EXPECTED_KEYS].join(', ')}).`)
+    if (typeof (entry as ExpectedFinding).line !== 'number' || typeof (entry as ExpectedFinding).ruleId !== 'string')
+      throw new Error(`${shown(file)}: [${i}] needs ruleId and line.`)
   }
   return data as ExpectedFinding[]
 }
 
 /** Whether the file holds something the rule looks at, so a silent valid case means the rule ran and passed. */
 function ruleApplies(rule: Rule, fixture: FixtureCase, options: FixtureOptions): boolean {
-  const analyzed = analyzeText(readFixture(fixture), {chartVersion: options.chartVersion ?? NEWEST_CHART_VERSION, chartVersionFromFlag: Boolean(options.chartVersion), runnerVersion: options.runnerVersion})
+  const analyzed = analyzeText(readFixture(fixture), {
+    chartVersion: options.chartVersion ?? NEWEST_CHART_VERSION,
+    chartVersionFromFlag: Boolean(options.chartVersion),
+    runnerVersion: options.runnerVersion,
+  })
   if (rule.target === 'file') return analyzed.kind !== 'skipped'
   return analyzed.targets.some((t) => t.type === rule.target)
 }
@@ -71,16 +85,26 @@ describe.each(ruleIds)('%s', (ruleId) => {
     const [file] = result.files
     expect(file.error).toBeUndefined()
     const active = file.findings.filter((f) => !f.suppressed)
-    if (active.length === 0) throw new Error(`${shown(fixture.file)}: rule ${ruleId} reported nothing (file detected as ${file.kind}${file.skipped ? `, skipped: ${file.skipped}` : ''}).`)
+    if (active.length === 0)
+      throw new Error(
+        `${shown(fixture.file)}: rule ${ruleId} reported nothing (file detected as ${file.kind}${file.skipped ? `, skipped: ${file.skipped}` : ''}).`,
+      )
     expect(active.every((f) => f.ruleId === ruleId)).toBe(true)
     if (!fixture.expectedFile) return
     const expected = readExpected(fixture.expectedFile)
     const actual = active.map((f, i) => {
       const want = expected[i] ?? {}
-      return Object.fromEntries(Object.keys(want).map((k) => [k, k === 'messageIncludes' ? (f.message.includes(want.messageIncludes!) ? want.messageIncludes : f.message) : f[k as keyof Finding]]))
+      return Object.fromEntries(
+        Object.keys(want).map((k) => [
+          k,
+          k === 'messageIncludes' ? (f.message.includes(want.messageIncludes!) ? want.messageIncludes : f.message) : f[k as keyof Finding],
+        ]),
+      )
     })
     if (active.length !== expected.length) {
-      throw new Error(`${shown(fixture.expectedFile)}: expected ${expected.length} findings, got ${active.length}:\n${active.map(describeFinding).join('\n')}`)
+      throw new Error(
+        `${shown(fixture.expectedFile)}: expected ${expected.length} findings, got ${active.length}:\n${active.map(describeFinding).join('\n')}`,
+      )
     }
     try {
       expect(actual).toEqual(expected)
@@ -98,6 +122,7 @@ describe.each(ruleIds)('%s', (ruleId) => {
     const [file] = result.files
     expect(file.error).toBeUndefined()
     const active = file.findings.filter((f) => !f.suppressed)
-    if (active.length > 0) throw new Error(`${shown(fixture.file)}: rule ${ruleId} reported a valid case:\n${active.map(describeFinding).join('\n')}`)
+    if (active.length > 0)
+      throw new Error(`${shown(fixture.file)}: rule ${ruleId} reported a valid case:\n${active.map(describeFinding).join('\n')}`)
   })
 })

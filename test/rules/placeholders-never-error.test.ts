@@ -17,7 +17,13 @@ const FILES = [
 ]
 
 // Rules about a key, not its value: an unknown or misplaced key is wrong whatever it holds.
-const KEY_RULES = new Set(['toml-unknown-key', 'toml-unknown-table', 'toml-misplaced-key', 'values-unknown-key', 'toml-docker-key-under-kubernetes'])
+const KEY_RULES = new Set([
+  'toml-unknown-key',
+  'toml-unknown-table',
+  'toml-misplaced-key',
+  'values-unknown-key',
+  'toml-docker-key-under-kubernetes',
+])
 
 /** The value written on a line (`key = "v"`, `key: v`, `- v`), unquoted; undefined for a line without one. */
 export function lineValue(line: string): string | undefined {

@@ -35,7 +35,11 @@ function closestKeyByFullScan(written: string, candidates: string[]): string | u
 }
 
 test('the bounded search never changes the answer of a full scan', () => {
-  const edit = fc.tuple(fc.constantFrom(...KEYS), fc.array(fc.tuple(fc.nat(40), fc.constantFrom('del', 'ins', 'swap', 'case', '_')), {maxLength: 4}), fc.string({minLength: 1, maxLength: 1}))
+  const edit = fc.tuple(
+    fc.constantFrom(...KEYS),
+    fc.array(fc.tuple(fc.nat(40), fc.constantFrom('del', 'ins', 'swap', 'case', '_')), {maxLength: 4}),
+    fc.string({minLength: 1, maxLength: 1}),
+  )
   fc.assert(
     fc.property(edit, ([key, edits, ch]) => {
       let written = key
@@ -56,7 +60,12 @@ test('the bounded search never changes the answer of a full scan', () => {
 test('the bounded distance equals the full one up to its bound, on any strings', () => {
   const text = fc.string({unit: fc.constantFrom('a', 'b', 'c', '_', 'K'), maxLength: 12})
   fc.assert(
-    fc.property(text, text, fc.integer({min: 0, max: 6}), (a, b, max) => editDistanceWithin(a, b, max) === Math.min(editDistance(a, b), max + 1)),
+    fc.property(
+      text,
+      text,
+      fc.integer({min: 0, max: 6}),
+      (a, b, max) => editDistanceWithin(a, b, max) === Math.min(editDistance(a, b), max + 1),
+    ),
     {numRuns: 5000},
   )
   // Longer than the reused rows at first, so they grow.

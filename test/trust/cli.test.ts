@@ -9,11 +9,22 @@ import {type CliRun, runCli, scratchDir} from './support/harness.js'
 import {loadSeeds, REPO_ROOT} from './support/seeds.js'
 import {SECRET_MARK} from './support/secrets.js'
 
-const FORMAT_FILES = [['stylish', 'out.txt'], ['sarif', 'out.sarif'], ['codeclimate', 'out.codeclimate.json'], ['junit', 'out.junit.xml']] as const
+const FORMAT_FILES = [
+  ['stylish', 'out.txt'],
+  ['sarif', 'out.sarif'],
+  ['codeclimate', 'out.codeclimate.json'],
+  ['junit', 'out.junit.xml'],
+] as const
 
 /** Runs lint with every format at once (JSON on stdout, the others to files) and returns all the text it wrote. */
 async function lintAllFormats(paths: string[], dir: string, stdin?: Buffer): Promise<{run: CliRun; written: string}> {
-  const args = ['lint', ...paths, ...FORMAT_FILES.flatMap(([format, file]) => ['--format', format, '-o', join(dir, file)]), '--format', 'json']
+  const args = [
+    'lint',
+    ...paths,
+    ...FORMAT_FILES.flatMap(([format, file]) => ['--format', format, '-o', join(dir, file)]),
+    '--format',
+    'json',
+  ]
   const run = await runCli(args, {stdin, timeoutMs: 30_000})
   const written = FORMAT_FILES.map(([, file]) => readFileSync(join(dir, file), 'utf8')).join('\n')
   return {run, written}
@@ -50,7 +61,8 @@ describe('the CLI on generated, mutated and broken input', () => {
     const bad: Record<string, string | Buffer> = {
       'yaml-syntax.yaml': 'gitlabUrl: https://gitlab.example.com/\nrunnerToken: "glrt-SECRETSECRETSECRET123\n  broken: [\n',
       'toml-syntax.toml': 'concurrent = 1\n[[runners]]\n  token = glrt-SECRETSECRETSECRET123\n',
-      'embedded-toml.yaml': 'gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n      token = "glrt-SECRETSECRETSECRET123" extra\n',
+      'embedded-toml.yaml':
+        'gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n      token = "glrt-SECRETSECRETSECRET123" extra\n',
       'tab-indent.yaml': 'gitlabUrl: https://gitlab.example.com/\nrunners:\n\tsecret: glrt-SECRETSECRETSECRET123\n',
       'binary.yaml': Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]),
     }

@@ -37,7 +37,10 @@ describe('findings point at the right column on lines with tabs, CJK, emoji, CRL
 
   test('values runners.config indented with a tab after the block indentation', async () => {
     const line = `    \t${INLINE}`
-    const f = await privilegedAt('values.yaml', `gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n    \texecutor = "kubernetes"\n${line}\n`)
+    const f = await privilegedAt(
+      'values.yaml',
+      `gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n    \texecutor = "kubernetes"\n${line}\n`,
+    )
     expect([f.line, f.column]).toEqual([6, expectedColumn(line, 'privileged')])
   })
 
@@ -49,7 +52,14 @@ describe('findings point at the right column on lines with tabs, CJK, emoji, CRL
   })
 
   test('CRLF line endings with a BOM: same lines and columns as the LF file', async () => {
-    const lines = ['gitlabUrl: https://gitlab.example.com/', 'runners:', '  config: |', '    [[runners]]', '      executor = "kubernetes"', `      ${INLINE}`]
+    const lines = [
+      'gitlabUrl: https://gitlab.example.com/',
+      'runners:',
+      '  config: |',
+      '    [[runners]]',
+      '      executor = "kubernetes"',
+      `      ${INLINE}`,
+    ]
     const lf = await privilegedAt('lf.yaml', lines.join('\n') + '\n')
     const crlf = await privilegedAt('crlf.yaml', BOM + lines.join('\r\n') + '\r\n')
     expect([crlf.line, crlf.column, crlf.endLine, crlf.endColumn]).toEqual([lf.line, lf.column, lf.endLine, lf.endColumn])
@@ -63,7 +73,12 @@ describe('findings point at the right column on lines with tabs, CJK, emoji, CRL
   })
 
   test('a BOM is not a column of line 1', async () => {
-    const {result} = await lintInProcess([{name: 'values.yaml', bytes: Buffer.from(`${BOM}runnerToken: "glrt-SECRETSECRETSECRET123"\ngitlabUrl: https://gitlab.example.com/\n`)}])
+    const {result} = await lintInProcess([
+      {
+        name: 'values.yaml',
+        bytes: Buffer.from(`${BOM}runnerToken: "glrt-SECRETSECRETSECRET123"\ngitlabUrl: https://gitlab.example.com/\n`),
+      },
+    ])
     const token = result.files[0].findings.find((f) => f.ruleId === 'values-plain-runner-token')!
     expect([token.line, token.column]).toEqual([1, 1])
   })

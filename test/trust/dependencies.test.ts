@@ -19,7 +19,10 @@ const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as
   devDependencies?: Record<string, string>
   allowScripts?: Record<string, boolean>
 }
-const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {lockfileVersion: number; packages: Record<string, LockPackage>}
+const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+  lockfileVersion: number
+  packages: Record<string, LockPackage>
+}
 
 describe('dependencies are pinned and run nothing at install', () => {
   test('package-lock.json is committed and matches package.json', () => {

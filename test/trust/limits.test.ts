@@ -10,9 +10,16 @@ const MEMORY_CEILING_KIB = 500 * 1024
 const FIFTY_MB = 50_000_000
 
 /** Runs the CLI with --format json and returns its peak resident memory in KiB next to the usual outcome. */
-async function lintMeasured(args: string[], stdin?: Buffer): Promise<CliRun & {peakRssKiB: number; report: {files: Array<{path: string; error?: {message: string}}>; summary: {exitCode: number}}}> {
+async function lintMeasured(
+  args: string[],
+  stdin?: Buffer,
+): Promise<CliRun & {peakRssKiB: number; report: {files: Array<{path: string; error?: {message: string}}>; summary: {exitCode: number}}}> {
   const rssFile = join(scratchDir(), `rss-${process.hrtime.bigint()}`)
-  const run = await runCli(['lint', ...args, '--format', 'json'], {stdin, nodeArgs: ['--import', PEAK_RSS_PRELOAD], env: {RUNNER_DOCTOR_PEAK_RSS_FILE: rssFile}})
+  const run = await runCli(['lint', ...args, '--format', 'json'], {
+    stdin,
+    nodeArgs: ['--import', PEAK_RSS_PRELOAD],
+    env: {RUNNER_DOCTOR_PEAK_RSS_FILE: rssFile},
+  })
   return {...run, peakRssKiB: Number(readFileSync(rssFile, 'utf8')), report: JSON.parse(run.stdout)}
 }
 
@@ -43,27 +50,40 @@ describe('limits hold with clear messages, in bounded memory', () => {
     expectOneLineError(run, big, /File is 47\.7 MiB, over the 4 MiB limit \(raise it with --max-file-size\)\.$/)
     expect(run.report.summary.exitCode).toBe(2)
     expect(run.peakRssKiB).toBeLessThan(MEMORY_CEILING_KIB)
-    process.stdout.write(`limits: 50 MB file refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`)
+    process.stdout.write(
+      `limits: 50 MB file refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`,
+    )
   })
 
   test('the same 50 MB on stdin is refused by the same limit, under 500 MiB', async () => {
     const run = await lintMeasured(['-'], readFileSync(big))
     expectOneLineError(run, '-', /File is larger than the 4 MiB limit/)
     expect(run.peakRssKiB).toBeLessThan(MEMORY_CEILING_KIB)
-    process.stdout.write(`limits: 50 MB on stdin refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`)
+    process.stdout.write(
+      `limits: 50 MB on stdin refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`,
+    )
   })
 
   test('with the size limit raised to 100Mi, the 50 MB file is refused by the syntax-item budget instead of exhausting memory', async () => {
     const run = await lintMeasured([big, '--max-file-size', '100Mi'])
-    expectOneLineError(run, big, /File has [\d,]+ lines, list entries, quotes and other syntax items, over the [\d,]+ that --max-file-size 100 MiB allows/)
+    expectOneLineError(
+      run,
+      big,
+      /File has [\d,]+ lines, list entries, quotes and other syntax items, over the [\d,]+ that --max-file-size 100 MiB allows/,
+    )
     expect(run.peakRssKiB).toBeLessThan(MEMORY_CEILING_KIB)
-    process.stdout.write(`limits: 50 MB file with --max-file-size 100Mi refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`)
+    process.stdout.write(
+      `limits: 50 MB file with --max-file-size 100Mi refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`,
+    )
   })
 
   test('a file just over 4 MiB is read once --max-file-size is raised (bytes or a quantity)', async () => {
     const path = join(dir, 'comments-5mb.yaml')
     const comment = `# ${'runner configuration notes '.repeat(3)}\n`
-    writeFileSync(path, 'gitlabUrl: https://gitlab.example.com/\nrunners:\n  secret: runner-secret\n' + comment.repeat(Math.ceil((5 << 20) / comment.length)))
+    writeFileSync(
+      path,
+      'gitlabUrl: https://gitlab.example.com/\nrunners:\n  secret: runner-secret\n' + comment.repeat(Math.ceil((5 << 20) / comment.length)),
+    )
     const refused = await lintMeasured([path])
     expectOneLineError(refused, path, /File is 5\.0 MiB, over the 4 MiB limit/)
     for (const limit of ['8Mi', String(8 << 20)]) {
@@ -85,7 +105,11 @@ describe('limits hold with clear messages, in bounded memory', () => {
     for (const args of [[join(dir, 'dense.yaml')], ['-']]) {
       if (args[0] !== '-') writeFileSync(args[0], dense)
       const run = await lintMeasured(args, args[0] === '-' ? dense : undefined)
-      expectOneLineError(run, args[0], /File has 1,000,0\d\d lines, list entries, quotes and other syntax items, over the 43,690 that --max-file-size 4 MiB allows \(one per 96 bytes\); raise it to read this file\.$/)
+      expectOneLineError(
+        run,
+        args[0],
+        /File has 1,000,0\d\d lines, list entries, quotes and other syntax items, over the 43,690 that --max-file-size 4 MiB allows \(one per 96 bytes\); raise it to read this file\.$/,
+      )
       expect(run.elapsedMs).toBeLessThan(10_000)
     }
   })
@@ -104,9 +128,22 @@ describe('limits hold with clear messages, in bounded memory', () => {
 
   test('nesting deeper than 200 levels is refused in YAML (block and flow) and TOML (tables and arrays)', async () => {
     const cases: Array<[string, string, RegExp]> = [
-      ['deep-block.yaml', 'gitlabUrl: x\nrunnerToken: y\n' + Array.from({length: 1200}, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' leaf\n', /YAML nesting is deeper than 200 levels\.$/],
-      ['deep-flow.yaml', `gitlabUrl: x\nrunnerToken: y\ndeep: ${'['.repeat(5000)}x${']'.repeat(5000)}\n`, /YAML nesting is deeper than 200 levels\.$/],
-      ['deep-tables.toml', 'concurrent = 1\n[[runners]]\n' + Array.from({length: 210}, (_, i) => `[${Array.from({length: i + 1}, (__, j) => `t${j}`).join('.')}]`).join('\n'), /TOML nesting is deeper than 200 levels\.$/],
+      [
+        'deep-block.yaml',
+        'gitlabUrl: x\nrunnerToken: y\n' + Array.from({length: 1200}, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' leaf\n',
+        /YAML nesting is deeper than 200 levels\.$/,
+      ],
+      [
+        'deep-flow.yaml',
+        `gitlabUrl: x\nrunnerToken: y\ndeep: ${'['.repeat(5000)}x${']'.repeat(5000)}\n`,
+        /YAML nesting is deeper than 200 levels\.$/,
+      ],
+      [
+        'deep-tables.toml',
+        'concurrent = 1\n[[runners]]\n' +
+          Array.from({length: 210}, (_, i) => `[${Array.from({length: i + 1}, (__, j) => `t${j}`).join('.')}]`).join('\n'),
+        /TOML nesting is deeper than 200 levels\.$/,
+      ],
       ['deep-array.toml', `concurrent = 1\n[[runners]]\nx = ${'['.repeat(5000)}1${']'.repeat(5000)}\n`, /nested/i],
     ]
     for (const [name, text, message] of cases) {
@@ -121,7 +158,8 @@ describe('limits hold with clear messages, in bounded memory', () => {
   test('more files than --max-files stops the run with a usage error before reading any', async () => {
     const many = join(dir, 'many')
     mkdirSync(many, {recursive: true})
-    for (let i = 0; i < 12; i++) writeFileSync(join(many, `values-${i}.yaml`), 'gitlabUrl: https://gitlab.example.com/\nrunners:\n  secret: s\n')
+    for (let i = 0; i < 12; i++)
+      writeFileSync(join(many, `values-${i}.yaml`), 'gitlabUrl: https://gitlab.example.com/\nrunners:\n  secret: s\n')
     const refused = await runCli(['lint', many, '--max-files', '10', '--format', 'json'])
     expect(refused.code).toBe(2)
     expect(refused.stderr.trim()).toBe('runner-doctor: More than 10 files to lint; name fewer paths or raise --max-files.')

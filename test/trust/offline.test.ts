@@ -17,7 +17,8 @@ async function runDenied(args: string[], nodeOnly = false) {
 
 describe('lint never opens a network connection', () => {
   test('the guard catches what it should: fetch, a TCP connect to loopback and a DNS lookup are recorded', async () => {
-    const probe = "try{fetch('http://127.0.0.1:9/')}catch{}; try{require('node:net').connect(9,'127.0.0.1')}catch{}; try{require('node:dns').lookup('localhost',()=>{})}catch{}"
+    const probe =
+      "try{fetch('http://127.0.0.1:9/')}catch{}; try{require('node:net').connect(9,'127.0.0.1')}catch{}; try{require('node:dns').lookup('localhost',()=>{})}catch{}"
     const {attempts} = await runDenied(['-e', probe], true)
     expect(attempts).toMatch(/^fetch /m)
     expect(attempts).toMatch(/^net\.(connect|Socket\.connect) /m)
@@ -28,12 +29,27 @@ describe('lint never opens a network connection', () => {
     const paths = [...SEED_DIRS, 'test/fixtures/trust'].filter((d) => existsSync(join(REPO_ROOT, d)))
     const out = scratchDir()
     const {run, attempts} = await runDenied([
-      'lint', ...paths, '--verbose',
-      '--format', 'stylish', '-o', join(out, 'offline.txt'),
-      '--format', 'sarif', '-o', join(out, 'offline.sarif'),
-      '--format', 'codeclimate', '-o', join(out, 'offline.codeclimate.json'),
-      '--format', 'junit', '-o', join(out, 'offline.junit.xml'),
-      '--format', 'json',
+      'lint',
+      ...paths,
+      '--verbose',
+      '--format',
+      'stylish',
+      '-o',
+      join(out, 'offline.txt'),
+      '--format',
+      'sarif',
+      '-o',
+      join(out, 'offline.sarif'),
+      '--format',
+      'codeclimate',
+      '-o',
+      join(out, 'offline.codeclimate.json'),
+      '--format',
+      'junit',
+      '-o',
+      join(out, 'offline.junit.xml'),
+      '--format',
+      'json',
     ])
     expect(attempts).toBe('')
     expect([0, 1, 2]).toContain(run.code)

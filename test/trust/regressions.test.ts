@@ -17,13 +17,16 @@ describe('regression fixtures from fuzzing (test/fixtures/trust)', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(8)
   })
 
-  test.each(fixtures.map((f) => [f.name, f] as const))('%s: all invariants hold, file and stdin alike, within the time bound', async (_name, input) => {
-    for (const viaStdin of [false, true]) {
-      const {result, elapsedMs} = await lintInProcess([{...input, viaStdin}])
-      expect(await invariantViolations(result, 1, {allowInternalError: OPEN_RULE_CRASHES.has(input.name)})).toEqual([])
-      expect(elapsedMs).toBeLessThan(CASE_TIME_LIMIT_MS)
-    }
-  })
+  test.each(fixtures.map((f) => [f.name, f] as const))(
+    '%s: all invariants hold, file and stdin alike, within the time bound',
+    async (_name, input) => {
+      for (const viaStdin of [false, true]) {
+        const {result, elapsedMs} = await lintInProcess([{...input, viaStdin}])
+        expect(await invariantViolations(result, 1, {allowInternalError: OPEN_RULE_CRASHES.has(input.name)})).toEqual([])
+        expect(elapsedMs).toBeLessThan(CASE_TIME_LIMIT_MS)
+      }
+    },
+  )
 
   test('rebuilt counterexamples stay under the syntax-item budget, so they still reach the parsers they once broke', async () => {
     for (const input of fixtures) {

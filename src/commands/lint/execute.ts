@@ -47,7 +47,8 @@ export function toolVersion(): string {
 function quantityFlag(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined
   const value = parseQuantity(raw)
-  if (value === undefined || value < 0) throw new LintCliError(`--${name} "${raw}" is not a Kubernetes quantity such as 64, 500m or 256Gi.`, 'RD_USAGE')
+  if (value === undefined || value < 0)
+    throw new LintCliError(`--${name} "${raw}" is not a Kubernetes quantity such as 64, 500m or 256Gi.`, 'RD_USAGE')
   return value
 }
 
@@ -93,7 +94,11 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   const paths = argPaths.length > 0 ? argPaths : ['.']
   const formats: FormatName[] = flags.format && flags.format.length > 0 ? flags.format : [DEFAULT_FORMAT]
   const outputs = flags['output-file'] ?? []
-  if (outputs.length > formats.length) throw new LintCliError(`${outputs.length} --output-file values but only ${formats.length} --format; pair each file with a format.`, 'RD_USAGE')
+  if (outputs.length > formats.length)
+    throw new LintCliError(
+      `${outputs.length} --output-file values but only ${formats.length} --format; pair each file with a format.`,
+      'RD_USAGE',
+    )
   const rules = await loadRules().catch((error: unknown) => {
     if (error instanceof RuleLoadError) throw new LintCliError(error.message, 'RD_RULE_INVALID')
     throw error
@@ -125,7 +130,8 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
       cluster: cluster?.source,
     })
   } catch (error) {
-    if (error instanceof ConfigError) throw new LintCliError(`${error.file}:${error.line}:${error.column}: ${error.message}`, 'RD_CONFIG_INVALID')
+    if (error instanceof ConfigError)
+      throw new LintCliError(`${error.file}:${error.line}:${error.column}: ${error.message}`, 'RD_CONFIG_INVALID')
     if (error instanceof UsageError) throw new LintCliError(error.message, 'RD_USAGE')
     throw error
   }
@@ -144,7 +150,15 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     color: wantsColour(flags.color, terminal),
     verbose: flags.verbose,
     toolVersion: toolVersion(),
-    rules: rules.map((r) => ({id: r.id, title: r.title, severity: r.severity, category: r.category, rationale: r.rationale, remediation: r.remediation, docsUrl: docsUrl(r.id)})),
+    rules: rules.map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      category: r.category,
+      rationale: r.rationale,
+      remediation: r.remediation,
+      docsUrl: docsUrl(r.id),
+    })),
   }
   let stylishOnStdout = false
   for (const [i, format] of formats.entries()) {

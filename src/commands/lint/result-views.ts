@@ -14,14 +14,18 @@ function isRunnerConfiguration(kind: FileKind): boolean {
  */
 export function emptyRunMessage(result: LintResult, paths: string[]): string | undefined {
   const named = new Set(paths)
-  const checked = result.files.some((file) => file.error || isRunnerConfiguration(file.kind) || (file.kind === 'gitlab-ci' && named.has(file.path)))
+  const checked = result.files.some(
+    (file) => file.error || isRunnerConfiguration(file.kind) || (file.kind === 'gitlab-ci' && named.has(file.path)),
+  )
   if (checked) return undefined
   const looked = paths.map((path) => (path === '-' ? 'standard input' : path)).join(', ')
   const pipelines = result.files.filter((file) => file.kind === 'gitlab-ci').length
   const others = result.files.length - pipelines
   const found = [
     others > 0 ? `${others === 1 ? '1 file that is' : `${others} files that are`} not runner configuration` : '',
-    pipelines > 0 ? `${pipelines === 1 ? '1 GitLab CI pipeline' : `${pipelines} GitLab CI pipelines`} (name a pipeline to check it alone)` : '',
+    pipelines > 0
+      ? `${pipelines === 1 ? '1 GitLab CI pipeline' : `${pipelines} GitLab CI pipelines`} (name a pipeline to check it alone)`
+      : '',
   ].filter(Boolean)
   const what = found.length > 0 ? found.join(' and ') : 'no .yaml, .yml, .toml or .tf file'
   return `No runner configuration found in ${looked}: found ${what}. Name the Helm values or config.toml files, or pass --allow-empty to accept a run with nothing to check.`

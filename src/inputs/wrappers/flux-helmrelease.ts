@@ -2,7 +2,17 @@ import {isPlainObject} from '../../model/chart.js'
 import {looksLikeRunnerValues, mentionsRunnerChart, nonEmptyList} from '../recognize.js'
 import {completedElsewhere} from '../values-target.js'
 import type {ValuesTarget} from '../targets.js'
-import {apiVersionOf, kindOf, locatorAt, pinnedChartVersion, skip, specOf, type Wrapper, type YamlContext, yamlValuesTargets} from './context.js'
+import {
+  apiVersionOf,
+  kindOf,
+  locatorAt,
+  pinnedChartVersion,
+  skip,
+  specOf,
+  type Wrapper,
+  type YamlContext,
+  yamlValuesTargets,
+} from './context.js'
 
 /** A Flux HelmRelease with inline `spec.values`. */
 export const fluxHelmRelease: Wrapper = {
@@ -27,7 +37,11 @@ export const fluxHelmRelease: Wrapper = {
  * The chart version as written, where the file says it. Flux v2 reads a missing `spec.chart.spec.version` as "*"; a
  * `chartRef` keeps the version in another object, and Flux v1's Helm Operator is only judged on a version it states.
  */
-function chartConstraintOf(ctx: YamlContext, data: Record<string, unknown>, spec: Record<string, unknown>): ValuesTarget['chartConstraint'] {
+function chartConstraintOf(
+  ctx: YamlContext,
+  data: Record<string, unknown>,
+  spec: Record<string, unknown>,
+): ValuesTarget['chartConstraint'] {
   const locate = locatorAt(ctx, '')
   const written = (version: unknown) => (version === undefined ? undefined : String(version))
   if (!isPlainObject(spec.chart)) return undefined

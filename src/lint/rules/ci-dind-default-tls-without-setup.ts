@@ -1,4 +1,12 @@
-import {acrossRunners, buildVariable, type CiSetting, daemonCertDir, describeCertDir, type DindUse, isUnexpanded} from '../../model/executor/ci-dind.js'
+import {
+  acrossRunners,
+  buildVariable,
+  type CiSetting,
+  daemonCertDir,
+  describeCertDir,
+  type DindUse,
+  isUnexpanded,
+} from '../../model/executor/ci-dind.js'
 import {dindClientCertDir, sharesDindClientCerts} from '../../model/executor/containers.js'
 import {dindServesTls} from '../../model/executor/dind.js'
 import {defineRule} from '../define-rule.js'
@@ -34,10 +42,16 @@ export default defineRule({
       // Jobs that share one service definition (a template, `default:`) are one finding at that definition.
       .reduce<Place[]>(groupByPlace, [])
       .map(({pointer, names, image, certDir, runners}) => ({
-      pointer,
-      messageId: 'noSetup' as const,
-      data: {jobs: describeJobs(names), image, certDir: describeCertDir(certDir, runners), runners, clientDir: dindClientCertDir(certDir.value)},
-    })),
+        pointer,
+        messageId: 'noSetup' as const,
+        data: {
+          jobs: describeJobs(names),
+          image,
+          certDir: describeCertDir(certDir, runners),
+          runners,
+          clientDir: dindClientCertDir(certDir.value),
+        },
+      })),
 })
 
 interface Place {
@@ -48,8 +62,13 @@ interface Place {
   runners: string
 }
 
-function groupByPlace(places: Place[], {issue, use, runners}: {issue: {pointer: string; certDir: Place['certDir']}; use: DindUse; runners: string}): Place[] {
-  const same = places.find((p) => p.pointer === issue.pointer && p.runners === runners && p.image === use.service.image && p.certDir.value === issue.certDir.value)
+function groupByPlace(
+  places: Place[],
+  {issue, use, runners}: {issue: {pointer: string; certDir: Place['certDir']}; use: DindUse; runners: string},
+): Place[] {
+  const same = places.find(
+    (p) => p.pointer === issue.pointer && p.runners === runners && p.image === use.service.image && p.certDir.value === issue.certDir.value,
+  )
   if (same) same.names.push(use.job.name)
   else places.push({pointer: issue.pointer, names: [use.job.name], image: use.service.image, certDir: issue.certDir, runners})
   return places

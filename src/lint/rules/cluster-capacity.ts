@@ -20,7 +20,8 @@ export default defineRule({
       'Only {{fitNow}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) fit on the nodes this runner’s job pods can use now ({{fitEmpty}} on the same nodes empty), each job requesting {{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} {{autoscaler}}',
     someFitUsageUnknown:
       'Only {{fitEmpty}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) fit on the nodes this runner’s job pods can use even when they are empty, each job requesting {{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} What runs there now is unknown (could not {{what}}: {{reason}}). {{autoscaler}}',
-    noNode: 'No node of cluster {{cluster}} can take this runner’s job pods: {{excluded}} Every job waits in Pending until poll_timeout. {{autoscaler}}',
+    noNode:
+      'No node of cluster {{cluster}} can take this runner’s job pods: {{excluded}} Every job waits in Pending until poll_timeout. {{autoscaler}}',
     unreadable: 'Could not {{what}} ({{reason}}), so how many concurrent jobs the cluster can run was not checked.',
   },
   check: ({target, runners, env}) => {
@@ -38,12 +39,28 @@ export default defineRule({
     return runnersInCluster(runners, cluster, env.servicesPerJob).flatMap(({runner, kubernetes, containers}): Array<Report<MessageId>> => {
       const limit = typeof runner.settings.limit === 'number' && runner.settings.limit > 0 ? runner.settings.limit : undefined
       const jobs = capacity.managerReplicas * (limit === undefined ? capacity.concurrent : Math.min(capacity.concurrent, limit))
-      const perJob = {cpuMillicores: Math.round(podTotal(containers, 'requests', 'cpu').total * 1000), memoryBytes: Math.round(podTotal(containers, 'requests', 'memory').total)}
+      const perJob = {
+        cpuMillicores: Math.round(podTotal(containers, 'requests', 'cpu').total * 1000),
+        memoryBytes: Math.round(podTotal(containers, 'requests', 'memory').total),
+      }
       const eligible = nodes.filter((n) => whyNotEligible(kubernetes, n) === undefined)
-      const left = nodes.filter((n) => whyNotEligible(kubernetes, n) !== undefined).map((n) => `${n.name} (${whyNotEligible(kubernetes, n)})`)
+      const left = nodes
+        .filter((n) => whyNotEligible(kubernetes, n) !== undefined)
+        .map((n) => `${n.name} (${whyNotEligible(kubernetes, n)})`)
       const excluded = left.length > 0 ? ` Left out: ${someNames(left)}.` : ''
       if (eligible.length === 0) {
-        return [{...at, messageId: 'noNode', data: {cluster: cluster.cluster, excluded: left.length > 0 ? `${someNames(left)}.` : 'the cluster has no nodes.', autoscaler: autoscalerNote}, severity: autoscaler ? 'warning' : 'error'}]
+        return [
+          {
+            ...at,
+            messageId: 'noNode',
+            data: {
+              cluster: cluster.cluster,
+              excluded: left.length > 0 ? `${someNames(left)}.` : 'the cluster has no nodes.',
+              autoscaler: autoscalerNote,
+            },
+            severity: autoscaler ? 'warning' : 'error',
+          },
+        ]
       }
       const fitEmpty = eligible.reduce((n, node) => n + podsThatFit(node, undefined, perJob), 0)
       const fitNow = usage ? eligible.reduce((n, node) => n + podsThatFit(node, usage[node.name], perJob), 0) : undefined

@@ -13,15 +13,17 @@ export default defineRule({
     unreadable: 'Could not {{what}} ({{reason}}), so the job pods were not checked against the namespace’s Pod Security level.',
   },
   check: ({runners, env}) =>
-    runnersInCluster(runners, env.cluster!, env.servicesPerJob).flatMap(({kubernetes, tablePointer, namespace, facts, runner}): Array<Report<MessageId>> => {
-      const missing = unreadable(facts.podSecurity)
-      if (missing) return [{pointer: tablePointer, messageId: 'unreadable', data: missing, severity: 'info'}]
-      const level = facts.podSecurity.ok ? facts.podSecurity.value.enforce : undefined
-      if (!isPodSecurityLevel(level)) return []
-      return podSecurityViolations(kubernetes, level).map((v) => ({
-        pointer: v.pointer ? `${runner.pointer}/kubernetes${v.pointer}` : tablePointer,
-        messageId: 'rejected',
-        data: {namespace, level, check: v.check, detail: v.detail},
-      }))
-    }),
+    runnersInCluster(runners, env.cluster!, env.servicesPerJob).flatMap(
+      ({kubernetes, tablePointer, namespace, facts, runner}): Array<Report<MessageId>> => {
+        const missing = unreadable(facts.podSecurity)
+        if (missing) return [{pointer: tablePointer, messageId: 'unreadable', data: missing, severity: 'info'}]
+        const level = facts.podSecurity.ok ? facts.podSecurity.value.enforce : undefined
+        if (!isPodSecurityLevel(level)) return []
+        return podSecurityViolations(kubernetes, level).map((v) => ({
+          pointer: v.pointer ? `${runner.pointer}/kubernetes${v.pointer}` : tablePointer,
+          messageId: 'rejected',
+          data: {namespace, level, check: v.check, detail: v.detail},
+        }))
+      },
+    ),
 })

@@ -29,22 +29,39 @@ export default defineRule({
     const capacity = computeCapacity(target, env)
     if (!capacity) return []
     const concurrentAt = {pointer: '/concurrent', inValues: Boolean(target.values)}
-    return runnersInCluster(runners, env.cluster!, env.servicesPerJob).flatMap(({tablePointer, namespace, facts, containers}): Array<Report<MessageId>> => {
-      if (!facts.quotas.ok) return [{...concurrentAt, messageId: 'unreadable', data: unreadable(facts.quotas)!, severity: 'info'}]
-      const jobs = capacity.maxConcurrentJobs ?? capacity.concurrent
-      return quotaVerdicts(facts.quotas.value, containers, jobs).map((v): Report<MessageId> =>
-        v.reason === 'unspecified'
-          ? {
-              pointer: tablePointer,
-              messageId: v.atTheLatest === undefined ? 'unspecified' : 'unspecifiedThenExceeded',
-              data: {namespace, quota: v.quota, resource: v.resource, containers: v.containers.join(', '), ...(v.atTheLatest === undefined ? {} : {job: v.atTheLatest, jobs})},
-            }
-          : {
-              ...concurrentAt,
-              messageId: 'exceeded' as const,
-              data: {namespace, quota: v.quota, job: v.firstRejectedJob, jobs, resource: v.resource, hard: amount(v.resource, v.hard), used: amount(v.resource, v.used), perJob: amount(v.resource, v.perJob)},
-            },
-      )
-    })
+    return runnersInCluster(runners, env.cluster!, env.servicesPerJob).flatMap(
+      ({tablePointer, namespace, facts, containers}): Array<Report<MessageId>> => {
+        if (!facts.quotas.ok) return [{...concurrentAt, messageId: 'unreadable', data: unreadable(facts.quotas)!, severity: 'info'}]
+        const jobs = capacity.maxConcurrentJobs ?? capacity.concurrent
+        return quotaVerdicts(facts.quotas.value, containers, jobs).map((v): Report<MessageId> =>
+          v.reason === 'unspecified'
+            ? {
+                pointer: tablePointer,
+                messageId: v.atTheLatest === undefined ? 'unspecified' : 'unspecifiedThenExceeded',
+                data: {
+                  namespace,
+                  quota: v.quota,
+                  resource: v.resource,
+                  containers: v.containers.join(', '),
+                  ...(v.atTheLatest === undefined ? {} : {job: v.atTheLatest, jobs}),
+                },
+              }
+            : {
+                ...concurrentAt,
+                messageId: 'exceeded' as const,
+                data: {
+                  namespace,
+                  quota: v.quota,
+                  job: v.firstRejectedJob,
+                  jobs,
+                  resource: v.resource,
+                  hard: amount(v.resource, v.hard),
+                  used: amount(v.resource, v.used),
+                  perJob: amount(v.resource, v.perJob),
+                },
+              },
+        )
+      },
+    )
   },
 })

@@ -8,7 +8,8 @@ export default defineRule({
   id: 'cluster-runner-rbac',
   target: 'config-toml',
   messages: {
-    missing: 'ServiceAccount {{account}} (of Deployment {{deployment}}) may not {{permissions}} in namespace {{namespace}}, which the executor needs for {{purpose}}: jobs fail with "forbidden".',
+    missing:
+      'ServiceAccount {{account}} (of Deployment {{deployment}}) may not {{permissions}} in namespace {{namespace}}, which the executor needs for {{purpose}}: jobs fail with "forbidden".',
     unreadable: 'Could not check {{what}} ({{reason}}), so the runner’s permissions for this config were not checked.',
   },
   check: ({runners, env}) => {
@@ -16,13 +17,30 @@ export default defineRule({
     const inCluster = runnersInCluster(runners, cluster, env.servicesPerJob)
     if (!cluster.access.ok) {
       const first = inCluster[0]
-      return first ? [{pointer: first.tablePointer, messageId: 'unreadable', data: {what: cluster.access.what, reason: cluster.access.reason}, severity: 'info'}] : []
+      return first
+        ? [
+            {
+              pointer: first.tablePointer,
+              messageId: 'unreadable',
+              data: {what: cluster.access.what, reason: cluster.access.reason},
+              severity: 'info',
+            },
+          ]
+        : []
     }
     const answers = cluster.access.value
     const runner = cluster.runner.ok && cluster.runner.value && !('ambiguous' in cluster.runner.value) ? cluster.runner.value : undefined
     return inCluster.flatMap(({kubernetes, tablePointer, namespace}): Array<Report<MessageId>> => {
       const denied = EXECUTOR_PERMISSIONS.filter((p) => p.neededBy(kubernetes)).filter((p) =>
-        answers.some((a) => a.namespace === namespace && !a.allowed && a.verb === p.verb && a.resource === p.resource && (a.subresource ?? '') === (p.subresource ?? '') && (a.group ?? '') === (p.group ?? '')),
+        answers.some(
+          (a) =>
+            a.namespace === namespace &&
+            !a.allowed &&
+            a.verb === p.verb &&
+            a.resource === p.resource &&
+            (a.subresource ?? '') === (p.subresource ?? '') &&
+            (a.group ?? '') === (p.group ?? ''),
+        ),
       )
       // One finding per purpose: "may not create, delete secrets" reads better than one line per verb.
       const byPurpose = new Map<string, typeof denied>()

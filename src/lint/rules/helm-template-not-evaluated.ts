@@ -25,7 +25,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     helm: 'Helm template: {{count}} not evaluated ({{actions}}): {{effects}}.',
-    otherEngine: '{{engine}} template, not Helm: {{count}} not evaluated ({{actions}}): {{effects}}. Lint the rendered file to check those values.',
+    otherEngine:
+      '{{engine}} template, not Helm: {{count}} not evaluated ({{actions}}): {{effects}}. Lint the rendered file to check those values.',
   },
   // Reported where the first action is written, not at a key: actions may span keys or sit inside a value.
   check: ({target}) => {

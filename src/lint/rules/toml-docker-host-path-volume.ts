@@ -5,9 +5,10 @@ export default defineRule({
   id: 'toml-docker-host-path-volume',
   target: 'config-toml',
   messages: {
-    sensitiveDirectory: 'volumes mounts the host directory {{path}} into every job: jobs read (and unless :ro, change) the host system there.',
+    sensitiveDirectory:
+      'volumes mounts the host directory {{path}} into every job: jobs read (and unless :ro, change) the host system there.',
     sharedDirectory:
-      "volumes mounts the host directory {{path}} into every job, writable: jobs of every project on this host share it, so one job can read or tamper with what another leaves there.",
+      'volumes mounts the host directory {{path}} into every job, writable: jobs of every project on this host share it, so one job can read or tamper with what another leaves there.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) =>

@@ -6,8 +6,10 @@ export default defineRule({
   id: 'toml-docker-image-unpinned',
   target: 'config-toml',
   messages: {
-    pulledEveryJob: 'Image "{{image}}" {{how}}, and pull_policy {{policy}} pulls it again for every job, so jobs change behaviour with every push upstream.',
-    keptPerHost: 'Image "{{image}}" {{how}}, and pull_policy {{policy}} keeps whichever version each host pulled first, so jobs differ from host to host.',
+    pulledEveryJob:
+      'Image "{{image}}" {{how}}, and pull_policy {{policy}} pulls it again for every job, so jobs change behaviour with every push upstream.',
+    keptPerHost:
+      'Image "{{image}}" {{how}}, and pull_policy {{policy}} keeps whichever version each host pulled first, so jobs differ from host to host.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {

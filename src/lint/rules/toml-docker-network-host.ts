@@ -6,11 +6,13 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     hostNetwork:
-      "{{runner}} puts job containers on the host's network (network_mode = \"host\"): jobs reach everything the host listens on, including on localhost, and concurrent jobs clash over ports.",
+      '{{runner}} puts job containers on the host\'s network (network_mode = "host"): jobs reach everything the host listens on, including on localhost, and concurrent jobs clash over ports.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {
       const mode = docker?.network_mode
-      return isLiteral(mode) && mode.trim().toLowerCase() === 'host' ? [{pointer: `${pointer}/docker/network_mode`, messageId: 'hostNetwork' as const}] : []
+      return isLiteral(mode) && mode.trim().toLowerCase() === 'host'
+        ? [{pointer: `${pointer}/docker/network_mode`, messageId: 'hostNetwork' as const}]
+        : []
     }),
 })

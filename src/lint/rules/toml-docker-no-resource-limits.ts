@@ -7,7 +7,8 @@ export default defineRule({
   id: 'toml-docker-no-resource-limits',
   target: 'config-toml',
   messages: {
-    noLimits: '{{runner}} sets no {{missing}} in [runners.docker]: one job can take the whole host from every other job and from the runner itself.',
+    noLimits:
+      '{{runner}} sets no {{missing}} in [runners.docker]: one job can take the whole host from every other job and from the runner itself.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {
@@ -15,6 +16,8 @@ export default defineRule({
       if (!docker) return []
       const missing = missingDockerLimits(docker)
       if (missing.length === 0) return []
-      return [{pointer: `${pointer}/docker`, messageId: 'noLimits' as const, data: {missing: missing.map((m) => DESCRIBED[m]).join(' and no ')}}]
+      return [
+        {pointer: `${pointer}/docker`, messageId: 'noLimits' as const, data: {missing: missing.map((m) => DESCRIBED[m]).join(' and no ')}},
+      ]
     }),
 })

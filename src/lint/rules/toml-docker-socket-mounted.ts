@@ -5,12 +5,17 @@ export default defineRule({
   id: 'toml-docker-socket-mounted',
   target: 'config-toml',
   messages: {
-    runtimeSocket: "volumes mounts the host's {{path}} into every job: a job can start privileged containers on the host and read other jobs' containers.",
+    runtimeSocket:
+      "volumes mounts the host's {{path}} into every job: a job can start privileged containers on the host and read other jobs' containers.",
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) =>
       dockerVolumes(docker ?? {})
         .filter(({hostPath}) => hostPath !== undefined && isContainerRuntimeSocketPath(hostPath))
-        .map(({index, hostPath}) => ({pointer: `${pointer}/docker/volumes/${index}`, messageId: 'runtimeSocket' as const, data: {path: hostPath!}})),
+        .map(({index, hostPath}) => ({
+          pointer: `${pointer}/docker/volumes/${index}`,
+          messageId: 'runtimeSocket' as const,
+          data: {path: hostPath!},
+        })),
     ),
 })

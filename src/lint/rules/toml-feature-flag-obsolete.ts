@@ -18,13 +18,26 @@ export default defineRule({
         const status = flagObsolescence(name, target.runnerVersion)
         if (!flag || !status) return []
         if (status.kind === 'deprecated') {
-          return [{pointer, messageId: 'deprecated', data: {name, release: status.since, removal: status.removal ? ` and goes away in ${status.removal}` : ''}}]
+          return [
+            {
+              pointer,
+              messageId: 'deprecated',
+              data: {name, release: status.since, removal: status.removal ? ` and goes away in ${status.removal}` : ''},
+            },
+          ]
         }
         // Asking for what the flag did by default loses nothing; asking for the other behaviour is a choice now ignored.
         const lostChoice = setsDefault({name, value, pointer}, flag) === false
         const lost = lostChoice ? ` and the behaviour ${name}=${String(value)} asked for is gone` : ''
         const known = status.runnerKnown
-        return [{pointer, messageId: known ? 'removed' : 'removedFromRelease', data: {name, release: status.in, lost}, ...(known && lostChoice ? {severity: 'warning' as const} : {})}]
+        return [
+          {
+            pointer,
+            messageId: known ? 'removed' : 'removedFromRelease',
+            data: {name, release: status.in, lost},
+            ...(known && lostChoice ? {severity: 'warning' as const} : {}),
+          },
+        ]
       }),
     ),
 })

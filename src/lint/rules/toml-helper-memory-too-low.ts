@@ -25,6 +25,8 @@ export default defineRule({
       // Zero or unset is no limit at all.
       if (bytes === undefined || bytes <= 0 || bytes >= RECOMMENDED) return []
       const at = `${pointer}/kubernetes/helper_memory_limit`
-      return bytes < BASIC_FLOOR ? [{pointer: at, messageId: 'belowBasic'}] : [{pointer: at, messageId: 'belowRecommended', severity: 'info'}]
+      return bytes < BASIC_FLOOR
+        ? [{pointer: at, messageId: 'belowBasic'}]
+        : [{pointer: at, messageId: 'belowRecommended', severity: 'info'}]
     }),
 })

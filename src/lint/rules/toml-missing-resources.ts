@@ -17,7 +17,9 @@ function listed(names: string[]): string {
  */
 function describeGaps(gaps: Array<{name: string; missing: string[]}>): string {
   const unsized = gaps.filter((g) => g.missing.length === KEYS_PER_CONTAINER).map((g) => g.name)
-  const parts = gaps.filter((g) => g.missing.length < KEYS_PER_CONTAINER).map((g) => `the ${g.name} container has no ${g.missing.join(', ')}`)
+  const parts = gaps
+    .filter((g) => g.missing.length < KEYS_PER_CONTAINER)
+    .map((g) => `the ${g.name} container has no ${g.missing.join(', ')}`)
   if (unsized.length > 0) {
     const noun = unsized.length === 1 ? 'container has' : 'containers have'
     parts.unshift(`the ${listed(unsized)} ${noun} no CPU or memory requests or limits`)
@@ -37,7 +39,9 @@ export default defineRule({
     given.flatMap(({pointer, value}) => {
       if (!isPlainObject(value)) return []
       const gaps = JOB_CONTAINERS.flatMap(({prefix, name}) => {
-        const missing = ['cpu', 'memory'].flatMap((r) => [`${prefix}${r}_request`, `${prefix}${r}_limit`]).filter((key) => !isSet(value[key]))
+        const missing = ['cpu', 'memory']
+          .flatMap((r) => [`${prefix}${r}_request`, `${prefix}${r}_limit`])
+          .filter((key) => !isSet(value[key]))
         return missing.length === 0 ? [] : [{name, missing}]
       })
       return gaps.length === 0 ? [] : [{pointer, messageId: 'missing' as const, data: {gaps: describeGaps(gaps)}}]

@@ -23,7 +23,9 @@ export default defineRule({
       const images = stringList(kubernetes.allowed_images)
       const services = stringList(kubernetes.allowed_services)
       if (onlyServices ? services.length > 0 : images.length > 0 && services.length > 0) return []
-      const missing = onlyServices ? ['allowed_services'] : [images.length === 0 && 'allowed_images', services.length === 0 && 'allowed_services'].filter(Boolean)
+      const missing = onlyServices
+        ? ['allowed_services']
+        : [images.length === 0 && 'allowed_images', services.length === 0 && 'allowed_services'].filter(Boolean)
       const data = {missing: missing.join(' and '), is: missing.length > 1 ? 'are' : 'is'}
       return [{pointer: `${pointer}/kubernetes${privileged}`, messageId: 'noAllowlist' as const, data}]
     }),

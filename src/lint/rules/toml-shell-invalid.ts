@@ -12,5 +12,7 @@ export default defineRule({
   },
   // A placeholder (`<SHELL>`, `${SHELL}`) is filled in before deploying: toml-unrendered-placeholder names it.
   check: ({given}) =>
-    given.filter(({value}) => !(typeof value === 'string' && (SHELLS.has(value) || isPlaceholderValue(value)))).map(({pointer}) => ({pointer, messageId: 'invalid' as const})),
+    given
+      .filter(({value}) => !(typeof value === 'string' && (SHELLS.has(value) || isPlaceholderValue(value))))
+      .map(({pointer}) => ({pointer, messageId: 'invalid' as const})),
 })

@@ -32,9 +32,17 @@ export default defineRule({
     if (found.length + directives.length > 0) {
       const placeholders = [...found.map((f) => f.placeholder), ...directives.map((d) => d.action)]
       const engine = substitutionEngine(placeholders, {openshiftTemplate: target.pointerBase.startsWith('/objects/')})
-      const data = {count: counted(new Set(placeholders).size, 'placeholder'), engine: ENGINE_LABEL[engine], placeholders: firstFew(placeholders)}
+      const data = {
+        count: counted(new Set(placeholders).size, 'placeholder'),
+        engine: ENGINE_LABEL[engine],
+        placeholders: firstFew(placeholders),
+      }
       // Once per file, at the first placeholder: a template has many, and one finding each is noise.
-      out.push(found.length > 0 ? {pointer: encodePointer(found[0].path), messageId: 'substituted', data} : {pointer: '', at: directives[0].span, messageId: 'substituted', data})
+      out.push(
+        found.length > 0
+          ? {pointer: encodePointer(found[0].path), messageId: 'substituted', data}
+          : {pointer: '', at: directives[0].span, messageId: 'substituted', data},
+      )
     }
     for (const {path, value} of unfilledValues(target.data, isRunnerUrl)) {
       out.push({pointer: encodePointer(path), messageId: 'unfilled', data: {setting: settingName(path), placeholder: value}})

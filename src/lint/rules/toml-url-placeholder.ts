@@ -9,6 +9,8 @@ export default defineRule({
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, settings}) =>
-      placeholderUrlKind(settings.url) ? [{pointer: `${pointer}/url`, messageId: 'placeholder' as const, data: {url: String(settings.url)}}] : [],
+      placeholderUrlKind(settings.url)
+        ? [{pointer: `${pointer}/url`, messageId: 'placeholder' as const, data: {url: String(settings.url)}}]
+        : [],
     ),
 })

@@ -14,7 +14,9 @@ export default defineRule({
   },
   // A placeholder (`${RUNNER_IMAGE}`) is not judged until it is filled in; values-unrendered-placeholder names it.
   check: ({target}) =>
-    typeof target.user.image === 'string' && !isPlaceholderValue(target.user.image) && compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
+    typeof target.user.image === 'string' &&
+    !isPlaceholderValue(target.user.image) &&
+    compareVersions(target.chartVersion, OBJECT_IMAGE_SINCE) >= 0
       ? [{pointer: '/image', messageId: 'string', data: {chartVersion: describeChartVersion(target.chartVersion, target.user)}}]
       : [],
 })

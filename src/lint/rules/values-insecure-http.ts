@@ -5,7 +5,8 @@ export default defineRule({
   id: 'values-insecure-http',
   target: 'values',
   messages: {
-    gitlabUrl: 'gitlabUrl is plain http ({{url}}): the runner token, every job token, job logs and artifacts cross the network in clear text.',
+    gitlabUrl:
+      'gitlabUrl is plain http ({{url}}): the runner token, every job token, job logs and artifacts cross the network in clear text.',
   },
   check: ({target}) => {
     const url = target.user.gitlabUrl

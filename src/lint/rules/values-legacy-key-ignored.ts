@@ -19,7 +19,12 @@ export default defineRule({
             {
               pointer: encodePointer(path.split('.')),
               messageId: 'ignored' as const,
-              data: {path, removedIn, chartVersion: describeChartVersion(target.chartVersion, target.user), replacement: legacyKeyReplacement(path)},
+              data: {
+                path,
+                removedIn,
+                chartVersion: describeChartVersion(target.chartVersion, target.user),
+                replacement: legacyKeyReplacement(path),
+              },
             },
           ]
         : [],

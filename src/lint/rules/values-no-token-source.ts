@@ -8,7 +8,8 @@ const isSet = (value: unknown) => value !== undefined && value !== null && !(typ
 
 /** Whether a list of `{name, value|valueFrom}` (envVars) or a map (extraEnv) sets a token variable. */
 function setsTokenVariable(list: unknown): boolean {
-  if (Array.isArray(list)) return list.some((entry) => isPlainObject(entry) && typeof entry.name === 'string' && TOKEN_VARIABLES.test(entry.name))
+  if (Array.isArray(list))
+    return list.some((entry) => isPlainObject(entry) && typeof entry.name === 'string' && TOKEN_VARIABLES.test(entry.name))
   return isPlainObject(list) && Object.keys(list).some((name) => TOKEN_VARIABLES.test(name))
 }
 

@@ -15,16 +15,26 @@ export default defineRule({
   id: 'values-security-context-wrong-level',
   target: 'values',
   messages: {
-    podFieldInContainer: 'securityContext.{{field}} is a pod setting, but securityContext is the manager container\'s: Kubernetes rejects the unknown field or drops it. Move it to podSecurityContext.',
-    containerFieldInPod: 'podSecurityContext.{{field}} is a container setting, which a pod security context does not have: Kubernetes rejects the unknown field or drops it. Move it to securityContext.',
+    podFieldInContainer:
+      "securityContext.{{field}} is a pod setting, but securityContext is the manager container's: Kubernetes rejects the unknown field or drops it. Move it to podSecurityContext.",
+    containerFieldInPod:
+      'podSecurityContext.{{field}} is a container setting, which a pod security context does not have: Kubernetes rejects the unknown field or drops it. Move it to securityContext.',
   },
   check: ({target}) => {
     if (compareVersions(target.chartVersion, SPLIT_IN) < 0) return []
     const container = mapAt(target.user, 'securityContext')
     const pod = mapAt(target.user, 'podSecurityContext')
     return [
-      ...POD_ONLY.filter((field) => field in container).map((field): Report<MessageId> => ({pointer: `/securityContext/${field}`, messageId: 'podFieldInContainer', data: {field}})),
-      ...CONTAINER_ONLY.filter((field) => field in pod).map((field): Report<MessageId> => ({pointer: `/podSecurityContext/${field}`, messageId: 'containerFieldInPod', data: {field}})),
+      ...POD_ONLY.filter((field) => field in container).map((field): Report<MessageId> => ({
+        pointer: `/securityContext/${field}`,
+        messageId: 'podFieldInContainer',
+        data: {field},
+      })),
+      ...CONTAINER_ONLY.filter((field) => field in pod).map((field): Report<MessageId> => ({
+        pointer: `/podSecurityContext/${field}`,
+        messageId: 'containerFieldInPod',
+        data: {field},
+      })),
     ]
   },
 })

@@ -24,8 +24,15 @@ export default defineRule({
     const found = substitutionsIn(target.user)
     if (found.length > 0) {
       const placeholders = found.map((f) => f.placeholder)
-      const engine = substitutionEngine(placeholders, {terraform: target.pointerBase.startsWith('/resource/'), flux: target.pointerBase === '/spec/values'})
-      const data = {count: counted(new Set(placeholders).size, 'placeholder'), engine: ENGINE_LABEL[engine], placeholders: firstFew(placeholders)}
+      const engine = substitutionEngine(placeholders, {
+        terraform: target.pointerBase.startsWith('/resource/'),
+        flux: target.pointerBase === '/spec/values',
+      })
+      const data = {
+        count: counted(new Set(placeholders).size, 'placeholder'),
+        engine: ENGINE_LABEL[engine],
+        placeholders: firstFew(placeholders),
+      }
       // Once per file, at the first placeholder: a template has many, and one finding each is noise.
       out.push({pointer: encodePointer(found[0].path), messageId: 'substituted', data})
     }

@@ -29,7 +29,8 @@ export const CHART_GLOBAL_KEYS: Record<string, string> = {
   listen_address: 'listenAddress',
 }
 
-const show = (value: unknown): string => (value === undefined ? 'not set' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value))
+const show = (value: unknown): string =>
+  value === undefined ? 'not set' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value)
 
 /**
  * A runner's `environment` as compared and shown: variable names only, with the names whose values differ. Values
@@ -37,7 +38,12 @@ const show = (value: unknown): string => (value === undefined ? 'not set' : type
  */
 function environmentNames(value: unknown, other: unknown): string {
   if (!Array.isArray(value)) return show(value)
-  const entries = (list: unknown) => new Map((Array.isArray(list) ? list : []).filter((e): e is string => typeof e === 'string').map((e) => [e.split('=')[0], e.slice(e.indexOf('=') + 1)]))
+  const entries = (list: unknown) =>
+    new Map(
+      (Array.isArray(list) ? list : [])
+        .filter((e): e is string => typeof e === 'string')
+        .map((e) => [e.split('=')[0], e.slice(e.indexOf('=') + 1)]),
+    )
   const mine = entries(value)
   const theirs = entries(other)
   const names = [...mine.keys()].map((name) => (theirs.has(name) && theirs.get(name) !== mine.get(name) ? `${name} (other value)` : name))
@@ -46,8 +52,10 @@ function environmentNames(value: unknown, other: unknown): string {
 
 /** Leaves of a TOML value as pointer → value; arrays of tables are walked by index, other arrays are leaves. */
 function leaves(value: unknown, pointer: string, out: Map<string, unknown>): Map<string, unknown> {
-  if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) leaves(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, out)
-  else if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject)) value.forEach((v, i) => leaves(v, `${pointer}/${i}`, out))
+  if (isPlainObject(value))
+    for (const [k, v] of Object.entries(value)) leaves(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`, out)
+  else if (Array.isArray(value) && value.length > 0 && value.every(isPlainObject))
+    value.forEach((v, i) => leaves(v, `${pointer}/${i}`, out))
   else out.set(pointer, value)
   return out
 }
@@ -109,7 +117,8 @@ export function configDrift(input: {
       const h = here.get(pointer)
       // Tokens are never compared (and never printed); the chart fills templated values at deploy time.
       if (isSecretKey(last) || isTemplatePlaceholder(h) || equal(d, h)) continue
-      const shown = last === 'environment' ? {deployed: environmentNames(d, h), here: environmentNames(h, d)} : {deployed: show(d), here: show(h)}
+      const shown =
+        last === 'environment' ? {deployed: environmentNames(d, h), here: environmentNames(h, d)} : {deployed: show(d), here: show(h)}
       items.push({key, ...shown, pointer: h === undefined ? nearestExisting(input.toml, pointer) : pointer, inValues: false})
     }
   }

@@ -100,7 +100,9 @@ export interface RunnerDeploymentFacts {
   chart?: string
   configMap: Reading<DeployedConfig> | undefined
   /** Secrets the pod template names, and whether each exists; their data is never read. */
-  secrets: Array<{name: string; exists: true} | {name: string; exists: false} | {name: string; exists: undefined; what: string; reason: string}>
+  secrets: Array<
+    {name: string; exists: true} | {name: string; exists: false} | {name: string; exists: undefined; what: string; reason: string}
+  >
 }
 
 export interface ClusterFacts {

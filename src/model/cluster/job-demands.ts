@@ -49,7 +49,10 @@ export function jobContainers(kubernetes: Record<string, unknown>, servicesPerJo
 }
 
 /** The containers as admitted in a namespace with these LimitRanges: a missing limit takes `default`, a missing request `defaultRequest`. */
-export function withLimitRangeDefaults(containers: JobContainer[], limitRanges: LimitRangeFacts[]): {containers: JobContainer[]; defaults: LimitRangeDefault[]} {
+export function withLimitRangeDefaults(
+  containers: JobContainer[],
+  limitRanges: LimitRangeFacts[],
+): {containers: JobContainer[]; defaults: LimitRangeDefault[]} {
   const defaults: LimitRangeDefault[] = []
   const completed = containers.map((container) => {
     const requests = {...container.requests}
@@ -57,7 +60,8 @@ export function withLimitRangeDefaults(containers: JobContainer[], limitRanges: 
     for (const range of limitRanges) {
       for (const item of range.items.filter((i) => i.type === 'Container')) {
         for (const resource of COMPUTE_RESOURCES) {
-          const note = (kind: 'request' | 'limit', value: number) => defaults.push({container: container.name, prefix: container.prefix, resource, kind, value, limitRange: range.name})
+          const note = (kind: 'request' | 'limit', value: number) =>
+            defaults.push({container: container.name, prefix: container.prefix, resource, kind, value, limitRange: range.name})
           // The API server completes a LimitRange this way when it is stored (SetDefaults_LimitRangeItem): a missing
           // default is the max, a missing defaultRequest the default, else the min.
           const defaultLimit = item.default[resource] ?? item.max[resource]
@@ -79,7 +83,11 @@ export function withLimitRangeDefaults(containers: JobContainer[], limitRanges: 
 }
 
 /** The sum over a job pod's containers; undefined `missing` lists the containers without a value. */
-export function podTotal(containers: JobContainer[], kind: 'requests' | 'limits', resource: ComputeResource): {total: number; missing: string[]} {
+export function podTotal(
+  containers: JobContainer[],
+  kind: 'requests' | 'limits',
+  resource: ComputeResource,
+): {total: number; missing: string[]} {
   let total = 0
   const missing: string[] = []
   for (const container of containers) {

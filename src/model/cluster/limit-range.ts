@@ -34,12 +34,21 @@ export function limitRangeViolations(containers: JobContainer[], limitRanges: Li
             const request = c.requests[resource]
             const base = {limitRange: range.name, container: c.name, prefix: c.prefix, resource, scope: 'Container' as const}
             if (max !== undefined && (limit === undefined || limit > max)) out.push({...base, bound: 'max', boundValue: max, value: limit})
-            if (min !== undefined && (request === undefined || request < min)) out.push({...base, bound: 'min', boundValue: min, value: request})
+            if (min !== undefined && (request === undefined || request < min))
+              out.push({...base, bound: 'min', boundValue: min, value: request})
           }
         } else if (item.type === 'Pod' && max !== undefined) {
           const limits = podTotal(containers, 'limits', resource)
           if (limits.missing.length > 0 || limits.total > max) {
-            out.push({limitRange: range.name, container: 'pod', resource, bound: 'max', boundValue: max, value: limits.missing.length > 0 ? undefined : limits.total, scope: 'Pod'})
+            out.push({
+              limitRange: range.name,
+              container: 'pod',
+              resource,
+              bound: 'max',
+              boundValue: max,
+              value: limits.missing.length > 0 ? undefined : limits.total,
+              scope: 'Pod',
+            })
           }
         }
       }

@@ -19,7 +19,13 @@ const TRACKED: Record<string, {kind: 'requests' | 'limits'; resource: ComputeRes
 }
 
 export type QuotaVerdict =
-  | {quota: string; resource: string; reason: 'unspecified'; containers: string[]; /** Once they state it, the quota still rejects this job at the latest. */ atTheLatest?: number}
+  | {
+      quota: string
+      resource: string
+      reason: 'unspecified'
+      containers: string[]
+      /** Once they state it, the quota still rejects this job at the latest. */ atTheLatest?: number
+    }
   | {quota: string; resource: string; reason: 'exceeded'; firstRejectedJob: number; perJob: number; hard: number; used: number}
 
 /**
@@ -38,12 +44,21 @@ export function quotaVerdicts(quotas: ResourceQuotaFacts[], containers: JobConta
       const used = quota.used[resource] ?? 0
       // Amounts are compared in the API's smallest units (millicores, bytes) so that 8 / 1.6 does not round down to 4.
       const scale = tracked !== 'pods' && tracked.resource === 'cpu' ? 1000 : 1
-      const fit = sum.total > 0 ? Math.max(0, Math.floor(Math.round((hard - used) * scale) / Math.round(sum.total * scale))) : Number.POSITIVE_INFINITY
+      const fit =
+        sum.total > 0
+          ? Math.max(0, Math.floor(Math.round((hard - used) * scale) / Math.round(sum.total * scale)))
+          : Number.POSITIVE_INFINITY
       let verdict: QuotaVerdict | undefined
       if (sum.missing.length > 0) {
         // What the other containers take already bounds the job the quota stops once every container states it.
         const name = resource === 'cpu' || resource === 'memory' ? `requests.${resource}` : resource
-        verdict = {quota: quota.name, resource: name, reason: 'unspecified', containers: sum.missing, ...(fit < jobs ? {atTheLatest: fit + 1} : {})}
+        verdict = {
+          quota: quota.name,
+          resource: name,
+          reason: 'unspecified',
+          containers: sum.missing,
+          ...(fit < jobs ? {atTheLatest: fit + 1} : {}),
+        }
       } else if (fit < jobs) {
         verdict = {quota: quota.name, resource, reason: 'exceeded', firstRejectedJob: fit + 1, perJob: sum.total, hard, used}
       }

@@ -28,7 +28,13 @@ export const EXECUTOR_PERMISSIONS: ExecutorPermission[] = [
   ...perm('secrets', ['create', 'delete', 'get', 'update'], 'registry credentials and CI variables of each job'),
   ...perm('events', ['list', 'watch'], 'print_pod_warning_events', (k) => k.print_pod_warning_events !== false),
   ...perm('serviceaccounts', ['get'], 'checking service_account', (k) => typeof k.service_account === 'string' && k.service_account !== ''),
-  ...perm('poddisruptionbudgets', ['create', 'get'], 'pod_disruption_budget', (k) => isPlainObject(k) && k.pod_disruption_budget === true, 'policy'),
+  ...perm(
+    'poddisruptionbudgets',
+    ['create', 'get'],
+    'pod_disruption_budget',
+    (k) => isPlainObject(k) && k.pod_disruption_budget === true,
+    'policy',
+  ),
 ]
 
 export function permissionText(p: Permission): string {

@@ -22,8 +22,20 @@ export function runnersInCluster(runners: RunnerView[], cluster: ClusterFacts, s
     const facts = cluster.namespaces[namespace]
     if (!facts) return []
     const sized = jobContainers(kubernetes, servicesPerJob)
-    const {containers, defaults} = facts.limitRanges.ok ? withLimitRangeDefaults(sized, facts.limitRanges.value) : {containers: sized, defaults: []}
-    return [{runner, kubernetes, tablePointer: `${runner.pointer}${runner.kubernetes ? '/kubernetes' : ''}`, namespace, facts, containers, defaults}]
+    const {containers, defaults} = facts.limitRanges.ok
+      ? withLimitRangeDefaults(sized, facts.limitRanges.value)
+      : {containers: sized, defaults: []}
+    return [
+      {
+        runner,
+        kubernetes,
+        tablePointer: `${runner.pointer}${runner.kubernetes ? '/kubernetes' : ''}`,
+        namespace,
+        facts,
+        containers,
+        defaults,
+      },
+    ]
   })
 }
 

@@ -59,7 +59,9 @@ function matchesExpression(labels: Record<string, string>, expression: Record<st
 function matchesRequiredAffinity(kubernetes: Record<string, unknown>, labels: Record<string, string>): boolean {
   const affinity = isPlainObject(kubernetes.affinity) ? kubernetes.affinity : {}
   const node = isPlainObject(affinity.node_affinity) ? affinity.node_affinity : {}
-  const required = isPlainObject(node.required_during_scheduling_ignored_during_execution) ? node.required_during_scheduling_ignored_during_execution : undefined
+  const required = isPlainObject(node.required_during_scheduling_ignored_during_execution)
+    ? node.required_during_scheduling_ignored_during_execution
+    : undefined
   const terms = Array.isArray(required?.node_selector_terms) ? required.node_selector_terms.filter(isPlainObject) : []
   if (terms.length === 0) return true
   return terms.some((term) => {
@@ -72,7 +74,9 @@ function matchesRequiredAffinity(kubernetes: Record<string, unknown>, labels: Re
 export function whyNotEligible(kubernetes: Record<string, unknown>, node: NodeFacts): string | undefined {
   if (node.unschedulable) return 'cordoned'
   const tolerations = tolerationsOf(kubernetes)
-  const untolerated = node.taints.find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)))
+  const untolerated = node.taints.find(
+    (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((tol) => tolerates(tol, t)),
+  )
   if (untolerated) return `taint ${untolerated.key}${untolerated.value ? `=${untolerated.value}` : ''}:${untolerated.effect}`
   const selector = isPlainObject(kubernetes.node_selector) ? kubernetes.node_selector : {}
   const mismatch = Object.entries(selector).find(([key, value]) => node.labels[key] !== String(value))
@@ -93,7 +97,14 @@ export function podsThatFit(node: NodeFacts, used: NodeUsage | undefined, perJob
 }
 
 /** Node labels that show an autoscaler manages the node's group; none means the node count is all there is, as far as lint can tell. */
-const AUTOSCALER_LABELS = [/^karpenter\.sh\//, /^cluster-autoscaler\.kubernetes\.io\//, /^eks\.amazonaws\.com\/nodegroup$/, /^cloud\.google\.com\/gke-nodepool$/, /^kubernetes\.azure\.com\/agentpool$/, /^autoscaling\.k8s\.io\//]
+const AUTOSCALER_LABELS = [
+  /^karpenter\.sh\//,
+  /^cluster-autoscaler\.kubernetes\.io\//,
+  /^eks\.amazonaws\.com\/nodegroup$/,
+  /^cloud\.google\.com\/gke-nodepool$/,
+  /^kubernetes\.azure\.com\/agentpool$/,
+  /^autoscaling\.k8s\.io\//,
+]
 
 /** The first label on a node that names an autoscaled node group, if any. */
 export function autoscalerLabel(nodes: NodeFacts[]): string | undefined {

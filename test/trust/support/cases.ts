@@ -30,7 +30,21 @@ export interface GeneratedCase {
 export type FuzzCase = MutatedSeedCase | GeneratedCase
 
 const smallObject = fc.dictionary(
-  fc.oneof(fc.constantFrom('privileged', 'image', 'cpu_limit', 'memory_request', 'limit', 'concurrent', 'replicas', 'token', 'namespace', 'executor'), fc.string({maxLength: 6})),
+  fc.oneof(
+    fc.constantFrom(
+      'privileged',
+      'image',
+      'cpu_limit',
+      'memory_request',
+      'limit',
+      'concurrent',
+      'replicas',
+      'token',
+      'namespace',
+      'executor',
+    ),
+    fc.string({maxLength: 6}),
+  ),
   fc.oneof(fc.boolean(), fc.integer(), fc.double({noNaN: true}), fc.string({maxLength: 10}), fc.array(fc.integer(), {maxLength: 3})),
   {maxKeys: 6},
 )
@@ -72,7 +86,11 @@ function generatedText(c: GeneratedCase): string {
 
 export function inputOf(c: FuzzCase, seeds: Seed[]): LintInput {
   if (c.source === 'generated') {
-    return {name: c.asToml ? 'generated.toml' : 'generated.yaml', bytes: applyMutations(Buffer.from(generatedText(c)), c.mutations), viaStdin: c.viaStdin}
+    return {
+      name: c.asToml ? 'generated.toml' : 'generated.yaml',
+      bytes: applyMutations(Buffer.from(generatedText(c)), c.mutations),
+      viaStdin: c.viaStdin,
+    }
   }
   const seed = seeds[c.seed]
   const text = c.replacements.reduce((t, r) => replaceField(t, seed.isToml, r) ?? t, seed.text)

@@ -13,7 +13,9 @@ const log = process.env.RUNNER_DOCTOR_NETWORK_LOG
 
 function deny(what) {
   return function denied(...args) {
-    const target = args.map((a) => (typeof a === 'object' ? JSON.stringify(a, ['host', 'hostname', 'port', 'path', 'href']) : String(a))).join(' ')
+    const target = args
+      .map((a) => (typeof a === 'object' ? JSON.stringify(a, ['host', 'hostname', 'port', 'path', 'href']) : String(a)))
+      .join(' ')
     if (log) appendFileSync(log, `${what} ${target}\n`)
     throw new Error(`network access denied in this test: ${what}`)
   }

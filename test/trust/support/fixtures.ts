@@ -20,7 +20,11 @@ interface Recipe {
 
 function build(recipe: Recipe, name: string): Buffer {
   if (recipe.parts) {
-    return Buffer.from(recipe.parts.map((p) => Array.from({length: p.repeat ?? 1}, (_, i) => (p.numbered ? p.text.replaceAll('{i}', String(i)) : p.text)).join('')).join(''))
+    return Buffer.from(
+      recipe.parts
+        .map((p) => Array.from({length: p.repeat ?? 1}, (_, i) => (p.numbered ? p.text.replaceAll('{i}', String(i)) : p.text)).join(''))
+        .join(''),
+    )
   }
   const seed = loadSeeds().find((s) => s.name === recipe.seed)
   if (!seed) throw new Error(`${name}: seed ${recipe.seed} is not among the fuzz seeds.`)

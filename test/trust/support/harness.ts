@@ -40,12 +40,23 @@ export async function formatContext(cwd: string): Promise<FormatContext> {
     color: false,
     verbose: true,
     toolVersion: '0.0.0-test',
-    rules: (await lintRules()).map((r) => ({id: r.id, title: r.title, severity: r.severity, category: r.category, rationale: r.rationale, remediation: r.remediation, docsUrl: docsUrl(r.id)})),
+    rules: (await lintRules()).map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      category: r.category,
+      rationale: r.rationale,
+      remediation: r.remediation,
+      docsUrl: docsUrl(r.id),
+    })),
   }
 }
 
 /** Runs lint in this process over the inputs, as the CLI would with default flags. */
-export async function lintInProcess(inputs: LintInput[], overrides: Partial<LintOptions> = {}): Promise<{result: LintResult; elapsedMs: number}> {
+export async function lintInProcess(
+  inputs: LintInput[],
+  overrides: Partial<LintOptions> = {},
+): Promise<{result: LintResult; elapsedMs: number}> {
   const dir = scratchDir()
   const stdin = inputs.find((i) => i.viaStdin)
   const paths = inputs.map((input, n) => {
@@ -70,7 +81,11 @@ export async function lintInProcess(inputs: LintInput[], overrides: Partial<Lint
 }
 
 /** What must hold for any input at all; returns each broken promise as a sentence (empty when all hold). */
-export async function invariantViolations(result: LintResult, expectedFiles: number, options: {allowInternalError?: boolean} = {}): Promise<string[]> {
+export async function invariantViolations(
+  result: LintResult,
+  expectedFiles: number,
+  options: {allowInternalError?: boolean} = {},
+): Promise<string[]> {
   const problems: string[] = []
   const {summary} = result
   if (![0, 1, 2].includes(summary.exitCode)) problems.push(`exit code ${summary.exitCode} is not 0, 1 or 2`)
@@ -80,14 +95,17 @@ export async function invariantViolations(result: LintResult, expectedFiles: num
     if (file.error) {
       const {message, line, column} = file.error
       if (!message || /\n/.test(message)) problems.push(`${file.path}: error message is empty or spans lines: ${JSON.stringify(message)}`)
-      if (!Number.isInteger(line) || !Number.isInteger(column) || line < 1 || column < 1) problems.push(`${file.path}: error position ${line}:${column} is not 1-based`)
-      if (/\n\s+at /.test(message) || /\bat .*\.(js|ts):\d+/.test(message)) problems.push(`${file.path}: error message carries a stack trace`)
+      if (!Number.isInteger(line) || !Number.isInteger(column) || line < 1 || column < 1)
+        problems.push(`${file.path}: error position ${line}:${column} is not 1-based`)
+      if (/\n\s+at /.test(message) || /\bat .*\.(js|ts):\d+/.test(message))
+        problems.push(`${file.path}: error message carries a stack trace`)
       // lint turns a rule that throws into a file error so other files are still checked; for the fuzzer it is a bug.
       if (message.startsWith('Internal error') && !options.allowInternalError) problems.push(`${file.path}: a rule threw: ${message}`)
     }
     for (const f of file.findings) {
       const positions = [f.line, f.column, f.endLine, f.endColumn]
-      if (positions.some((n) => !Number.isInteger(n) || n < 1)) problems.push(`${file.path}: ${f.ruleId} at ${positions.join(':')} is not 1-based`)
+      if (positions.some((n) => !Number.isInteger(n) || n < 1))
+        problems.push(`${file.path}: ${f.ruleId} at ${positions.join(':')} is not 1-based`)
       if (f.endLine < f.line) problems.push(`${file.path}: ${f.ruleId} ends (line ${f.endLine}) before it starts (line ${f.line})`)
     }
   }
@@ -124,7 +142,10 @@ export interface CliRun {
 export const CLI = join(REPO_ROOT, 'bin', 'run.cjs')
 
 /** Runs the built CLI as a child process on the pinned Node; a run past the deadline is killed and reported as such. */
-export function runCli(args: string[], options: {stdin?: Buffer | string; cwd?: string; nodeArgs?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv} = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: {stdin?: Buffer | string; cwd?: string; nodeArgs?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv} = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
@@ -140,7 +161,13 @@ export function runCli(args: string[], options: {stdin?: Buffer | string; cwd?: 
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), elapsedMs: performance.now() - started})
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        elapsedMs: performance.now() - started,
+      })
     })
     child.stdin.on('error', () => {})
     child.stdin.end(options.stdin ?? '')

@@ -27,22 +27,95 @@ export type NestingStyle = 'yaml-flow' | 'yaml-block' | 'toml-array' | 'toml-inl
 
 /** Values of the wrong type (and odd values of the right one) for any key, in YAML and TOML spellings. */
 export const WRONG_VALUES = [
-  '[]', '{}', 'true', 'false', '-1', '0', '-0', '1e309', '99999999999999999999999999', '0x7fffffffffffffffff', '.nan', '-.inf',
-  'null', '~', '"1GB"', '"-500m"', '"1e3Ki"', '"Infinity"', '"NaN"', '[1, [2, [3]]]', '[a, {b: c}]', '{ a = 1 }', '[1, "a", true]',
-  '!!binary aGVsbG8=', '!!int "x"', '!!float abc', '!!timestamp nope', '&anchor value', '*undefinedAlias', '|', '>-', "'''", '"""',
-  '1979-05-27T07:32:00Z', 'inf', 'nan', '+1_000', '0b102', '"{{ .Values.x }}"', '{{ .Values.x | toToml }}', '"${RUNNER_TOKEN}"',
-  '"🚀 emoji 漢字 ü"', '"\\u0000"', '"\\uD800"', '"__proto__"', '{"__proto__": {"polluted": true}}', '"constructor"', '? complex key',
-  '- item', ': colon', '# comment only', '"unterminated', "'unterminated", '[unterminated', '{unterminated', '=', '""""""', '"\\x"',
+  '[]',
+  '{}',
+  'true',
+  'false',
+  '-1',
+  '0',
+  '-0',
+  '1e309',
+  '99999999999999999999999999',
+  '0x7fffffffffffffffff',
+  '.nan',
+  '-.inf',
+  'null',
+  '~',
+  '"1GB"',
+  '"-500m"',
+  '"1e3Ki"',
+  '"Infinity"',
+  '"NaN"',
+  '[1, [2, [3]]]',
+  '[a, {b: c}]',
+  '{ a = 1 }',
+  '[1, "a", true]',
+  '!!binary aGVsbG8=',
+  '!!int "x"',
+  '!!float abc',
+  '!!timestamp nope',
+  '&anchor value',
+  '*undefinedAlias',
+  '|',
+  '>-',
+  "'''",
+  '"""',
+  '1979-05-27T07:32:00Z',
+  'inf',
+  'nan',
+  '+1_000',
+  '0b102',
+  '"{{ .Values.x }}"',
+  '{{ .Values.x | toToml }}',
+  '"${RUNNER_TOKEN}"',
+  '"🚀 emoji 漢字 ü"',
+  '"\\u0000"',
+  '"\\uD800"',
+  '"__proto__"',
+  '{"__proto__": {"polluted": true}}',
+  '"constructor"',
+  '? complex key',
+  '- item',
+  ': colon',
+  '# comment only',
+  '"unterminated',
+  "'unterminated",
+  '[unterminated',
+  '{unterminated',
+  '=',
+  '""""""',
+  '"\\x"',
 ]
 
 export const TEMPLATE_SNIPPETS = [
-  '{{ if .Values.x }}', '{{- if .Values.x }}', '{{ else }}', '{{ end }}', '{{- end }}', '{{ range .Values.list }}', '{{- with .Values.y -}}',
-  '{{', '}}', '{{ .Values.unterminated', '{{ toToml .Values.extra }}', '{{ include "x" . | nindent 4 }}', '{{/* comment */}}',
-  '{{ define "a" }}', '{{ block "b" . }}', 'key = "{{ .Release.Namespace }}"', 'key = {{ .Values.n }}', '{{ if }}{{ if }}{{ if }}',
-  '{{ end }}{{ end }}{{ end }}{{ end }}', '"{{" }}', '{{ "}}" }}', '{{ template "x" }}', '{{- /* unclosed comment',
+  '{{ if .Values.x }}',
+  '{{- if .Values.x }}',
+  '{{ else }}',
+  '{{ end }}',
+  '{{- end }}',
+  '{{ range .Values.list }}',
+  '{{- with .Values.y -}}',
+  '{{',
+  '}}',
+  '{{ .Values.unterminated',
+  '{{ toToml .Values.extra }}',
+  '{{ include "x" . | nindent 4 }}',
+  '{{/* comment */}}',
+  '{{ define "a" }}',
+  '{{ block "b" . }}',
+  'key = "{{ .Release.Namespace }}"',
+  'key = {{ .Values.n }}',
+  '{{ if }}{{ if }}{{ if }}',
+  '{{ end }}{{ end }}{{ end }}{{ end }}',
+  '"{{" }}',
+  '{{ "}}" }}',
+  '{{ template "x" }}',
+  '{{- /* unclosed comment',
 ]
 
-const SPECIAL_BYTES = [0x00, 0xff, 0xfe, 0xc3, 0x80, 0xed, 0xa0, 0x0d, 0x0a, 0x09, 0x22, 0x27, 0x5b, 0x7b, 0x3a, 0x3d, 0x26, 0x2a, 0x21, 0x7c]
+const SPECIAL_BYTES = [
+  0x00, 0xff, 0xfe, 0xc3, 0x80, 0xed, 0xa0, 0x0d, 0x0a, 0x09, 0x22, 0x27, 0x5b, 0x7b, 0x3a, 0x3d, 0x26, 0x2a, 0x21, 0x7c,
+]
 
 const position = fc.nat({max: 1_000_000})
 
@@ -54,7 +127,14 @@ const MAX_DEPTH = LARGE ? 3_000 : 600
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   {arbitrary: fc.record({op: fc.constant('truncate' as const), at: position}), weight: 3},
-  {arbitrary: fc.record({op: fc.constant('flipByte' as const), at: position, byte: fc.oneof(fc.constantFrom(...SPECIAL_BYTES), fc.nat({max: 255}))}), weight: 4},
+  {
+    arbitrary: fc.record({
+      op: fc.constant('flipByte' as const),
+      at: position,
+      byte: fc.oneof(fc.constantFrom(...SPECIAL_BYTES), fc.nat({max: 255})),
+    }),
+    weight: 4,
+  },
   {
     arbitrary: fc.record({
       op: fc.constant('insertBytes' as const),
@@ -86,7 +166,14 @@ export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
     weight: 1,
   },
   {arbitrary: fc.record({op: fc.constant('template' as const), line: position, snippet: fc.constantFrom(...TEMPLATE_SNIPPETS)}), weight: 3},
-  {arbitrary: fc.record({op: fc.constant('plantSecret' as const), line: position, text: fc.constantFrom(...SECRET_LINES_YAML, ...SECRET_LINES_TOML)}), weight: 3},
+  {
+    arbitrary: fc.record({
+      op: fc.constant('plantSecret' as const),
+      line: position,
+      text: fc.constantFrom(...SECRET_LINES_YAML, ...SECRET_LINES_TOML),
+    }),
+    weight: 3,
+  },
   {arbitrary: fc.record({op: fc.constant('aliasBomb' as const), levels: fc.integer({min: 2, max: 9})}), weight: 1},
   {arbitrary: fc.constant({op: 'crlf' as const}), weight: 1},
   {arbitrary: fc.constant({op: 'bom' as const}), weight: 1},
@@ -121,7 +208,9 @@ function nested(style: NestingStyle, depth: number, indent: string): string {
     case 'toml-inline-table':
       return `${indent}deep = ${'{ a = '.repeat(depth)}1${' }'.repeat(depth)}`
     case 'toml-tables':
-      return Array.from({length: Math.min(depth, 400)}, (_, i) => `[${Array.from({length: i + 1}, (__, j) => `t${j}`).join('.')}]`).join('\n')
+      return Array.from({length: Math.min(depth, 400)}, (_, i) => `[${Array.from({length: i + 1}, (__, j) => `t${j}`).join('.')}]`).join(
+        '\n',
+      )
   }
 }
 
@@ -181,7 +270,10 @@ export function applyMutation(input: Buffer, m: Mutation): Buffer {
       const assignment = /^(\s*-?\s*[^\s:=#]+\s*[:=]\s*)/.exec(text)
       const head = assignment ? assignment[1] : indentOf(lines[i]) + 'huge: '
       const quote = head.trimEnd().endsWith('=') ? '"' : ''
-      lines[i] = Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(quote + m.char.repeat(Math.ceil(m.size / Buffer.byteLength(m.char))) + quote)])
+      lines[i] = Buffer.concat([
+        Buffer.from(head, 'latin1'),
+        Buffer.from(quote + m.char.repeat(Math.ceil(m.size / Buffer.byteLength(m.char))) + quote),
+      ])
       return joinLines(lines)
     }
     case 'template':
@@ -197,7 +289,10 @@ export function applyMutation(input: Buffer, m: Mutation): Buffer {
     case 'bom':
       return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), input])
     case 'tabs':
-      return Buffer.from(input.toString('latin1').replace(/^( {2})+/gm, (s) => '\t'.repeat(s.length / 2)), 'latin1')
+      return Buffer.from(
+        input.toString('latin1').replace(/^( {2})+/gm, (s) => '\t'.repeat(s.length / 2)),
+        'latin1',
+      )
   }
 }
 

@@ -22,7 +22,8 @@ export const SECRET_LINES_TOML = [
   `token = """${PLANTED_SECRET}"""`,
 ]
 
-const SECRET_ASSIGNMENT = /^(\s*-?\s*["']?(?:token|runnerToken|runnerRegistrationToken|bearer_token|AccessKey|SecretKey|SessionToken)["']?\s*[:=]\s*)(.*)$/gim
+const SECRET_ASSIGNMENT =
+  /^(\s*-?\s*["']?(?:token|runnerToken|runnerRegistrationToken|bearer_token|AccessKey|SecretKey|SessionToken)["']?\s*[:=]\s*)(.*)$/gim
 
 /** Replaces the value of every credential key in a realistic file with the planted secret, keeping the quoting style. */
 export function plantSecrets(text: string): string {

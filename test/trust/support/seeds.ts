@@ -26,11 +26,18 @@ function walk(dir: string, out: string[] = []): string[] {
 }
 
 function looksLikeToml(name: string, text: string): boolean {
-  return name.endsWith('.toml') || /^\s*(\[\[?runners|concurrent\s*=)/m.test(text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '')
+  return (
+    name.endsWith('.toml') ||
+    /^\s*(\[\[?runners|concurrent\s*=)/m.test(text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '')
+  )
 }
 
 export function loadSeeds(): Seed[] {
-  const seeds: Seed[] = Object.entries(SECRET_SEEDS).map(([name, text]) => ({name: `planted/${name}`, text, isToml: name.endsWith('.toml')}))
+  const seeds: Seed[] = Object.entries(SECRET_SEEDS).map(([name, text]) => ({
+    name: `planted/${name}`,
+    text,
+    isToml: name.endsWith('.toml'),
+  }))
   for (const dir of SEED_DIRS) {
     for (const file of walk(join(REPO_ROOT, dir))) {
       const text = readFileSync(file, 'utf8')

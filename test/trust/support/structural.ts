@@ -22,10 +22,26 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1e308, 0.0001),
   fc.string({maxLength: 12}),
   fc.string({unit: 'grapheme', maxLength: 8}),
-  fc.constantFrom('', 'alpine', 'alpine:latest', '1GB', '500m', '-1Gi', '1e400', 'true', '{{ .Values.x }}', '${TOKEN}', '__proto__', 'privileged'),
+  fc.constantFrom(
+    '',
+    'alpine',
+    'alpine:latest',
+    '1GB',
+    '500m',
+    '-1Gi',
+    '1e400',
+    'true',
+    '{{ .Values.x }}',
+    '${TOKEN}',
+    '__proto__',
+    'privileged',
+  ),
   fc.constant(null),
   fc.array(fc.oneof(fc.string({maxLength: 4}), fc.integer()), {maxLength: 3}),
-  fc.dictionary(fc.constantFrom('a', 'privileged', 'limit', 'requests', '__proto__', 'constructor'), fc.oneof(fc.integer(), fc.boolean(), fc.string({maxLength: 4}))),
+  fc.dictionary(
+    fc.constantFrom('a', 'privileged', 'limit', 'requests', '__proto__', 'constructor'),
+    fc.oneof(fc.integer(), fc.boolean(), fc.string({maxLength: 4})),
+  ),
 )
 
 export const replacementArb: fc.Arbitrary<FieldReplacement> = fc.record({field: fc.nat({max: 100_000}), value: anyValue})
