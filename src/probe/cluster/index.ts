@@ -22,6 +22,7 @@ import {
 import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
 import {type ClusterMode, degradedBy, describePermission, missingPermissions, type Permission, requiredPermissions, roleSnippet} from './preflight.js'
 import {dindExitCheck} from '../checks/dind-container.js'
+import {ephemeralAgentContainer} from './ephemeral.js'
 import {findCauses} from '../report/causes.js'
 import {summarize} from '../report/summary.js'
 import {blockedReport, mergeNodeReports, parseAgentReport, tail} from './report.js'
@@ -534,9 +535,9 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
   }
   const name = `rd-probe-${run.runId}`
   deps.progress(`Adding ephemeral container ${name} to pod ${podName}. Kubernetes cannot remove it: it stays until the pod ends.`)
-  await kube.patchEphemeralContainers(namespace, podName, [
-    {name, image: options.image ?? DEFAULT_PROBE_IMAGE, command: agentCommand(run.agentSource, agentOptions), env: [{name: 'RUNNER_DOCTOR_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}}]},
-  ])
+  const ephemeral = ephemeralAgentContainer(found, {name, image: options.image ?? DEFAULT_PROBE_IMAGE, command: agentCommand(run.agentSource, agentOptions)})
+  if (ephemeral.leftOut.length) deps.progress(`Not mounted in the ephemeral container (the API server forbids subPath there): ${ephemeral.leftOut.join(', ')}.`)
+  await kube.patchEphemeralContainers(namespace, podName, [ephemeral.container])
   const outcome = await waitForContainer(kube, {
     namespace,
     pod: podName,
