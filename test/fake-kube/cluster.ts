@@ -313,6 +313,14 @@ export class FakeCluster {
   }
 
   private imagePullFailure(pod: FakePod, container: V1Container, attempt: number): void {
+    if (container.imagePullPolicy === 'Never') {
+      // kubelet's words; it never retries a pull it is told not to make.
+      const message = `Container image "${container.image}" is not present with pull policy of Never`
+      const statuses = pod.object.status!.containerStatuses!
+      statuses[statuses.findIndex((s) => s.name === container.name)] = this.waiting(container, 'ErrImageNeverPull', message)
+      this.recordEvent(pod.object, 'Warning', 'ErrImageNeverPull', message, 'kubelet', `spec.containers{${container.name}}`)
+      return
+    }
     const ref = container.image!.includes('/') ? container.image! : `docker.io/library/${container.image}`
     const message = `Failed to pull image "${container.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`
     const statuses = pod.object.status!.containerStatuses!
