@@ -28,15 +28,15 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
 
   static override flags = {
     local: Flags.boolean({description: 'Run the checks here, in the current environment (inside a CI job or any shell).'}),
-    'resolv-conf': Flags.string({description: 'resolv.conf to read instead of /etc/resolv.conf.', helpValue: 'PATH'}),
-    'hosts-file': Flags.string({description: 'Hosts file to read instead of /etc/hosts.', helpValue: 'PATH'}),
-    'docker-host': Flags.string({description: 'Docker endpoint to check (repeatable); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.', helpValue: 'tcp://HOST:PORT', multiple: true}),
+    'resolv-conf': Flags.string({description: '--local only: resolv.conf to read instead of /etc/resolv.conf (in a pod the checks read the pod\'s own).', helpValue: 'PATH'}),
+    'hosts-file': Flags.string({description: '--local only: hosts file to read instead of /etc/hosts (in a pod the checks read the pod\'s own).', helpValue: 'PATH'}),
+    'docker-host': Flags.string({description: 'Docker endpoint to check (repeatable), as seen where the checks run (in cluster modes: from the pod); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.', helpValue: 'tcp://HOST:PORT', multiple: true}),
     target: Flags.string({description: 'Extra host name to resolve (repeatable).', helpValue: 'NAME', multiple: true}),
     'gitlab-url': Flags.string({description: 'GitLab URL for the DNS and outbound checks; default $CI_SERVER_URL.', helpValue: 'URL'}),
     registry: Flags.string({description: 'Registry host for the DNS and outbound checks (repeatable); default $CI_REGISTRY.', helpValue: 'HOST[:PORT]', multiple: true}),
     'cluster-domain': Flags.string({description: 'Kubernetes cluster domain.', default: 'cluster.local'}),
-    'cert-dir': Flags.string({description: 'Docker client certificates (ca.pem, cert.pem, key.pem); default $DOCKER_CERT_PATH or /certs/client.', helpValue: 'DIR'}),
-    'tls-ca-file': Flags.string({description: 'Extra CA bundle (PEM) trusted for GitLab and registry handshakes.', helpValue: 'PATH'}),
+    'cert-dir': Flags.string({description: 'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run (in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.', helpValue: 'DIR'}),
+    'tls-ca-file': Flags.string({description: '--local only for now: extra CA bundle (PEM) trusted for GitLab and registry handshakes.', helpValue: 'PATH'}),
     timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
     format: Flags.string({description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).', options: [...PROBE_FORMATS], default: 'stylish'}),
@@ -105,6 +105,14 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
   }
 
   private async runCluster(flags: ProbeFlags): Promise<void> {
+    // A flag that would be silently dropped in a pod is refused: a check against the wrong file is a false verdict.
+    const localOnly: Array<[string, unknown, string]> = [
+      ['--resolv-conf', flags['resolv-conf'], "the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it"],
+      ['--hosts-file', flags['hosts-file'], "the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it"],
+      ['--tls-ca-file', flags['tls-ca-file'], 'the CA bundle is not yet carried into the pod; run --local inside a job to check it'],
+    ]
+    const refused = localOnly.find(([, value]) => value !== undefined)
+    if (refused) return this.couldNotRun(`${refused[0]} applies to --local only: ${refused[2]}.`)
     // Loaded on demand: the Kubernetes client is heavy, --local does not need it, and it is an optional dependency
     // that a lint-only install (npm install --omit=optional) leaves out.
     const job = await this.jobSettings(flags)
@@ -147,6 +155,9 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
             clusterDomain: flags['cluster-domain'],
             timeoutMs: parseDuration(flags.timeout),
             dindWaitMs: parseDuration(flags['dind-wait']),
+            // Addresses and paths as seen from the pod.
+            dockerHosts: flags['docker-host'],
+            certDir: flags['cert-dir'],
           }).filter(([, v]) => v !== undefined),
         ),
       },

@@ -1,0 +1,52 @@
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {beforeAll, describe, expect, it} from '@jest/globals'
+import {freshNamespace, podNamesSettled, testCluster, type TestCluster} from '../../support/test-cluster.js'
+import {PRIVILEGED_TLS_CONFIG, runCli, writeRunnerConfig} from '../cluster/helpers.js'
+
+/** Every flag means the same in every mode, or cluster mode refuses it: nothing the user asked for is dropped. */
+describe('probe against the real API server: local flags in cluster mode', () => {
+  let cluster: TestCluster
+  let namespace: string
+
+  beforeAll(async () => {
+    cluster = await testCluster()
+    namespace = await freshNamespace(cluster, 'flags')
+  }, 45 * 60_000)
+
+  it('--docker-host applies in the pod: the checks there try that endpoint', async () => {
+    // A Docker API on loopback (kwok runs the pod's checks on this machine): GET /_ping answers as dockerd does.
+    const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47', 'Content-Type': 'text/plain'}).end(req.url === '/_ping' ? 'OK' : '{}'))
+    await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
+    const port = (docker.address() as AddressInfo).port
+    try {
+      const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
+      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', '--docker-host', `tcp://127.0.0.1:${port}`])
+      const ids = run.report!.checks.map((c) => c.id)
+      // The endpoint asked for replaces the defaults (localhost:2375), as with --local; the runner's DOCKER_HOST is added.
+      expect(ids).not.toContain('docker-daemon-localhost-2375')
+      expect(ids).toContain('docker-daemon-docker-2376')
+      expect(run.report!.checks.find((c) => c.id === `docker-daemon-127-0-0-1-${port}`)?.evidence).toContain(`endpoint: tcp://127.0.0.1:${port} (from --docker-host)`)
+      expect(run.report!.checks.find((c) => c.id === `docker-daemon-127-0-0-1-${port}`)?.status).toBe('pass')
+      expect(await podNamesSettled(cluster, namespace)).toEqual([])
+    } finally {
+      docker.close()
+    }
+  }, 90_000)
+
+  it.each([
+    ['--resolv-conf', "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it."],
+    ['--hosts-file', "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it."],
+    ['--tls-ca-file', '--tls-ca-file applies to --local only: the CA bundle is not yet carried into the pod; run --local inside a job to check it.'],
+  ])('%s is refused with exit 2 and one line, before anything is created', async (flag, message) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rd-flag-')), 'file')
+    writeFileSync(file, '')
+    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, flag, file])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toBe(`runner-doctor probe: ${message}\n`)
+    expect(await podNamesSettled(cluster, namespace)).toEqual([])
+  }, 30_000)
+})
