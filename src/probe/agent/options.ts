@@ -23,6 +23,8 @@ export interface AgentOptions {
   tlsCaFile?: string
   /** Force the cluster-name check on or off; by default it runs inside Kubernetes only. */
   clusterDns?: boolean
+  /** daemon.json as mounted in the job pod (default /etc/docker/daemon.json). */
+  daemonJson?: string
   /** false: the job pod has no Docker daemon (no dind service, no DOCKER_HOST), so no Docker checks run. */
   docker?: boolean
   /** The job builds images with this daemonless builder: registry checks take the place of Docker ones. */
@@ -62,7 +64,7 @@ function optionalNumber(value: unknown, field: string): number | undefined {
 export function validateAgentOptions(raw: unknown): AgentOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AgentOptionsError('The options must be a JSON object.')
   const input = raw as Record<string, unknown>
-  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'dnsLossQueries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder'])
+  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'dnsLossQueries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder', 'daemonJson'])
   const unknown = Object.keys(input).filter(k => !known.has(k))
   if (unknown.length > 0) throw new AgentOptionsError(`Unknown option(s): ${unknown.join(', ')}.`)
   if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean') throw new AgentOptionsError('Option clusterDns must be true or false.')
@@ -85,6 +87,7 @@ export function validateAgentOptions(raw: unknown): AgentOptions {
     tlsCaFile: optionalString(input.tlsCaFile, 'tlsCaFile'),
     clusterDns: input.clusterDns as boolean | undefined,
     docker: input.docker as boolean | undefined,
+    daemonJson: optionalString(input.daemonJson, 'daemonJson'),
     builder: input.builder as AgentOptions['builder'],
   }
   for (const url of options.dockerHosts ?? []) {
@@ -143,6 +146,7 @@ export function resolveAgentOptions(options: AgentOptions, env: Record<string, s
     netClassDir: options.netClassDir ?? '/sys/class/net',
     tlsCaFile: options.tlsCaFile,
     clusterDns: options.clusterDns ?? 'auto',
+    daemonJson: options.daemonJson ?? '/etc/docker/daemon.json',
     // A daemonless builder needs no Docker daemon; checking for one would only report its absence.
     docker: options.docker ?? !options.builder,
     builder: options.builder,

@@ -33,6 +33,8 @@ export interface ResolvedProbeOptions {
   tlsCaFile?: string
   /** Whether cluster names must resolve: `auto` decides from KUBERNETES_SERVICE_HOST and the search list. */
   clusterDns: boolean | 'auto'
+  /** A daemon.json mounted for dind (config_map or host_path volume); its mtu is what dind's bridge gets. */
+  daemonJson: string
   /** Whether to look for a Docker daemon at all. */
   docker: boolean
   builder?: 'kaniko' | 'buildah'

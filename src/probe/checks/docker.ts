@@ -268,6 +268,8 @@ export async function runDockerChecks(ctx: ProbeContext): Promise<DockerChecksOu
   }
   checks.push(daemonVerdict(ctx, observations, startedAt))
   checks.push(await dockerMtuCheck(ctx, working[0], certs))
+  checks.push(await dockerStorageCheck(ctx, working[0], certs))
+  if (working[0]) checks.push(...(await Promise.all(ctx.options.registries.map((registry) => daemonRegistryCheck(ctx, working[0]!, certs, registry)))))
   return {checks, readyMs}
 }
 
@@ -299,22 +301,43 @@ function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], s
     passSummary: `Docker ${best.api!.version} (API ${best.api!.apiVersion}) answers on ${(dockerHost ?? best).parsed?.label}.`}, startedAt)
 }
 
+/** A GET to the daemon that answered, over the protocol it answered on. */
+function daemonGet(ctx: ProbeContext, working: EndpointObservation, certs: ClientCerts, path: string): Promise<HttpOutcome> {
+  const parsed = working.parsed!
+  const tls = working.protocol === 'tls' ? {ca: certs.ca, cert: certs.cert, key: certs.key, rejectUnauthorized: true, servername: parsed.host !== working.resolved?.address ? parsed.host : undefined} : undefined
+  const base = parsed.kind === 'unix' ? {socketPath: parsed.socketPath} : {host: working.resolved?.address, port: parsed.port}
+  return httpGet({...base, path, hostHeader: `${parsed.host}:${parsed.port}`, timeoutMs: ctx.options.timeoutMs, tls})
+}
+
+/** The `mtu` a daemon.json mounted in the job pod sets for dind, when one is there (a config_map or host_path volume). */
+export function daemonJsonMtu(path: string): {mtu?: number; note: string} {
+  if (!existsSync(path)) return {note: `${path}: not mounted`}
+  try {
+    const mtu = (JSON.parse(readFileSync(path, 'utf8')) as {mtu?: unknown}).mtu
+    return typeof mtu === 'number' ? {mtu, note: `${path}: mtu ${mtu}`} : {note: `${path}: no mtu`}
+  } catch (error) {
+    return {note: `${path}: not JSON (${(error as Error).message.split('\n')[0]})`}
+  }
+}
+
 async function dockerMtuCheck(ctx: ProbeContext, working: EndpointObservation | undefined, certs: ClientCerts): Promise<CheckResult> {
   const startedAt = performance.now()
   if (!working?.parsed) return simpleCheck('docker-mtu', 'skip', 'No working Docker daemon to compare the MTU with.', [], startedAt)
-  const parsed = working.parsed
-  const tls = working.protocol === 'tls' ? {ca: certs.ca, cert: certs.cert, key: certs.key, rejectUnauthorized: true, servername: parsed.host !== working.resolved?.address ? parsed.host : undefined} : undefined
-  const base = parsed.kind === 'unix' ? {socketPath: parsed.socketPath} : {host: working.resolved?.address, port: parsed.port}
-  const answer = await httpGet({...base, path: '/networks/bridge', hostHeader: `${parsed.host}:${parsed.port}`, timeoutMs: ctx.options.timeoutMs, tls})
+  const answer = await daemonGet(ctx, working, certs, '/networks/bridge')
   let pod
   try {
     pod = podMtu(readInterfaceMtus(ctx.options.netClassDir))
   } catch {
     pod = undefined
   }
-  const evidence = [`pod: ${pod ? `${pod.name} mtu ${pod.mtu}` : 'unknown'}`, `GET /networks/bridge: ${answer.status ?? answer.error}`]
-  if (answer.status !== 200) return simpleCheck('docker-mtu', 'skip', 'The daemon has no default bridge network, so its MTU cannot be compared.', evidence, startedAt)
-  let dindMtu = 1500
+  const daemonJson = daemonJsonMtu(ctx.options.daemonJson)
+  const evidence = [`pod: ${pod ? `${pod.name} mtu ${pod.mtu}` : 'unknown'}`, `GET /networks/bridge: ${answer.status ?? answer.error}`, `daemon.json ${daemonJson.note}`]
+  if (answer.status !== 200) {
+    // No default bridge to ask: the mounted daemon.json is what dind starts its bridge with.
+    if (daemonJson.mtu !== undefined) return compareMtu(daemonJson.mtu, pod?.mtu, evidence, startedAt)
+    return simpleCheck('docker-mtu', 'skip', 'The daemon has no default bridge network, so its MTU cannot be compared.', evidence, startedAt)
+  }
+  let dindMtu = daemonJson.mtu ?? 1500
   try {
     const options = (JSON.parse(answer.body ?? '{}') as {Options?: Record<string, string>}).Options ?? {}
     if (options['com.docker.network.driver.mtu']) dindMtu = Number(options['com.docker.network.driver.mtu'])
@@ -323,6 +346,78 @@ async function dockerMtuCheck(ctx: ProbeContext, working: EndpointObservation | 
   }
   evidence.push(`dind bridge mtu: ${dindMtu}`)
   return compareMtu(dindMtu, pod?.mtu, evidence, startedAt)
+}
+
+/**
+ * Whether the daemon itself reaches a registry, with the CA it trusts (its certs.d), not the pod's: GET
+ * /distribution/<ref>/json makes dockerd ask the registry for a manifest. An authentication or not-found answer
+ * means the registry was reached; a TLS or network error is what `docker pull` and `docker push` in the job would hit.
+ */
+async function daemonRegistryCheck(ctx: ProbeContext, working: EndpointObservation, certs: ClientCerts, registry: string): Promise<CheckResult> {
+  const startedAt = performance.now()
+  const host = registry.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '')
+  const id = `docker-registry-${idFragment(host)}`
+  const answer = await daemonGet(ctx, working, certs, `/distribution/${host}/runner-doctor/probe:latest/json`)
+  const message = (() => {
+    try {
+      return (JSON.parse(answer.body ?? '{}') as {message?: string}).message ?? ''
+    } catch {
+      return answer.body ?? ''
+    }
+  })()
+  const evidence = [`GET /distribution/${host}/runner-doctor/probe:latest/json: ${answer.status ?? answer.error}${message ? ` ${message.slice(0, 300)}` : ''}`]
+  if (answer.status === 200 || /unauthorized|authentication required|denied|manifest unknown|not found|does not exist/i.test(message)) {
+    return simpleCheck(id, 'pass', `The Docker daemon reaches the registry ${host} (it answered${answer.status === 200 ? '' : `: ${message.split(':').at(-1)!.trim()}`}).`, evidence, startedAt)
+  }
+  if (/x509|certificate|tls:/i.test(message)) {
+    return simpleCheck(id, 'fail', `The Docker daemon does not trust the certificate of ${host}: docker pull and push in jobs fail.`, evidence, startedAt, {
+      cause: 'The registry uses a private CA that dind does not know (dind reads /etc/docker/certs.d/<host>/ca.crt, not the runner\'s tls-ca-file).',
+      remediation: `Mount the CA into the dind service at /etc/docker/certs.d/${host}/ca.crt (a config_map or secret volume), or start dind with --insecure-registry=${host} for a test registry.`,
+    })
+  }
+  return simpleCheck(id, 'fail', `The Docker daemon cannot reach the registry ${host}${message ? `: ${message.split(': ').slice(-2).join(': ')}` : ''}.`, evidence, startedAt, {
+    cause: 'The daemon\'s own network path to the registry fails: DNS inside dind, egress from the pod, or a proxy the daemon does not know.',
+    remediation: 'Check that dind resolves and reaches the registry (HTTP_PROXY/HTTPS_PROXY/NO_PROXY on the dind service when a proxy is required).',
+  })
+}
+
+interface DockerInfo {
+  Driver?: string
+  DriverStatus?: Array<[string, string]>
+  DockerRootDir?: string
+}
+
+/**
+ * The daemon's storage: vfs copies every layer in full (dind falls back to it when overlay2 cannot stack on the node's
+ * filesystem), so builds are slow and fill the disk; the backing filesystem says why overlay2 is not used.
+ */
+async function dockerStorageCheck(ctx: ProbeContext, working: EndpointObservation | undefined, certs: ClientCerts): Promise<CheckResult> {
+  const startedAt = performance.now()
+  if (!working?.parsed) return simpleCheck('docker-storage', 'skip', 'No working Docker daemon to ask for its storage driver.', [], startedAt)
+  const answer = await daemonGet(ctx, working, certs, '/info')
+  if (answer.status !== 200) return simpleCheck('docker-storage', 'skip', `GET /info did not answer (${answer.status ?? answer.error}).`, [], startedAt)
+  let info: DockerInfo
+  try {
+    info = JSON.parse(answer.body ?? '{}') as DockerInfo
+  } catch {
+    return simpleCheck('docker-storage', 'skip', 'GET /info did not answer JSON.', [], startedAt)
+  }
+  const status = new Map(info.DriverStatus ?? [])
+  const backing = status.get('Backing Filesystem')
+  const evidence = [`storage driver: ${info.Driver ?? 'unknown'}`, `Docker root: ${info.DockerRootDir ?? 'unknown'}${backing ? ` on ${backing}` : ''}`]
+  if (info.Driver === 'vfs') {
+    return simpleCheck('docker-storage', 'warn', `The Docker daemon stores images with vfs under ${info.DockerRootDir ?? 'its root'}: every layer is a full copy, so builds are slow and fill the node's disk.`, evidence, startedAt, {
+      cause: 'overlay2 is not usable where dind keeps /var/lib/docker (an overlay filesystem cannot hold another overlay), so dockerd fell back to vfs.',
+      remediation: 'Mount an empty_dir volume at /var/lib/docker in the dind service ([[runners.kubernetes.volumes.empty_dir]] mount_path = "/var/lib/docker"), so overlay2 sits on the node filesystem.',
+    })
+  }
+  if (backing && /overlay/i.test(backing)) {
+    return simpleCheck('docker-storage', 'warn', `Docker's root ${info.DockerRootDir ?? ''} sits on an overlay filesystem; overlay2 on overlay fails or is slow.`, evidence, startedAt, {
+      cause: 'dind keeps /var/lib/docker in the container filesystem.',
+      remediation: 'Mount an empty_dir volume at /var/lib/docker in the dind service.',
+    })
+  }
+  return simpleCheck('docker-storage', 'pass', `Docker uses ${info.Driver ?? 'an unknown driver'}${backing ? ` on ${backing}` : ''} under ${info.DockerRootDir ?? 'its root'}.`, evidence, startedAt)
 }
 
 export function compareMtu(dindMtu: number, podMtuValue: number | undefined, evidence: string[], startedAt = performance.now()): CheckResult {

@@ -285,6 +285,9 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
   // Without a daemon in the pod or a DOCKER_HOST pointing elsewhere, Docker checks would only report its absence.
   if (!dindService && !buildEnv.has('DOCKER_HOST')) agentOptions.docker = false
   if (builder) agentOptions.builder = builder
+  // A daemon.json the runner mounts (for dind) is mounted in the build container too: the checks read its mtu there.
+  const daemonJson = config.mounts.find((m) => m.mountPath.endsWith('/daemon.json'))
+  if (daemonJson && agentOptions.docker !== false) agentOptions.daemonJson = daemonJson.mountPath
 
   const nodeNameEnv: V1EnvVar = {name: 'RUNNER_DOCTOR_NODE_NAME', valueFrom: {fieldRef: {fieldPath: 'spec.nodeName'}}}
   const build: V1Container = {

@@ -112,7 +112,7 @@ describe('the mirror pod carries every setting the executor turns into the job p
     ]
     for (const c of [build_!, helper!, dind!, postgres!, init]) expect(c.volumeMounts).toEqual(expectedMounts)
     // A kaniko job image: builder checks, and the options say so.
-    expect(JSON.parse(build_!.command![4]!)).toEqual({builder: 'kaniko'})
+    expect(JSON.parse(build_!.command![4]!)).toEqual({builder: 'kaniko', daemonJson: '/etc/docker/daemon.json'})
     expect(JSON.stringify(pod)).not.toContain('do-not-leak')
   })
 
@@ -207,9 +207,10 @@ describe('the mirror pod carries every setting the executor turns into the job p
   it('buildah is recognised as well; an ordinary image is not a builder', () => {
     const runner = everySettingRunner()
     runner.kubernetes!.image = 'quay.io/buildah/stable:v1.38'
-    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({builder: 'buildah'})
+    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({builder: 'buildah', daemonJson: '/etc/docker/daemon.json'})
     runner.kubernetes!.image = 'alpine:3.20'
-    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({})
+    // The host_path volume at /etc/docker/daemon.json is in the build container too: the checks read its mtu there.
+    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({daemonJson: '/etc/docker/daemon.json'})
   })
 
   it('the docs table and the code list the same settings, each with its text', () => {
