@@ -8,7 +8,7 @@ import {EmbeddedError, tomlTarget} from './toml-target.js'
 import type {AnalyzedFile, InputKind} from './types.js'
 import {hclParserLoaded, loadHclParser} from './terraform/hcl-parser.js'
 import {analyzeDocument} from './wrappers/index.js'
-import {analyzeTerraform} from './wrappers/terraform-helm-release.js'
+import {analyzeTerraform, NO_RUNNER_RELEASE} from './wrappers/terraform-helm-release.js'
 import {DEFAULT_YAML_LIMITS, parseYamlStream} from './yaml-source.js'
 
 export type {AnalyzeOptions} from './analyze-options.js'
@@ -23,6 +23,8 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalyzedFile
   if (text.includes('\u0000'))
     return {kind: 'skipped', targets: [], error: {message: 'Binary file: not YAML or TOML.', line: 1, column: 1}, lines}
   if (looksLikeTerraform(text)) {
+    // Only a file that names a helm_release can hold one: others are not parsed (nor is the parser loaded for them).
+    if (!mayHoldHelmRelease(text)) return {kind: 'skipped', targets: [], skipped: NO_RUNNER_RELEASE, lines}
     if (!hclParserLoaded()) throw new Error('Terraform is read with analyzeInput(), which loads the HCL parser first.')
     return analyzeTerraform(text, lines, options)
   }
@@ -35,9 +37,11 @@ export function analyzeText(text: string, options: AnalyzeOptions): AnalyzedFile
 
 /** As analyzeText, and loads the HCL parser first when the text is Terraform that may hold a gitlab-runner release. */
 export async function analyzeInput(text: string, options: AnalyzeOptions): Promise<AnalyzedFile> {
-  if (looksLikeTerraform(text) && /helm_release/.test(text)) await loadHclParser()
+  if (looksLikeTerraform(text) && mayHoldHelmRelease(text)) await loadHclParser()
   return analyzeText(text, options)
 }
+
+const mayHoldHelmRelease = (text: string): boolean => text.includes('helm_release')
 
 // `resource "helm_release" "x" {`, `terraform {`: a block header cannot start YAML or TOML runner configuration.
 const HCL_BLOCK_HEADER = /^\s*[A-Za-z_][\w-]*(?:\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*\s*\{/

@@ -75,7 +75,8 @@ function tableName(path: Array<string | number>, value: unknown): string {
 }
 
 function lookup(spec: TableSpec, key: string): KeySpec | undefined {
-  if (spec.keys[key]) return spec.keys[key]
+  // Own keys only: a key written as `__proto__` or `constructor` is unknown, not the object's prototype.
+  if (Object.hasOwn(spec.keys, key)) return spec.keys[key]
   // The runner's TOML decoder matches struct keys case-insensitively when there is no exact match.
   const lower = key.toLowerCase()
   const hit = Object.keys(spec.keys).find((k) => k.toLowerCase() === lower)
@@ -113,7 +114,7 @@ function misplacedIn(spec: TableSpec, key: string): {belongsIn: string; as?: str
 }
 
 function isTableSpecKey(spec: TableSpec, key: string): boolean {
-  const kind = spec.keys[key]?.kind
+  const kind = Object.hasOwn(spec.keys, key) ? spec.keys[key].kind : undefined
   return kind === 'table' || kind === 'table-array'
 }
 
@@ -178,7 +179,7 @@ class Walker {
   ): void {
     const where = spec.display
     if (spec === KUBERNETES && DOCKER_KEYS.has(key)) {
-      const equivalent = DOCKER_TO_KUBERNETES[key]
+      const equivalent = Object.hasOwn(DOCKER_TO_KUBERNETES, key) ? DOCKER_TO_KUBERNETES[key] : undefined
       this.issues.push({kind: 'other-executor', pointer, key, ...(equivalent ? {kubernetesEquivalent: equivalent} : {})})
       return
     }
