@@ -1,6 +1,7 @@
 import {beforeAll, describe, expect, it} from '@jest/globals'
 import {NodeV1Api, SchedulingV1Api} from '@kubernetes/client-node'
 import {buildMirrorPod} from '../../../src/probe/cluster/mirror-pod.js'
+import {runCli, writeRunnerConfig} from '../cluster/helpers.js'
 import {freshNamespace, podNamesSettled, testCluster, type TestCluster} from '../../support/test-cluster.js'
 import {everySettingRunner} from '../cluster/every-setting.js'
 
@@ -55,6 +56,18 @@ describe('the mirror pod of a config using every setting, on the real API server
     for (const container of spec.containers) expect(container.volumeMounts!.map((m) => m.mountPath)).toContain('/etc/docker/daemon.json')
     expect(stored.metadata!.labels).toMatchObject({team: 'platform'})
     await cluster.core.deleteNamespacedPod({namespace, name: created.metadata!.name!, gracePeriodSeconds: 0})
+    expect(await podNamesSettled(cluster, namespace)).toEqual([])
+  }, 120_000)
+
+  it('a kaniko runner: the probe runs in the real pod and reports no Docker check, the registry check instead', async () => {
+    const namespace = await freshNamespace(cluster, 'kaniko')
+    const config = writeRunnerConfig(`    namespace = "${namespace}"
+    image = "gcr.io/kaniko-project/executor:v1.23.2-debug"`)
+    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--registry', 'registry.example.com'], {timeoutMs: 90_000})
+    const report = run.report!
+    expect(report.mode).toBe('mirror-pod')
+    expect(report.checks.filter((c) => c.id.startsWith('docker') || c.id === 'dind-container').map((c) => c.id)).toEqual([])
+    expect(report.checks.map((c) => c.id)).toContain('builder-kaniko-registry-registry-example-com-443')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 120_000)
 })
