@@ -201,8 +201,12 @@ function staticVariables(entries: Iterable<[string, string]>): Map<string, strin
 }
 
 /** Runner `environment` entries that may enter the pod: Docker client settings; the rest may hold secrets. */
+/** The proxy variables, in both spellings, as jobs get them from the runner's `environment`. */
+const PROXY_VARIABLE = /^(https?_proxy|no_proxy|all_proxy)$/i
+
+/** What of the runner's `environment` the checks depend on: the Docker variables, and the proxies egress goes through. */
 function runnerDockerEnvironment(environment: Map<string, string>): Map<string, string> {
-  return new Map([...environment].filter(([key]) => key.startsWith('DOCKER_')))
+  return new Map([...environment].filter(([key]) => key.startsWith('DOCKER_') || PROXY_VARIABLE.test(key)))
 }
 
 const initPermissionsCommand = (logsDir: string) => ['sh', '-c', `touch ${logsDir}/output.log && (chmod 777 ${logsDir}/output.log || exit 0)`]

@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -35,6 +35,26 @@ describe('probe against the real API server: local flags in cluster mode', () =>
     } finally {
       docker.close()
     }
+  }, 90_000)
+
+  it("the runner's proxy variables reach the probe pod's environment, as a job's", async () => {
+    const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
+    writeFileSync(config, readFileSync(config, 'utf8').replace('"SECRET_THING=do-not-leak"]', '"SECRET_THING=do-not-leak", "HTTPS_PROXY=http://127.0.0.1:3128", "no_proxy=.svc,.cluster.local"]'))
+    // The checks' verdict does not matter here (a test bed without dind waits for it): a short --checks-timeout ends the run.
+    const running = runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', '--checks-timeout', '3s'])
+    // Read the probe pod while it exists: its build container's environment as the API server stored it.
+    let env: Record<string, string | undefined> | undefined
+    for (let i = 0; i < 300 && !env; i++) {
+      const pod = (await cluster.core.listNamespacedPod({namespace})).items.find((p) => p.metadata?.name?.startsWith('rd-probe-'))
+      const build = pod?.spec?.containers.find((c) => c.name === 'build')
+      if (build) env = Object.fromEntries((build.env ?? []).map((e) => [e.name, e.value]))
+      else await new Promise((r) => setTimeout(r, 50))
+    }
+    await running
+    expect(env?.HTTPS_PROXY).toBe('http://127.0.0.1:3128')
+    expect(env?.no_proxy).toBe('.svc,.cluster.local')
+    expect(env?.SECRET_THING).toBeUndefined()
+    expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
 
   it.each([
