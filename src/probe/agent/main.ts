@@ -3,6 +3,10 @@
  * `node agent.bundle.cjs '<json options>'`. Progress goes to stderr; the last stdout line is
  * `RUNNER_DOCTOR_REPORT <json ProbeReport>`; the exit code is the report's (0 pass, 1 a check failed, 2 could not run).
  */
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {buildReport, couldNotRunReport, REPORT_LINE_PREFIX} from '../report/summary.js'
 import type {ProbeReport} from '../types.js'
 import {AgentOptionsError, resolveAgentOptions, validateAgentOptions} from './options.js'
@@ -24,6 +28,21 @@ function readOptions(argv: string[], env: Record<string, string | undefined>): u
   }
 }
 
+/**
+ * In a pod the CA bundle of --tls-ca-file (or the runner's tls-ca-file) arrives as text, `tlsCaPem`, since the file is
+ * on the machine that started the probe; it is written to a file here and used as `tlsCaFile`.
+ */
+function caFromText(raw: unknown, progress: (message: string) => void): unknown {
+  if (!raw || typeof raw !== 'object' || !('tlsCaPem' in raw)) return raw
+  const {tlsCaPem, ...rest} = raw as Record<string, unknown>
+  if (typeof tlsCaPem !== 'string' || tlsCaPem === '') throw new AgentOptionsError('tlsCaPem must be a non-empty string.')
+  const dir = mkdtempSync(join(tmpdir(), 'runner-doctor-ca-'))
+  const file = join(dir, 'ca.pem')
+  writeFileSync(file, tlsCaPem)
+  progress(`Trusting the extra CA bundle given (${file}).`)
+  return {...rest, tlsCaFile: file}
+}
+
 async function main(): Promise<void> {
   const startedAt = performance.now()
   const env = process.env
@@ -32,7 +51,7 @@ async function main(): Promise<void> {
   }
   let report: ProbeReport
   try {
-    const options = resolveAgentOptions(validateAgentOptions(readOptions(process.argv, env)), env, {dindWaitMs: POD_DIND_WAIT_MS})
+    const options = resolveAgentOptions(validateAgentOptions(caFromText(readOptions(process.argv, env), progress)), env, {dindWaitMs: POD_DIND_WAIT_MS})
     const outcome = await runAllChecks(options, {env, progress})
     // The cluster side sets the node name through the downward API, for --all-nodes comparisons.
     const node = env.RUNNER_DOCTOR_NODE_NAME

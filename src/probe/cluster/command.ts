@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs'
+
 import {buildAgentSource} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
 import {couldNotRunReport} from '../report/summary.js'
@@ -7,7 +9,7 @@ import type {CheckResult} from '../types.js'
 import {KUBECTL_PROXY_NOTE} from './exec-diagnosis.js'
 import {chooseIdentity, runnerPermissionsCheck, runnerServiceAccountName} from './identity.js'
 import {ClientKubeApi, KubeConfigError, KubeError, type PreparedKubeConfig, prepareKubeConfig, toKubeError, withIdentity} from './kube-api.js'
-import {runnerNamespace} from './mirror-pod.js'
+import {runnerNamespace, type RunnerSettings} from './mirror-pod.js'
 import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
 
 /** What `runner-doctor probe` passes for the cluster modes, already parsed. */
@@ -17,6 +19,8 @@ export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespac
   /** kubectl's --as / --as-group: the identity every call impersonates. */
   as?: string
   asGroup?: string
+  /** A CA bundle here whose content the checks in the pod trust (`--tls-ca-file`). */
+  tlsCaFile?: string
   config?: string
   runner?: string
   allNodes?: boolean
@@ -33,6 +37,31 @@ export interface ClusterCommandResult {
   /** Absent for `--cleanup`, which prints progress only. */
   report?: ProbeReport
   exitCode: number
+}
+
+/** The options JSON travels as one command-line argument (and in the exec URL): a private CA fits, a whole system bundle does not. */
+const MAX_CA_BYTES = 64 * 1024
+
+/**
+ * The CA bundle the checks in the pod trust: --tls-ca-file, else the runner's tls-ca-file when that path is readable
+ * here (it names a file on the runner's machine, often only there).
+ */
+function caBundleForPod(flag: string | undefined, runner: RunnerSettings | undefined, progress: (message: string) => void): string | undefined {
+  const fromRunner = typeof runner?.settings?.['tls-ca-file'] === 'string' ? (runner.settings['tls-ca-file'] as string) : undefined
+  const path = flag ?? fromRunner
+  if (!path) return undefined
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    if (flag) throw new Error(`--tls-ca-file ${flag} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {cause: error})
+    progress(`The runner's tls-ca-file ${path} is not readable here, so the checks in the pod do not trust it; pass --tls-ca-file with a copy.`)
+    return undefined
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`)
+  if (Buffer.byteLength(text) > MAX_CA_BYTES) throw new Error(`${path} is ${Buffer.byteLength(text)} bytes; the pod takes at most ${MAX_CA_BYTES} (pass only the CAs that matter, not a whole system bundle).`)
+  if (!flag) progress(`Trusting the runner's tls-ca-file ${path} in the pod.`)
+  return text
 }
 
 /** A proxy URL without its password, for messages. */
@@ -95,6 +124,12 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     if (failure.kind === 'other' && !(error instanceof KubeError)) throw error
     return failed(`The Kubernetes API of cluster "${kube.clusterName}" could not be used: ${failure.message}`)
   }
+  let tlsCaPem: string | undefined
+  try {
+    tlsCaPem = caBundleForPod(input.tlsCaFile, runner, progress)
+  } catch (error) {
+    return failed((error as Error).message)
+  }
   const inPod = !(input.pod || input.jobId)
   const options: ClusterProbeOptions = {
     mode: input.pod || input.jobId ? 'attach' : input.allNodes ? 'all-nodes' : 'mirror',
@@ -112,7 +147,11 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     startTimeoutMs: input.startTimeoutMs,
     runTimeoutMs: input.checksTimeoutMs,
     pollIntervalMs: input.pollIntervalMs,
-    agentOptions: inPod ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)} : input.agentOptions,
+    agentOptions: {
+      ...(inPod ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)} : input.agentOptions),
+      // Read by the agent's entry (src/probe/agent/main.ts), which writes it to a file in the pod.
+      ...(tlsCaPem ? ({tlsCaPem} as AgentOptions) : {}),
+    },
   }
   try {
     const report = await runClusterProbe(options, {kube, agentSource: buildAgentSource, progress})

@@ -1,5 +1,7 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {execSync} from 'node:child_process'
 import {createServer} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -57,10 +59,34 @@ describe('probe against the real API server: local flags in cluster mode', () =>
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
 
+  it('--tls-ca-file is carried into the pod: the GitLab handshake there trusts it, and fails without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rd-ca-'))
+    const sh = (command: string) => execSync(command, {cwd: dir, stdio: 'pipe'})
+    sh('openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj "/CN=rd test CA" 2>/dev/null')
+    sh('openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null')
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
+    sh('openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null')
+    const gitlab = createHttpsServer({key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem'))}, (_req, res) => res.writeHead(200).end('ok'))
+    await new Promise<void>((resolve) => gitlab.listen(0, '127.0.0.1', resolve))
+    const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47'}).end(req.url === '/_ping' ? 'OK' : '{}'))
+    await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
+    try {
+      const args = ['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://localhost:${(gitlab.address() as AddressInfo).port}`, '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`]
+      const trusted = await runCli([...args, '--tls-ca-file', join(dir, 'ca.pem')])
+      expect(trusted.stderr).not.toContain('could not run')
+      expect(trusted.report!.checks.find((c) => c.id === 'outbound-gitlab')?.status).toBe('pass')
+      const untrusted = await runCli(args)
+      expect(untrusted.report!.checks.find((c) => c.id === 'outbound-gitlab')?.status).toBe('fail')
+      expect(await podNamesSettled(cluster, namespace)).toEqual([])
+    } finally {
+      gitlab.close()
+      docker.close()
+    }
+  }, 90_000)
+
   it.each([
     ['--resolv-conf', "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it."],
     ['--hosts-file', "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it."],
-    ['--tls-ca-file', '--tls-ca-file applies to --local only: the CA bundle is not yet carried into the pod; run --local inside a job to check it.'],
   ])('%s is refused with exit 2 and one line, before anything is created', async (flag, message) => {
     const file = join(mkdtempSync(join(tmpdir(), 'rd-flag-')), 'file')
     writeFileSync(file, '')
