@@ -342,3 +342,22 @@ const built = existsSync(join(root, 'dist/lint-bundle/fast-entry.cjs'))
     expect(JSON.parse(out.stdout).files[0].kind).toBe('terraform-helm-release')
   })
 })
+
+describe('set names that could reach the object prototype or grow huge lists', () => {
+  test('__proto__ and constructor are keys of the values, never Object.prototype', async () => {
+    const {applySet} = await import('../../src/inputs/terraform/helm-set.js')
+    const values: Record<string, unknown> = {}
+    applySet(values, parseSetName('__proto__.polluted')!, 'yes')
+    applySet(values, parseSetName('constructor.prototype.polluted')!, 'yes')
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype)
+    expect(Object.keys(values).sort()).toEqual(['__proto__', 'constructor'])
+    expect(Object.getOwnPropertyDescriptor(values, '__proto__')?.value).toEqual({polluted: 'yes'})
+  })
+
+  test('a list index above Helm\'s 65536 is not a set name', () => {
+    expect(parseSetName('runners.list[65536]')).toEqual(['runners', 'list', 65536])
+    expect(parseSetName('runners.list[65537]')).toBeUndefined()
+    expect(parseSetName('runners.list[9007199254740991]')).toBeUndefined()
+  })
+})

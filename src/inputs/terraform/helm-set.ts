@@ -1,5 +1,8 @@
 import {isPlainObject} from '../../model/chart.js'
 
+/** strvals' MaxIndex. */
+export const MAX_LIST_INDEX = 65536
+
 /** A segment of a `--set` name: a map key, or a list index written `[n]`. */
 export type SetSegment = string | number
 
@@ -22,7 +25,8 @@ export function parseSetName(name: string): SetSegment[] | undefined {
     } else if (c === '[') {
       const close = name.indexOf(']', i)
       const index = close === -1 ? NaN : Number(name.slice(i + 1, close))
-      if (!Number.isInteger(index) || index < 0) return undefined
+      // Helm's strvals refuses list indexes above 65536; so do we, before any list is grown to that length.
+      if (!Number.isInteger(index) || index < 0 || index > MAX_LIST_INDEX) return undefined
       if (pendingKey && key !== '') segments.push(key)
       segments.push(index)
       key = ''
@@ -76,11 +80,14 @@ export function applySet(root: Record<string, unknown>, path: SetSegment[], valu
         parent = parent[index] as Record<string, unknown> | unknown[]
       }
     } else {
+      // Own properties only, written with defineProperty: a name such as `__proto__.x` from a .tf file must
+      // create a key called __proto__, never reach Object.prototype.
       const key = String(segment)
-      if (last) parent[key] = value
+      const own = (object: Record<string, unknown>, v: unknown) => Object.defineProperty(object, key, {value: v, enumerable: true, writable: true, configurable: true})
+      if (last) own(parent, value)
       else {
-        const existing = parent[key]
-        if (!(nextIsIndex ? Array.isArray(existing) : isPlainObject(existing))) parent[key] = fresh()
+        const existing = Object.hasOwn(parent, key) ? parent[key] : undefined
+        if (!(nextIsIndex ? Array.isArray(existing) : isPlainObject(existing))) own(parent, fresh())
         parent = parent[key] as Record<string, unknown> | unknown[]
       }
     }

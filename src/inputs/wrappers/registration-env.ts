@@ -52,7 +52,9 @@ function literalEntries(list: EnvList): Array<{name: string; value: unknown; ind
  * copy the same list into both, and the main container's entrypoint is the one that registers).
  */
 function registrationEnvList(data: Record<string, unknown>): EnvList | undefined {
-  const path = POD_SPEC_PATHS[kindOf(data) ?? '']
+  const kind = kindOf(data) ?? ''
+  // Own keys only: a document whose kind is "__proto__" or "constructor" names no pod spec.
+  const path = Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined
   if (!path) return undefined
   let spec: unknown = data
   for (const key of path) spec = isPlainObject(spec) ? spec[key] : undefined
