@@ -4,6 +4,7 @@ import {rootCertificates} from 'node:tls'
 import type {CheckResult} from '../types.js'
 import type {ProbeContext} from './context.js'
 import {tcpConnect, tlsHandshake} from './net-client.js'
+import {egressProxy, openTunnel, tlsThroughTunnel} from './proxy-tunnel.js'
 import {resolveHost} from './resolve-host.js'
 import {type Observation, finishCheck, formatMs, idFragment, simpleCheck} from './util.js'
 
@@ -52,6 +53,8 @@ export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): 
   const startedAt = performance.now()
   const endpoint = `${target.host}:${target.port}`
   const evidence: string[] = []
+  const proxy = egressProxy(ctx.env, target.host, target.port, target.tls)
+  if (proxy) return checkThroughProxy(ctx, target, proxy, startedAt)
   const resolved = await resolveHost(ctx, target.host)
   if (!resolved.address) {
     return simpleCheck(target.id, 'fail', `The ${target.label} host ${target.host} does not resolve (${resolved.error}).`, evidence, startedAt, {
@@ -86,4 +89,39 @@ export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): 
   }
   return finishCheck({id: target.id, evidence, findings,
     passSummary: `${target.label} at ${endpoint}: TCP in ${formatMs(connect.ms)}, TLS handshake in ${formatMs(handshake.ms)}.`}, startedAt)
+}
+
+/** The path a job behind HTTPS_PROXY takes: CONNECT through the proxy, then TLS with the target inside the tunnel. */
+async function checkThroughProxy(ctx: ProbeContext, target: OutboundTarget, proxy: URL, startedAt: number): Promise<CheckResult> {
+  const endpoint = `${target.host}:${target.port}`
+  const via = `proxy ${proxy.host}`
+  const evidence = [`through ${via} (${target.tls ? 'HTTPS_PROXY' : 'HTTP_PROXY'}; NO_PROXY does not name ${target.host})`]
+  const tunnel = await openTunnel(proxy, target.host, target.port, ctx.options.timeoutMs)
+  if (!tunnel.ok) {
+    evidence.push(`CONNECT ${endpoint}: ${tunnel.error} after ${formatMs(tunnel.ms)}`)
+    return simpleCheck(target.id, 'fail', `The ${via} does not open a tunnel to ${target.label} at ${endpoint} (${tunnel.error}).`, evidence, startedAt, {
+      cause: tunnel.status === 407 ? 'The proxy wants credentials the job environment does not give.' : tunnel.status ? 'The proxy refuses this destination (an allow list, or the name does not resolve there).' : 'The proxy itself cannot be reached from the pod.',
+      remediation: tunnel.status ? `Allow ${endpoint} on the proxy, or add ${target.host} to NO_PROXY if it is reachable directly.` : `Check HTTPS_PROXY (${proxy.host}) in the runner environment and egress to it.`})
+  }
+  evidence.push(`CONNECT ${endpoint} in ${formatMs(tunnel.ms)}`)
+  if (!target.tls) {
+    tunnel.socket.destroy()
+    return simpleCheck(target.id, 'pass', `${target.label} at ${endpoint} is reachable through the ${via} in ${formatMs(tunnel.ms)} (plain HTTP, no TLS).`, evidence, startedAt)
+  }
+  const servername = /^[\d.]+$|:/.test(target.host) ? undefined : target.host
+  const handshake = await tlsThroughTunnel(tunnel.socket, {ca: trustedCa(ctx), rejectUnauthorized: true, servername}, ctx.options.timeoutMs)
+  const findings: Observation[] = []
+  if (!handshake.ok) {
+    evidence.push(`TLS handshake through the tunnel: ${handshake.errorMessage ?? handshake.error} after ${formatMs(handshake.ms)}`)
+    findings.push({status: 'fail', summary: `The TLS handshake with ${target.label} at ${endpoint} through the ${via} fails (${handshake.error}).`,
+      cause: 'The proxy or the server ends the session: a TLS-inspecting proxy, or a server that does not speak TLS there.', remediation: `Check that ${endpoint} serves HTTPS, and what the proxy does with it.`})
+  } else {
+    evidence.push(`TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} issued by ${handshake.peerIssuer ?? '?'}`)
+    if (!handshake.authorized) {
+      findings.push({status: 'fail', summary: `${target.label} at ${endpoint}, through the ${via}, presents a certificate this container does not trust (${handshake.authorizationError}).`,
+        cause: 'A TLS-inspecting proxy re-signs the traffic with its own CA, or the server uses a private CA.',
+        remediation: 'Give the runner that CA with tls-ca-file (and --tls-ca-file here), and add it to job images.'})
+    }
+  }
+  return finishCheck({id: target.id, evidence, findings, passSummary: `${target.label} at ${endpoint} through the ${via}: CONNECT in ${formatMs(tunnel.ms)}, TLS handshake in ${formatMs(handshake.ms)}.`}, startedAt)
 }
