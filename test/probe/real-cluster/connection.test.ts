@@ -1,12 +1,13 @@
 import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {request as httpsRequest} from 'node:https'
-import {connect as netConnect, type AddressInfo} from 'node:net'
+import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
 import {runCredentialPlugin} from '../../../src/kube/exec-credential.js'
 import {ClientKubeApi, KubeConfigError, prepareKubeConfig} from '../../../src/probe/cluster/kube-api.js'
+import {loopbackConnectProxy} from '../../support/egress.js'
 import {freshNamespace, testCluster, waitForPod, type TestCluster} from '../../support/test-cluster.js'
 import {runCli} from '../cluster/helpers.js'
 
@@ -23,26 +24,6 @@ function kubeconfigFile(dir: string, cluster: string, user: string): string {
   const path = join(dir, 'kubeconfig')
   writeFileSync(path, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`)
   return path
-}
-
-/** A CONNECT proxy on loopback that records each tunnel's target and maps the name `kubernetes` to 127.0.0.1. */
-async function connectProxy(): Promise<{server: Server; url: string; targets: string[]}> {
-  const targets: string[] = []
-  const server = createServer((_req, res) => res.writeHead(405).end())
-  server.on('connect', (req, client, head) => {
-    targets.push(req.url!)
-    const [host, port] = req.url!.split(':')
-    const upstream = netConnect(Number(port), host === 'kubernetes' || host === 'localhost' ? '127.0.0.1' : '0.0.0.0', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-      upstream.write(head)
-      upstream.pipe(client)
-      client.pipe(upstream)
-    })
-    upstream.on('error', () => client.destroy())
-    client.on('error', () => upstream.destroy())
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets}
 }
 
 /**
@@ -139,7 +120,7 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
   })
 
   it("the kubeconfig's proxy-url carries the API calls: the loopback proxy sees the CONNECT", async () => {
-    const proxy = await connectProxy()
+    const proxy = await loopbackConnectProxy()
     servers.push(proxy.server)
     const dir = scratch()
     const port = new URL(cluster.server).port
@@ -152,7 +133,7 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
   }, 30_000)
 
   it('HTTPS_PROXY carries the API calls unless NO_PROXY names the server, as in kubectl', async () => {
-    const proxy = await connectProxy()
+    const proxy = await loopbackConnectProxy()
     servers.push(proxy.server)
     const dir = scratch()
     const port = new URL(cluster.server).port

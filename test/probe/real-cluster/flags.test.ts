@@ -1,11 +1,11 @@
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
-import {execSync} from 'node:child_process'
 import {createServer} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
-import {type AddressInfo, connect as netConnect} from 'node:net'
+import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from '@jest/globals'
+import {loopbackConnectProxy, testCertificate} from '../../support/egress.js'
 import {freshNamespace, podNamesSettled, testCluster, type TestCluster} from '../../support/test-cluster.js'
 import {PRIVILEGED_TLS_CONFIG, runCli, writeRunnerConfig} from '../cluster/helpers.js'
 
@@ -60,19 +60,14 @@ describe('probe against the real API server: local flags in cluster mode', () =>
   }, 90_000)
 
   it('--tls-ca-file is carried into the pod: the GitLab handshake there trusts it, and fails without it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rd-ca-'))
-    const sh = (command: string) => execSync(command, {cwd: dir, stdio: 'pipe'})
-    sh('openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj "/CN=rd test CA" 2>/dev/null')
-    sh('openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost" 2>/dev/null')
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n')
-    sh('openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null')
-    const gitlab = createHttpsServer({key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem'))}, (_req, res) => res.writeHead(200).end('ok'))
+    const certificate = testCertificate('DNS:localhost,IP:127.0.0.1')
+    const gitlab = createHttpsServer(certificate, (_req, res) => res.writeHead(200).end('ok'))
     await new Promise<void>((resolve) => gitlab.listen(0, '127.0.0.1', resolve))
     const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47'}).end(req.url === '/_ping' ? 'OK' : '{}'))
     await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
     try {
       const args = ['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://localhost:${(gitlab.address() as AddressInfo).port}`, '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`]
-      const trusted = await runCli([...args, '--tls-ca-file', join(dir, 'ca.pem')])
+      const trusted = await runCli([...args, '--tls-ca-file', certificate.caFile])
       expect(trusted.stderr).not.toContain('could not run')
       expect(trusted.report!.checks.find((c) => c.id === 'outbound-gitlab')?.status).toBe('pass')
       const untrusted = await runCli(args)
@@ -85,45 +80,27 @@ describe('probe against the real API server: local flags in cluster mode', () =>
   }, 90_000)
 
   it("the outbound checks in the pod go through the runner's HTTPS_PROXY with CONNECT, as a job's traffic does", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rd-proxy-ca-'))
-    const sh = (command: string) => execSync(command, {cwd: dir, stdio: 'pipe'})
-    sh('openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj "/CN=rd test CA" 2>/dev/null')
-    sh('openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=gitlab.test" 2>/dev/null')
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:gitlab.test\n')
-    sh('openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null')
-    const gitlab = createHttpsServer({key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem'))}, (_req, res) => res.writeHead(200).end('ok'))
+    const certificate = testCertificate('DNS:gitlab.test')
+    const gitlab = createHttpsServer(certificate, (_req, res) => res.writeHead(200).end('ok'))
     await new Promise<void>((resolve) => gitlab.listen(0, '127.0.0.1', resolve))
-    // The egress proxy: only it knows where gitlab.test is (it maps every name to 127.0.0.1).
-    const tunnels: string[] = []
-    const proxy = createServer((_req, res) => res.writeHead(405).end())
-    proxy.on('connect', (req, client, head) => {
-      tunnels.push(req.url!)
-      const upstream = netConnect(Number(req.url!.split(':').at(-1)), '127.0.0.1', () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        upstream.write(head)
-        upstream.pipe(client)
-        client.pipe(upstream)
-      })
-      upstream.on('error', () => client.destroy())
-      client.on('error', () => upstream.destroy())
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    // The egress proxy: only it knows where gitlab.test is.
+    const proxy = await loopbackConnectProxy()
     const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47'}).end(req.url === '/_ping' ? 'OK' : '{}'))
     await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
     try {
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+      const proxyUrl = proxy.url
       const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
       writeFileSync(config, readFileSync(config, 'utf8').replace('"SECRET_THING=do-not-leak"]', `"HTTPS_PROXY=${proxyUrl}", "NO_PROXY=.svc,.cluster.local"]`))
       const gitlabPort = (gitlab.address() as AddressInfo).port
-      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://gitlab.test:${gitlabPort}`, '--tls-ca-file', join(dir, 'ca.pem'), '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`])
+      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://gitlab.test:${gitlabPort}`, '--tls-ca-file', certificate.caFile, '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`])
       const outbound = run.report!.checks.find((c) => c.id === 'outbound-gitlab')!
       expect(outbound.status).toBe('pass')
       expect(outbound.summary).toMatch(new RegExp(`^GitLab at gitlab.test:${gitlabPort} through the proxy 127.0.0.1:\\d+: CONNECT in `))
-      expect(tunnels).toContain(`gitlab.test:${gitlabPort}`)
+      expect(proxy.targets).toContain(`gitlab.test:${gitlabPort}`)
       expect(await podNamesSettled(cluster, namespace)).toEqual([])
     } finally {
       gitlab.close()
-      proxy.close()
+      proxy.server.close()
       docker.close()
     }
   }, 90_000)
