@@ -1,5 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
+import {DEFAULT_DEEP_IMAGE} from '../probe/agent/options.js'
 import {runLocalProbe, ProbeOptionsError, type LocalProbeOptions} from '../probe/local.js'
 import {PROBE_FORMATS, type ProbeFormat, renderProbeReport} from '../probe/report/index.js'
 import type {ProbeReport} from '../probe/types.js'
@@ -38,6 +39,8 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     'cert-dir': Flags.string({description: 'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run (in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.', helpValue: 'DIR'}),
     'tls-ca-file': Flags.string({description: 'Extra CA bundle (PEM) trusted for GitLab and registry handshakes; in cluster modes its content is carried into the pod (default there: the runner\'s tls-ca-file when readable here).', helpValue: 'PATH'}),
     timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
+    deep: Flags.boolean({description: 'Also run a tiny container on the Docker daemon that answers (pull, create, start, wait, remove), as docker run would.'}),
+    'deep-image': Flags.string({description: 'Image --deep runs (its own command); default busybox:1.36 running true.', helpValue: 'IMAGE', dependsOn: ['deep']}),
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
     format: Flags.string({description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).', options: [...PROBE_FORMATS], default: 'stylish'}),
     verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
@@ -94,6 +97,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
       tlsCaFile: flags['tls-ca-file'],
       timeoutMs: parseDuration(flags.timeout),
       dindWaitMs: parseDuration(flags['dind-wait']),
+      deepImage: flags.deep ? (flags['deep-image'] ?? DEFAULT_DEEP_IMAGE) : undefined,
     }
     for (const [flag, path] of [['--resolv-conf', options.resolvConf], ['--hosts-file', options.hostsFile], ['--tls-ca-file', options.tlsCaFile]] as const) {
       if (path !== undefined) await assertReadable(flag, path)
@@ -158,6 +162,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
             // Addresses and paths as seen from the pod.
             dockerHosts: flags['docker-host'],
             certDir: flags['cert-dir'],
+            deepImage: flags.deep ? (flags['deep-image'] ?? DEFAULT_DEEP_IMAGE) : undefined,
           }).filter(([, v]) => v !== undefined),
         ),
       },

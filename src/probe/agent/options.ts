@@ -23,6 +23,8 @@ export interface AgentOptions {
   tlsCaFile?: string
   /** Force the cluster-name check on or off; by default it runs inside Kubernetes only. */
   clusterDns?: boolean
+  /** `--deep`: run this image (default busybox, `true`) on the daemon that answers. */
+  deepImage?: string
   /** daemon.json as mounted in the job pod (default /etc/docker/daemon.json). */
   daemonJson?: string
   /** false: the job pod has no Docker daemon (no dind service, no DOCKER_HOST), so no Docker checks run. */
@@ -37,6 +39,9 @@ export interface AgentOptions {
  * least one loss (n = 30: 78.5 %, n = 90: 99.0 %). 60 keeps the series to about a second on a healthy server.
  */
 export const DNS_LOSS_QUERIES = 60
+
+/** The tiny image `--deep` runs unless told otherwise, with `true` as its command. */
+export const DEFAULT_DEEP_IMAGE = 'busybox:1.36'
 
 export const DEFAULT_DOCKER_HOSTS = ['tcp://localhost:2375', 'tcp://docker:2376']
 
@@ -64,7 +69,7 @@ function optionalNumber(value: unknown, field: string): number | undefined {
 export function validateAgentOptions(raw: unknown): AgentOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AgentOptionsError('The options must be a JSON object.')
   const input = raw as Record<string, unknown>
-  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'dnsLossQueries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder', 'daemonJson'])
+  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'dnsLossQueries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder', 'daemonJson', 'deepImage'])
   const unknown = Object.keys(input).filter(k => !known.has(k))
   if (unknown.length > 0) throw new AgentOptionsError(`Unknown option(s): ${unknown.join(', ')}.`)
   if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean') throw new AgentOptionsError('Option clusterDns must be true or false.')
@@ -88,6 +93,7 @@ export function validateAgentOptions(raw: unknown): AgentOptions {
     clusterDns: input.clusterDns as boolean | undefined,
     docker: input.docker as boolean | undefined,
     daemonJson: optionalString(input.daemonJson, 'daemonJson'),
+    deepImage: optionalString(input.deepImage, 'deepImage'),
     builder: input.builder as AgentOptions['builder'],
   }
   for (const url of options.dockerHosts ?? []) {
@@ -147,6 +153,7 @@ export function resolveAgentOptions(options: AgentOptions, env: Record<string, s
     tlsCaFile: options.tlsCaFile,
     clusterDns: options.clusterDns ?? 'auto',
     daemonJson: options.daemonJson ?? '/etc/docker/daemon.json',
+    ...(options.deepImage ? {deepRun: options.deepImage === DEFAULT_DEEP_IMAGE ? {image: DEFAULT_DEEP_IMAGE, command: ['true']} : {image: options.deepImage}} : {}),
     // A daemonless builder needs no Docker daemon; checking for one would only report its absence.
     docker: options.docker ?? !options.builder,
     builder: options.builder,

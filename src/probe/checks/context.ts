@@ -35,6 +35,8 @@ export interface ResolvedProbeOptions {
   clusterDns: boolean | 'auto'
   /** A daemon.json mounted for dind (config_map or host_path volume); its mtu is what dind's bridge gets. */
   daemonJson: string
+  /** `--deep`: run this image on the daemon that answers. */
+  deepRun?: {image: string; command?: string[]}
   /** Whether to look for a Docker daemon at all. */
   docker: boolean
   builder?: 'kaniko' | 'buildah'

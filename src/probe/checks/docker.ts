@@ -269,6 +269,7 @@ export async function runDockerChecks(ctx: ProbeContext): Promise<DockerChecksOu
   checks.push(daemonVerdict(ctx, observations, startedAt))
   checks.push(await dockerMtuCheck(ctx, working[0], certs))
   checks.push(await dockerStorageCheck(ctx, working[0], certs))
+  if (working[0] && ctx.options.deepRun) checks.push(await dockerRunCheck(ctx, working[0], certs, ctx.options.deepRun))
   if (working[0]) checks.push(...(await Promise.all(ctx.options.registries.map((registry) => daemonRegistryCheck(ctx, working[0]!, certs, registry)))))
   return {checks, readyMs}
 }
@@ -302,11 +303,12 @@ function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], s
 }
 
 /** A GET to the daemon that answered, over the protocol it answered on. */
-function daemonGet(ctx: ProbeContext, working: EndpointObservation, certs: ClientCerts, path: string): Promise<HttpOutcome> {
+function daemonGet(ctx: ProbeContext, working: EndpointObservation, certs: ClientCerts, path: string, request: {method?: string; body?: unknown; timeoutMs?: number} = {}): Promise<HttpOutcome> {
   const parsed = working.parsed!
   const tls = working.protocol === 'tls' ? {ca: certs.ca, cert: certs.cert, key: certs.key, rejectUnauthorized: true, servername: parsed.host !== working.resolved?.address ? parsed.host : undefined} : undefined
   const base = parsed.kind === 'unix' ? {socketPath: parsed.socketPath} : {host: working.resolved?.address, port: parsed.port}
-  return httpGet({...base, path, hostHeader: `${parsed.host}:${parsed.port}`, timeoutMs: ctx.options.timeoutMs, tls})
+  return httpGet({...base, path, hostHeader: `${parsed.host}:${parsed.port}`, timeoutMs: request.timeoutMs ?? ctx.options.timeoutMs, tls,
+    ...(request.method ? {method: request.method} : {}), ...(request.body !== undefined ? {body: JSON.stringify(request.body)} : {})})
 }
 
 /** The `mtu` a daemon.json mounted in the job pod sets for dind, when one is there (a config_map or host_path volume). */
@@ -379,6 +381,71 @@ async function daemonRegistryCheck(ctx: ProbeContext, working: EndpointObservati
     cause: 'The daemon\'s own network path to the registry fails: DNS inside dind, egress from the pod, or a proxy the daemon does not know.',
     remediation: 'Check that dind resolves and reaches the registry (HTTP_PROXY/HTTPS_PROXY/NO_PROXY on the dind service when a proxy is required).',
   })
+}
+
+/** Pulls and container runs take longer than one request; this bounds each of those steps. */
+const DEEP_STEP_MS = 120_000
+
+const apiMessage = (outcome: HttpOutcome): string => {
+  try {
+    return (JSON.parse(outcome.body ?? '{}') as {message?: string}).message ?? outcome.body ?? ''
+  } catch {
+    return outcome.body ?? outcome.errorMessage ?? outcome.error ?? ''
+  }
+}
+
+/**
+ * `--deep`: what `docker run` does, through the API: pull the image unless the daemon has it, create a container
+ * without network, start it, wait for its exit, remove it. Proves storage driver, runtime and cgroups work, not only
+ * that the API answers.
+ */
+async function dockerRunCheck(ctx: ProbeContext, working: EndpointObservation, certs: ClientCerts, run: {image: string; command?: string[]}): Promise<CheckResult> {
+  const startedAt = performance.now()
+  const evidence: string[] = []
+  const fail = (summary: string, cause: string, remediation: string) => simpleCheck('docker-run', 'fail', summary, evidence, startedAt, {cause, remediation})
+  const image = run.image
+  const present = await daemonGet(ctx, working, certs, `/images/${encodeURIComponent(image)}/json`)
+  evidence.push(`image ${image}: ${present.status === 200 ? 'present' : 'not present, pulling'}`)
+  if (present.status !== 200) {
+    const pull = await daemonGet(ctx, working, certs, `/images/create?fromImage=${encodeURIComponent(image)}`, {method: 'POST', timeoutMs: DEEP_STEP_MS})
+    const streamError = (pull.body ?? '').split('\n').map((line) => {
+      try {
+        return (JSON.parse(line) as {error?: string}).error
+      } catch {
+        return undefined
+      }
+    }).find(Boolean)
+    evidence.push(`POST /images/create: ${pull.status ?? pull.error}${streamError ? ` ${streamError}` : ''}`)
+    if (pull.status !== 200 || streamError) return fail(`The Docker daemon cannot pull ${image}: ${streamError ?? apiMessage(pull)}.`, 'The daemon cannot reach the registry, or the image does not exist there.', 'Check the registry checks above, or pass --deep-image with an image the cluster can pull.')
+  }
+  const created = await daemonGet(ctx, working, certs, '/containers/create', {method: 'POST', body: {Image: image, ...(run.command ? {Cmd: run.command} : {}), HostConfig: {NetworkMode: 'none'}, Labels: {'runner-doctor/probe': 'true'}}})
+  const id = (() => {
+    try {
+      return (JSON.parse(created.body ?? '{}') as {Id?: string}).Id
+    } catch {
+      return undefined
+    }
+  })()
+  evidence.push(`POST /containers/create: ${created.status ?? created.error}${id ? ` ${id.slice(0, 12)}` : ` ${apiMessage(created)}`}`)
+  if (!id) return fail(`The Docker daemon cannot create a container from ${image}: ${apiMessage(created)}.`, 'The storage driver or the daemon configuration refuses new containers.', 'Read the dind log; check docker-storage above.')
+  try {
+    const started = await daemonGet(ctx, working, certs, `/containers/${id}/start`, {method: 'POST'})
+    evidence.push(`POST /containers/${id.slice(0, 12)}/start: ${started.status ?? started.error}`)
+    if (started.status !== 204) return fail(`A container from ${image} does not start: ${apiMessage(started)}.`, 'The runtime cannot start containers in this dind (cgroups, seccomp or a missing privilege).', 'Run dind privileged, and read its log for the runtime error.')
+    const waited = await daemonGet(ctx, working, certs, `/containers/${id}/wait`, {method: 'POST', timeoutMs: DEEP_STEP_MS})
+    const exit = (() => {
+      try {
+        return (JSON.parse(waited.body ?? '{}') as {StatusCode?: number}).StatusCode
+      } catch {
+        return undefined
+      }
+    })()
+    evidence.push(`POST /containers/${id.slice(0, 12)}/wait: exit code ${exit ?? waited.error}`)
+    if (exit !== 0) return fail(`A container from ${image} exited with code ${exit ?? 'unknown'}.`, 'The container could run but failed.', 'Run the image by hand in the job to see its output.')
+    return simpleCheck('docker-run', 'pass', `The Docker daemon pulled, created, started and removed a container from ${image} (exit 0) in ${formatMs(performance.now() - startedAt)}.`, evidence, startedAt)
+  } finally {
+    await daemonGet(ctx, working, certs, `/containers/${id}?force=true`, {method: 'DELETE'})
+  }
 }
 
 interface DockerInfo {

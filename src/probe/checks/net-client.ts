@@ -50,6 +50,10 @@ export interface HttpTarget {
   hostHeader?: string
   tls?: TlsMaterial
   timeoutMs: number
+  /** GET unless set (the Docker API's create/start/wait are POST, removal DELETE). */
+  method?: string
+  /** A JSON body. */
+  body?: string
 }
 
 /** One GET without keep-alive; never throws. Bodies are capped, the Docker API answers are small. */
@@ -63,8 +67,8 @@ export function httpGet(target: HttpTarget): Promise<HttpOutcome> {
       request.destroy()
       resolve({...outcome, ms: performance.now() - startedAt})
     }
-    const common = {host: target.host, port: target.port, socketPath: target.socketPath, path: target.path, method: 'GET', agent: false as const,
-      headers: {Host: target.hostHeader ?? target.host ?? 'localhost', 'User-Agent': 'runner-doctor-probe'}}
+    const common = {host: target.host, port: target.port, socketPath: target.socketPath, path: target.path, method: target.method ?? 'GET', agent: false as const,
+      headers: {Host: target.hostHeader ?? target.host ?? 'localhost', 'User-Agent': 'runner-doctor-probe', ...(target.body !== undefined ? {'Content-Type': 'application/json'} : {})}}
     const request = target.tls
       ? https.request({...common, ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key,
         rejectUnauthorized: target.tls.rejectUnauthorized, servername: target.tls.servername})
@@ -80,7 +84,7 @@ export function httpGet(target: HttpTarget): Promise<HttpOutcome> {
       response.on('end', () => finish({status: response.statusCode, headers: response.headers, body}))
       response.on('error', error => finish({error: errorCode(error), errorMessage: errorText(error)}))
     })
-    request.end()
+    request.end(target.body)
   })
 }
 

@@ -97,3 +97,54 @@ test('registry reachability is asked of the daemon itself: a registry that answe
     registry.close()
   }
 })
+
+describe('--deep: a container really runs on the daemon', () => {
+  /** A tiny image: one static Go binary that prints a line, or exits 3 when given an argument. */
+  async function tinyImages(): Promise<void> {
+    const {execFileSync} = await import('node:child_process')
+    const dir = join(files.dir, 'tiny')
+    mkdirSync(dir, {recursive: true})
+    writeFileSync(join(dir, 'go.mod'), 'module tiny\n\ngo 1.22\n')
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("tiny")\n}\n')
+    execFileSync('go', ['build', '-o', 'hello', '.'], {cwd: dir, env: {...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOCACHE: join(files.dir, 'gocache')}})
+    execFileSync('tar', ['cf', 'image.tar', 'hello'], {cwd: dir})
+    const docker = (...args: string[]) => execFileSync('docker', ['-H', dockerd.url, ...args], {env: {...process.env, DOCKER_CONFIG: join(files.dir, 'docker-config')}, stdio: ['ignore', 'pipe', 'pipe']})
+    docker('import', '--change', 'CMD ["/hello"]', join(dir, 'image.tar'), 'rd-tiny:ok')
+    docker('import', '--change', 'CMD ["/hello", "fail"]', join(dir, 'image.tar'), 'rd-tiny:fails')
+  }
+
+  beforeAll(tinyImages, 120_000)
+
+  const containersLeft = async () => {
+    const {request} = await import('node:http')
+    return new Promise<unknown[]>((resolve, reject) => {
+      request(`http://127.0.0.1:${dockerd.port}/containers/json?all=1`, (response) => {
+        let body = ''
+        response.on('data', (c: Buffer) => (body += c.toString()))
+        response.on('end', () => resolve(JSON.parse(body) as unknown[]))
+      }).on('error', reject).end()
+    })
+  }
+
+  test('runs, exits 0 and is removed; only with --deep', async () => {
+    const report = await probe({deepImage: 'rd-tiny:ok'})
+    const run = check(report, 'docker-run')
+    expect(run.status).toBe('pass')
+    expect(run.summary).toMatch(/^The Docker daemon pulled, created, started and removed a container from rd-tiny:ok \(exit 0\) in /)
+    expect(run.evidence).toContain('image rd-tiny:ok: present')
+    expect(await containersLeft()).toEqual([])
+    expect((await probe({})).checks.some((c) => c.id === 'docker-run')).toBe(false)
+  }, 60_000)
+
+  test('a container that exits non-zero, and an image that cannot be pulled, fail with what happened', async () => {
+    const failing = check(await probe({deepImage: 'rd-tiny:fails'}), 'docker-run')
+    expect(failing.status).toBe('fail')
+    expect(failing.summary).toBe('A container from rd-tiny:fails exited with code 3.')
+    expect(await containersLeft()).toEqual([])
+    const {freeLoopbackPort} = await import('../../support/dockerd.js')
+    const closed = await freeLoopbackPort()
+    const unpullable = check(await probe({deepImage: `127.0.0.1:${closed}/missing:1`}), 'docker-run')
+    expect(unpullable.status).toBe('fail')
+    expect(unpullable.summary).toMatch(new RegExp(`^The Docker daemon cannot pull 127\\.0\\.0\\.1:${closed}/missing:1: .*connection refused`))
+  }, 60_000)
+})
