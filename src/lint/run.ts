@@ -159,7 +159,8 @@ async function checkFile(
   run.analyzed = analyzed
   const result = run.result
   result.kind = analyzed.kind
-  if (analyzed.skipped) result.skipped = analyzed.skipped
+  // A skip reason may quote the file (a kind, a name): token-shaped text in it is hidden like in findings.
+  if (analyzed.skipped) result.skipped = redact(analyzed.skipped, [])
   if (analyzed.error) result.error = analyzed.error
   if (analyzed.targets.length > 0 || analyzed.kind !== 'skipped') run.raw.push(...runFileRules(analyzed, rules))
   if (analyzed.targets.some((t) => t.type === 'config-toml')) await loadTomlLocator()

@@ -41,6 +41,11 @@ export interface Wrapper {
 }
 
 export const kindOf = (data: Record<string, unknown>): string | undefined => (typeof data.kind === 'string' ? data.kind : undefined)
+/** A kind for messages: a Kubernetes kind is one identifier; anything else (a mangled multi-line value) is not echoed. */
+export const kindLabel = (data: Record<string, unknown>): string => {
+  const kind = kindOf(data) ?? ''
+  return /^[A-Za-z][A-Za-z0-9]{0,62}$/.test(kind) ? kind : 'object of an unknown kind'
+}
 export const apiVersionOf = (data: Record<string, unknown>): string => (typeof data.apiVersion === 'string' ? data.apiVersion : '')
 export const specOf = (data: Record<string, unknown>): Record<string, unknown> | undefined =>
   isPlainObject(data.spec) ? data.spec : undefined

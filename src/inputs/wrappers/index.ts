@@ -4,7 +4,7 @@ import {isSopsEncrypted} from '../recognize.js'
 import {argoCdApplication} from './argocd-application.js'
 import {chartValues, umbrellaChartValues} from './chart-values.js'
 import {configMap} from './configmap.js'
-import {type DocumentResult, kindOf, skip, type Wrapper, type YamlContext} from './context.js'
+import {type DocumentResult, kindLabel, kindOf, skip, type Wrapper, type YamlContext} from './context.js'
 import {fluxHelmRelease} from './flux-helmrelease.js'
 import {gitlabCi} from './gitlab-ci.js'
 import {helmfile} from './helmfile.js'
@@ -25,7 +25,7 @@ const sopsEncrypted: Wrapper = {
 const otherKubernetesObject: Wrapper = {
   name: 'other Kubernetes object',
   match: (data) => kindOf(data) !== undefined && kindOf(data) !== '',
-  extract: (_ctx, data) => skip(`Kubernetes ${kindOf(data)}, not runner configuration`),
+  extract: (_ctx, data) => skip(`Kubernetes ${kindLabel(data)}, not runner configuration`),
 }
 
 /**

@@ -1,6 +1,6 @@
 import type {LintTarget} from '../targets.js'
 import type {InputKind} from '../types.js'
-import {kindOf, skip, type Wrapper} from './context.js'
+import {kindLabel, kindOf, skip, type Wrapper} from './context.js'
 
 function nestedObjects(data: Record<string, unknown>): [string, unknown[]] | undefined {
   const kind = kindOf(data)
@@ -22,6 +22,6 @@ export const openShiftTemplateOrList: Wrapper = {
       targets.push(...inner.targets)
       if (inner.targets.length > 0) innerKind ??= inner.kind
     })
-    return targets.length > 0 ? {kind: innerKind!, targets} : skip(`Kubernetes ${kindOf(data)} without runner configuration`)
+    return targets.length > 0 ? {kind: innerKind!, targets} : skip(`Kubernetes ${kindLabel(data)} without runner configuration`)
   },
 }

@@ -2,7 +2,7 @@ import {isPlainObject} from '../../model/chart.js'
 import {isRegistrationEnv, registrationEnvTarget} from '../registration-env.js'
 import {decodePointer, locateInYaml} from '../yaml-source.js'
 import {envMapTarget} from './configmap.js'
-import {kindOf, skip, type Wrapper, type YamlContext} from './context.js'
+import {kindLabel, kindOf, skip, type Wrapper, type YamlContext} from './context.js'
 
 /** Secret `data` is base64; what register reads is the decoded text. */
 function decodedSecretData(data: Record<string, unknown>): Record<string, unknown> {
@@ -91,6 +91,6 @@ export const registrationWorkload: Wrapper = {
     const target = envListTarget(ctx, registrationEnvList(data)!)
     return target
       ? {kind: 'registration-env', targets: [target]}
-      : skip(`Kubernetes ${kindOf(data)} whose registration variables are all empty`)
+      : skip(`Kubernetes ${kindLabel(data)} whose registration variables are all empty`)
   },
 }
