@@ -3,17 +3,21 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import {type AddressInfo, connect as netConnect} from 'node:net'
 import {tmpdir} from 'node:os'
+import type {Duplex} from 'node:stream'
 import {join} from 'node:path'
 
 /**
  * An HTTP CONNECT proxy on loopback that records each tunnel's target. Every name is sent to 127.0.0.1, so a host
  * only "the proxy knows" (gitlab.test, kubernetes) is reachable through it and through nothing else.
  */
-export async function loopbackConnectProxy(): Promise<{server: Server; url: string; targets: string[]}> {
+export async function loopbackConnectProxy(): Promise<{server: Server; url: string; targets: string[]; stop: () => Promise<void>}> {
   const targets: string[] = []
+  // Tunnels are upgraded sockets that server.close() does not end; kept-alive clients would hold it open for ever.
+  const tunnels = new Set<Duplex>()
   const server = createServer((_req, res) => res.writeHead(405).end())
   server.on('connect', (req, client, head) => {
     targets.push(req.url!)
+    tunnels.add(client)
     const upstream = netConnect(Number(req.url!.split(':').at(-1)), '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       upstream.write(head)
@@ -24,7 +28,11 @@ export async function loopbackConnectProxy(): Promise<{server: Server; url: stri
     client.on('error', () => upstream.destroy())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets}
+  const stop = async () => {
+    for (const tunnel of tunnels) tunnel.destroy()
+    await new Promise((resolve) => server.close(resolve))
+  }
+  return {server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets, stop}
 }
 
 /** A throwaway CA (openssl) and a server certificate it signs for the given subjectAltName (`DNS:x,IP:y`). */

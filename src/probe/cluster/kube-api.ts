@@ -9,6 +9,7 @@ import {
   KubeConfig,
   Observable,
   PatchStrategy,
+  setHeaderOptions,
   type ConfigurationOptions,
   type CoreV1Event,
   type RequestContext,
@@ -530,19 +531,7 @@ export class ClientKubeApi implements KubeApi {
   }
 
   async patchEphemeralContainers(namespace: string, pod: string, containers: V1EphemeralContainer[]): Promise<V1Pod> {
-    const options = {
-      ...this.options,
-      middleware: [
-        ...(this.options.middleware ?? []),
-        {
-          pre: (ctx: RequestContext) => {
-            ctx.setHeaderParam('Content-Type', PatchStrategy.StrategicMergePatch)
-            return new Observable(Promise.resolve(ctx))
-          },
-          post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-        },
-      ],
-    }
+    const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch, this.options)
     return withRetry(
       () =>
         this.core.patchNamespacedPodEphemeralcontainers(

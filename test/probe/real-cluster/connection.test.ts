@@ -5,6 +5,7 @@ import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from '@jest/globals'
+import {KubeReader} from '../../../src/cluster/kube-http.js'
 import {runCredentialPlugin} from '../../../src/kube/exec-credential.js'
 import {ClientKubeApi, KubeConfigError, prepareKubeConfig} from '../../../src/probe/cluster/kube-api.js'
 import {loopbackConnectProxy} from '../../support/egress.js'
@@ -56,6 +57,7 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
   let cluster: TestCluster
   let namespace: string
   const servers: Server[] = []
+  const proxies: Array<{stop: () => Promise<void>}> = []
   let certificate: {cert: string; key: string}
 
   beforeAll(async () => {
@@ -65,7 +67,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
   }, 45 * 60_000)
 
   afterAll(async () => {
-    for (const server of servers) await new Promise((resolve) => server.close(resolve))
+    for (const proxy of proxies) await proxy.stop()
+    for (const server of servers) {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 
   const caLine = () => `    certificate-authority: ${join(cluster.dir, 'pki', 'ca.crt')}`
@@ -121,7 +127,7 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
 
   it("the kubeconfig's proxy-url carries the API calls: the loopback proxy sees the CONNECT", async () => {
     const proxy = await loopbackConnectProxy()
-    servers.push(proxy.server)
+    proxies.push(proxy)
     const dir = scratch()
     const port = new URL(cluster.server).port
     const kubeconfig = kubeconfigFile(dir, `    server: https://localhost:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`, `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`)
@@ -132,9 +138,21 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     expect(proxy.targets).toContain(`localhost:${port}`)
   }, 30_000)
 
+  it('lint --cluster takes the same path: its reader tunnels through proxy-url with the CA and client certificate end to end', async () => {
+    const proxy = await loopbackConnectProxy()
+    proxies.push(proxy)
+    const dir = scratch()
+    const port = new URL(cluster.server).port
+    const kubeconfig = kubeconfigFile(dir, `    server: https://kubernetes:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`, `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`)
+    const reader = await KubeReader.open({kubeconfig})
+    const version = await reader.get<{gitVersion: string}>('/version')
+    expect(version.gitVersion).toMatch(/^v1\.\d+\.\d+/)
+    expect(proxy.targets).toEqual([`kubernetes:${port}`])
+  }, 30_000)
+
   it('HTTPS_PROXY carries the API calls unless NO_PROXY names the server, as in kubectl', async () => {
     const proxy = await loopbackConnectProxy()
-    servers.push(proxy.server)
+    proxies.push(proxy)
     const dir = scratch()
     const port = new URL(cluster.server).port
     // `kubernetes` is in the server certificate; only the proxy knows where it is (it maps it to 127.0.0.1).

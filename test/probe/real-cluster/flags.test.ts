@@ -100,7 +100,7 @@ describe('probe against the real API server: local flags in cluster mode', () =>
       expect(await podNamesSettled(cluster, namespace)).toEqual([])
     } finally {
       gitlab.close()
-      proxy.server.close()
+      await proxy.stop()
       docker.close()
     }
   }, 90_000)
