@@ -1,5 +1,6 @@
 import type {CoreV1Event, V1ContainerStatus, V1Pod} from '@kubernetes/client-node'
 import {type KubeApi, toKubeError} from './kube-api.js'
+import {type PendingState, pendingState} from './pending.js'
 
 /** Container states the kubernetes executor treats as fatal (`CheckTerminalContainerErrors`). */
 export const FATAL_WAITING_REASONS = new Set([
@@ -52,8 +53,13 @@ function describeEvent(event: CoreV1Event): string {
 }
 
 async function eventsFor(kube: KubeApi, namespace: string, pod: string, filter: (e: CoreV1Event) => boolean): Promise<string[]> {
+  return (await podEvents(kube, namespace, pod)).filter(filter).slice(-8).map(describeEvent)
+}
+
+/** The pod's events; none when they cannot be read (list events is optional). */
+async function podEvents(kube: KubeApi, namespace: string, pod: string): Promise<CoreV1Event[]> {
   try {
-    return (await kube.listEvents(namespace, pod)).filter(filter).slice(-8).map(describeEvent)
+    return await kube.listEvents(namespace, pod)
   } catch {
     return []
   }
@@ -67,6 +73,9 @@ function imageRemedy(reason: string, image: string | undefined): string {
   if (reason === 'CrashLoopBackOff') return 'Read the container log (kubectl logs --previous) and fix what makes it exit.'
   return 'Read the events of the pod and fix the container configuration.'
 }
+
+/** How often the pod's events are read while it is not started. */
+const EVENTS_EVERY_MS = 2000
 
 /**
  * Polls the pod (no watch: a watch needs another verb and the client's watches drop) until the container
@@ -82,6 +91,10 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
     options.progress(message)
   }
   let lastPending = 'the pod has not been scheduled yet'
+  let pending: PendingState | undefined
+  // Events name what ContainerCreating hides (mounts, sandbox, pulls); read every few seconds, not every poll.
+  let pendingEvents: CoreV1Event[] = []
+  let eventsReadAt = 0
   let sidecarReported = false
   for (;;) {
     let pod: V1Pod
@@ -134,6 +147,18 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
       }
       if (waiting?.reason && waiting.reason !== 'ContainerCreating') lastPending = `container "${status.name}" is waiting: ${waiting.reason}`
     }
+    if (timings.startedMs === undefined && (scheduled?.status === 'True' || pod.spec?.nodeName)) {
+      if (Date.now() - eventsReadAt >= EVENTS_EVERY_MS) {
+        eventsReadAt = Date.now()
+        pendingEvents = await podEvents(kube, options.namespace, options.pod)
+      }
+      const state = pendingState(pod, pendingEvents)
+      if (state.kind !== 'creating' || !/is waiting: /.test(lastPending)) {
+        pending = state
+        lastPending = state.reason
+        if (state.kind !== 'creating') say(`Pod ${options.pod}: ${state.reason}.`)
+      }
+    }
     const target = statusOf(pod, options.container, options.ephemeral)
     if ((target?.state?.running || target?.state?.terminated) && timings.startedMs === undefined) {
       timings.startedMs = elapsed
@@ -166,8 +191,8 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         kind: 'failed',
         summary: `The probe pod did not start within ${Math.round(options.startTimeoutMs / 1000)}s: ${lastPending}.`,
         evidence: events.length ? events : [`phase ${pod.status?.phase ?? 'unknown'}`],
-        cause: 'Scheduling or image pulls are slower than the wait; jobs would time out the same way ("timed out waiting for pod to start").',
-        remediation: 'Raise --start-timeout and the runner poll_timeout, or pre-pull the images on the nodes.',
+        cause: pending?.cause ?? 'Scheduling or image pulls are slower than the wait; jobs would time out the same way ("timed out waiting for pod to start").',
+        remediation: pending?.remediation ?? 'Raise --start-timeout and the runner poll_timeout, or pre-pull the images on the nodes.',
         timings,
       }
     }
