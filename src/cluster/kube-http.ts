@@ -45,7 +45,8 @@ export const DEFAULT_BUDGET: ReadBudget = {maxCalls: 250, requestTimeoutMs: 10_0
 const REVIEW_PATH = /^\/apis\/authorization\.k8s\.io\/v1\/(selfsubjectaccessreviews|subjectaccessreviews)$/
 
 /** Asks for a Secret's (or any object's) metadata only: the API server then leaves `data` out of the answer. */
-export const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'
+export const METADATA_ONLY =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1'
 
 interface RequestOptions {
   headers: Record<string, string>
@@ -62,7 +63,9 @@ async function loadClientLibrary(): Promise<typeof import('@kubernetes/client-no
     // require, not import(): the fast start-up path runs lint as a cached script, where import() has no loader.
     return createRequire(import.meta.url)(name) as typeof import('@kubernetes/client-node')
   } catch (error) {
-    throw new ClusterUnavailableError(`lint --cluster needs the optional dependency ${name}, which could not be loaded (${(error as Error).message.split('\n')[0]}): npm install ${name}`)
+    throw new ClusterUnavailableError(
+      `lint --cluster needs the optional dependency ${name}, which could not be loaded (${(error as Error).message.split('\n')[0]}): npm install ${name}`,
+    )
   }
 }
 
@@ -88,7 +91,13 @@ async function connectionFromClientLibrary(target: KubeTarget): Promise<Connecti
   const headers = {...options.headers}
   if (options.auth) headers.Authorization = `Basic ${Buffer.from(options.auth).toString('base64')}`
   const contextName = kc.getCurrentContext()
-  return {server: new URL(cluster.server), contextName, namespace: kc.getContextObject(contextName)?.namespace ?? 'default', headers, agent: options.agent ?? new HttpAgent()}
+  return {
+    server: new URL(cluster.server),
+    contextName,
+    namespace: kc.getContextObject(contextName)?.namespace ?? 'default',
+    headers,
+    agent: options.agent ?? new HttpAgent(),
+  }
 }
 
 export class KubeReader {
@@ -116,7 +125,13 @@ export class KubeReader {
       throw new ClusterUnavailableError(`the kubeconfig could not be used: ${(error as Error).message.split('\n')[0]}`)
     }
     connection ??= await connectionFromClientLibrary(target)
-    return new KubeReader(connection.server, connection.contextName, connection.namespace, {headers: connection.headers, agent: connection.agent}, budget)
+    return new KubeReader(
+      connection.server,
+      connection.contextName,
+      connection.namespace,
+      {headers: connection.headers, agent: connection.agent},
+      budget,
+    )
   }
 
   get elapsedMs(): number {
@@ -136,7 +151,13 @@ export class KubeReader {
     return this.send<T>('POST', path, JSON.stringify(body), headers, impersonate?.groups)
   }
 
-  private async send<T>(method: 'GET' | 'POST', path: string, body: string | undefined, headers: Record<string, string>, impersonateGroups: string[] = []): Promise<T> {
+  private async send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    impersonateGroups: string[] = [],
+  ): Promise<T> {
     if (this.calls >= this.budget.maxCalls) throw new KubeReadError('budget', `the budget of ${this.budget.maxCalls} API calls is spent`)
     const left = this.budget.totalTimeMs - this.elapsedMs
     if (left <= 0) throw new KubeReadError('budget', `the time budget of ${this.budget.totalTimeMs / 1000} s is spent`)
@@ -183,6 +204,7 @@ function statusError(status: number, text: string, _headers: IncomingHttpHeaders
 }
 
 function networkError(error: Error & {code?: string}): KubeReadError {
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return new KubeReadError('timeout', 'the API server did not answer in time')
+  if (error.name === 'TimeoutError' || error.name === 'AbortError')
+    return new KubeReadError('timeout', 'the API server did not answer in time')
   return new KubeReadError('unreachable', error.code ? `${error.code} (${error.message})` : error.message)
 }

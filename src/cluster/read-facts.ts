@@ -81,7 +81,11 @@ function nodeFacts(node: Json): NodeFacts {
     labels: node.metadata.labels ?? {},
     taints: (node.spec?.taints ?? []).map((t: Json) => ({key: t.key, value: t.value, effect: t.effect})),
     unschedulable: node.spec?.unschedulable === true,
-    allocatable: {cpuMillicores: Math.round((allocatable.cpu ?? 0) * 1000), memoryBytes: allocatable.memory ?? 0, pods: allocatable.pods ?? 110},
+    allocatable: {
+      cpuMillicores: Math.round((allocatable.cpu ?? 0) * 1000),
+      memoryBytes: allocatable.memory ?? 0,
+      pods: allocatable.pods ?? 110,
+    },
   }
 }
 
@@ -142,15 +146,24 @@ async function namespaceFacts(reader: KubeReader, name: string): Promise<Namespa
       const labels: Record<string, string> = (await reader.get<Json>(`/api/v1/namespaces/${ns}`)).metadata?.labels ?? {}
       return {enforce: labels['pod-security.kubernetes.io/enforce'], enforceVersion: labels['pod-security.kubernetes.io/enforce-version']}
     }),
-    reading(`list resourcequotas in ${name}`, async () => (await listAll(reader, `/api/v1/namespaces/${ns}/resourcequotas`)).map(quotaFacts)),
-    reading(`list limitranges in ${name}`, async () => (await listAll(reader, `/api/v1/namespaces/${ns}/limitranges`)).map(limitRangeFacts)),
+    reading(`list resourcequotas in ${name}`, async () =>
+      (await listAll(reader, `/api/v1/namespaces/${ns}/resourcequotas`)).map(quotaFacts),
+    ),
+    reading(`list limitranges in ${name}`, async () =>
+      (await listAll(reader, `/api/v1/namespaces/${ns}/limitranges`)).map(limitRangeFacts),
+    ),
   ])
   return {name, podSecurity, quotas, limitRanges}
 }
 
 function isRunnerDeployment(deployment: Json): boolean {
   const labels: Record<string, string> = deployment.metadata?.labels ?? {}
-  if (RUNNER_CHART.test(labels.chart ?? '') || RUNNER_CHART.test(labels['helm.sh/chart'] ?? '') || labels['app.kubernetes.io/name'] === 'gitlab-runner') return true
+  if (
+    RUNNER_CHART.test(labels.chart ?? '') ||
+    RUNNER_CHART.test(labels['helm.sh/chart'] ?? '') ||
+    labels['app.kubernetes.io/name'] === 'gitlab-runner'
+  )
+    return true
   return (deployment.spec?.template?.spec?.containers ?? []).some((c: Json) => /gitlab-runner(?!-helper)[^/]*(:|@|$)/.test(String(c.image)))
 }
 
@@ -184,7 +197,8 @@ async function runnerFacts(reader: KubeReader, namespace: string): Promise<Runne
   let configMap: RunnerDeploymentFacts['configMap']
   for (const name of configMapNames.slice(0, 4)) {
     const read = await reading(`get configmap ${namespace}/${name}`, async () => {
-      const data: Record<string, string> = (await reader.get<Json>(`/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`)).data ?? {}
+      const data: Record<string, string> =
+        (await reader.get<Json>(`/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`)).data ?? {}
       return CONFIG_KEYS.some((key) => data[key] !== undefined) ? {name, ...parseDeployedConfig(data)} : undefined
     })
     if (!read.ok || read.value) {
@@ -230,15 +244,37 @@ interface ReviewStatus {
  * What the runner's ServiceAccount may do in the job namespaces: SubjectAccessReview when the reader may create one,
  * else SelfSubjectAccessReview as the account (impersonation). Both persist nothing.
  */
-async function accessOf(reader: KubeReader, namespace: string, serviceAccount: string, jobNamespaces: string[]): Promise<PermissionAnswer[]> {
+async function accessOf(
+  reader: KubeReader,
+  namespace: string,
+  serviceAccount: string,
+  jobNamespaces: string[],
+): Promise<PermissionAnswer[]> {
   const user = `system:serviceaccount:${namespace}:${serviceAccount}`
   const groups = ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated']
   const asks = jobNamespaces.flatMap((ns) => EXECUTOR_PERMISSIONS.map((p) => ({ns, p})))
-  const attributes = ({ns, p}: (typeof asks)[number]) => ({namespace: ns, verb: p.verb, group: p.group ?? '', resource: p.resource, subresource: p.subresource ?? ''})
-  const answer = ({ns, p}: (typeof asks)[number], review: ReviewStatus): PermissionAnswer => ({verb: p.verb, resource: p.resource, subresource: p.subresource, group: p.group, namespace: ns, allowed: review.status?.allowed === true})
+  const attributes = ({ns, p}: (typeof asks)[number]) => ({
+    namespace: ns,
+    verb: p.verb,
+    group: p.group ?? '',
+    resource: p.resource,
+    subresource: p.subresource ?? '',
+  })
+  const answer = ({ns, p}: (typeof asks)[number], review: ReviewStatus): PermissionAnswer => ({
+    verb: p.verb,
+    resource: p.resource,
+    subresource: p.subresource,
+    group: p.group,
+    namespace: ns,
+    allowed: review.status?.allowed === true,
+  })
   try {
     const sar = (ask: (typeof asks)[number]) =>
-      reader.review<ReviewStatus>('/apis/authorization.k8s.io/v1/subjectaccessreviews', {apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: {user, groups, resourceAttributes: attributes(ask)}})
+      reader.review<ReviewStatus>('/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {user, groups, resourceAttributes: attributes(ask)},
+      })
     const first = answer(asks[0], await sar(asks[0]))
     return [first, ...(await inBatches(asks.slice(1), 6, async (ask) => answer(ask, await sar(ask))))]
   } catch (error) {
@@ -303,18 +339,36 @@ export async function openCluster(options: ClusterReadOptions): Promise<OpenClus
       const [nodes, usage, runner] = await Promise.all([
         memo('nodes', () => reading('list nodes', async () => (await listAll(reader, '/api/v1/nodes')).map(nodeFacts))),
         memo('usage', () =>
-          reading('list pods in all namespaces', async () => usageByNode(await listAll(reader, '/api/v1/pods?fieldSelector=' + encodeURIComponent('status.phase!=Succeeded,status.phase!=Failed')))),
+          reading('list pods in all namespaces', async () =>
+            usageByNode(
+              await listAll(reader, '/api/v1/pods?fieldSelector=' + encodeURIComponent('status.phase!=Succeeded,status.phase!=Failed')),
+            ),
+          ),
         ),
         memo('runner', () => reading(`list deployments in ${runnerNamespace}`, () => runnerFacts(reader, runnerNamespace))),
       ])
-      const facts: ClusterFacts = {cluster: reader.contextName, runnerNamespace, nodes, usage, runner, namespaces: {}, access: {ok: true, value: []}}
+      const facts: ClusterFacts = {
+        cluster: reader.contextName,
+        runnerNamespace,
+        nodes,
+        usage,
+        runner,
+        namespaces: {},
+        access: {ok: true, value: []},
+      }
       for (const ns of namespaces) facts.namespaces[ns] = await memo(`ns:${ns}`, () => namespaceFacts(reader, ns))
       const deployment = runner.ok && runner.value && !('ambiguous' in runner.value) ? runner.value : undefined
       facts.access = deployment
         ? await memo(`access:${namespaces.join(',')}`, () =>
-            reading(`check the permissions of ServiceAccount ${runnerNamespace}/${deployment.serviceAccount}`, () => accessOf(reader, runnerNamespace, deployment.serviceAccount, namespaces)),
+            reading(`check the permissions of ServiceAccount ${runnerNamespace}/${deployment.serviceAccount}`, () =>
+              accessOf(reader, runnerNamespace, deployment.serviceAccount, namespaces),
+            ),
           )
-        : {ok: false, what: `the runner's ServiceAccount in ${runnerNamespace}`, reason: runner.ok ? 'no runner Deployment found there' : runner.reason}
+        : {
+            ok: false,
+            what: `the runner's ServiceAccount in ${runnerNamespace}`,
+            reason: runner.ok ? 'no runner Deployment found there' : runner.reason,
+          }
       return facts
     },
   }

@@ -29,39 +29,115 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
 
   static override flags = {
     local: Flags.boolean({description: 'Run the checks here, in the current environment (inside a CI job or any shell).'}),
-    'resolv-conf': Flags.string({description: '--local only: resolv.conf to read instead of /etc/resolv.conf (in a pod the checks read the pod\'s own).', helpValue: 'PATH'}),
-    'hosts-file': Flags.string({description: '--local only: hosts file to read instead of /etc/hosts (in a pod the checks read the pod\'s own).', helpValue: 'PATH'}),
-    'docker-host': Flags.string({description: 'Docker endpoint to check (repeatable), as seen where the checks run (in cluster modes: from the pod); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.', helpValue: 'tcp://HOST:PORT', multiple: true}),
+    'resolv-conf': Flags.string({
+      description: "--local only: resolv.conf to read instead of /etc/resolv.conf (in a pod the checks read the pod's own).",
+      helpValue: 'PATH',
+    }),
+    'hosts-file': Flags.string({
+      description: "--local only: hosts file to read instead of /etc/hosts (in a pod the checks read the pod's own).",
+      helpValue: 'PATH',
+    }),
+    'docker-host': Flags.string({
+      description:
+        'Docker endpoint to check (repeatable), as seen where the checks run (in cluster modes: from the pod); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.',
+      helpValue: 'tcp://HOST:PORT',
+      multiple: true,
+    }),
     target: Flags.string({description: 'Extra host name to resolve (repeatable).', helpValue: 'NAME', multiple: true}),
     'gitlab-url': Flags.string({description: 'GitLab URL for the DNS and outbound checks; default $CI_SERVER_URL.', helpValue: 'URL'}),
-    registry: Flags.string({description: 'Registry host for the DNS and outbound checks (repeatable); default $CI_REGISTRY.', helpValue: 'HOST[:PORT]', multiple: true}),
+    registry: Flags.string({
+      description: 'Registry host for the DNS and outbound checks (repeatable); default $CI_REGISTRY.',
+      helpValue: 'HOST[:PORT]',
+      multiple: true,
+    }),
     'cluster-domain': Flags.string({description: 'Kubernetes cluster domain.', default: 'cluster.local'}),
-    'cert-dir': Flags.string({description: 'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run (in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.', helpValue: 'DIR'}),
-    'tls-ca-file': Flags.string({description: 'Extra CA bundle (PEM) trusted for GitLab and registry handshakes; in cluster modes its content is carried into the pod (default there: the runner\'s tls-ca-file when readable here).', helpValue: 'PATH'}),
+    'cert-dir': Flags.string({
+      description:
+        'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run (in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.',
+      helpValue: 'DIR',
+    }),
+    'tls-ca-file': Flags.string({
+      description:
+        "Extra CA bundle (PEM) trusted for GitLab and registry handshakes; in cluster modes its content is carried into the pod (default there: the runner's tls-ca-file when readable here).",
+      helpValue: 'PATH',
+    }),
     timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
-    deep: Flags.boolean({description: 'Also run a tiny container on the Docker daemon that answers (pull, create, start, wait, remove), as docker run would.'}),
-    'deep-image': Flags.string({description: 'Image --deep runs (its own command); default busybox:1.36 running true.', helpValue: 'IMAGE', dependsOn: ['deep']}),
+    deep: Flags.boolean({
+      description: 'Also run a tiny container on the Docker daemon that answers (pull, create, start, wait, remove), as docker run would.',
+    }),
+    'deep-image': Flags.string({
+      description: 'Image --deep runs (its own command); default busybox:1.36 running true.',
+      helpValue: 'IMAGE',
+      dependsOn: ['deep'],
+    }),
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
-    format: Flags.string({description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).', options: [...PROBE_FORMATS], default: 'stylish'}),
+    format: Flags.string({
+      description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).',
+      options: [...PROBE_FORMATS],
+      default: 'stylish',
+    }),
     verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
     // Cluster modes (src/probe/cluster): a pod shaped like a job pod by default, an existing job pod, or every node.
-    kubeconfig: Flags.string({description: 'Kubeconfig file; default $KUBECONFIG, ~/.kube/config, or the in-cluster service account.', helpValue: 'PATH'}),
+    kubeconfig: Flags.string({
+      description: 'Kubeconfig file; default $KUBECONFIG, ~/.kube/config, or the in-cluster service account.',
+      helpValue: 'PATH',
+    }),
     context: Flags.string({description: 'Kubeconfig context to use.', helpValue: 'NAME'}),
-    as: Flags.string({description: "Cluster modes: act as this user or system:serviceaccount:NS:NAME for the permission checks, the dry run and the pod (kubectl's --as). Default: the runner's ServiceAccount when --config names it and you may impersonate it.", helpValue: 'USER'}),
+    as: Flags.string({
+      description:
+        "Cluster modes: act as this user or system:serviceaccount:NS:NAME for the permission checks, the dry run and the pod (kubectl's --as). Default: the runner's ServiceAccount when --config names it and you may impersonate it.",
+      helpValue: 'USER',
+    }),
     'as-group': Flags.string({description: 'Cluster modes, with --as: a group to act as (one).', helpValue: 'GROUP', dependsOn: ['as']}),
-    namespace: Flags.string({char: 'n', description: 'Namespace for the probe pod; default the runner namespace, else the context namespace.', helpValue: 'NAME'}),
-    config: Flags.string({description: 'Runner config.toml or Helm values file whose [runners.kubernetes] settings the probe pod copies.', helpValue: 'PATH'}),
+    namespace: Flags.string({
+      char: 'n',
+      description: 'Namespace for the probe pod; default the runner namespace, else the context namespace.',
+      helpValue: 'NAME',
+    }),
+    config: Flags.string({
+      description: 'Runner config.toml or Helm values file whose [runners.kubernetes] settings the probe pod copies.',
+      helpValue: 'PATH',
+    }),
     runner: Flags.string({description: 'Which [[runners]] entry of --config to mirror, by name.', helpValue: 'NAME'}),
     image: Flags.string({description: 'Node image the checks run in.', default: 'node:24-alpine'}),
-    'dind-image': Flags.string({description: 'Docker-in-Docker service image; default the runner dind service, else docker:dind.', helpValue: 'IMAGE'}),
-    dind: Flags.boolean({description: 'Keep the dind service of the runner config or the job in the pod (--no-dind leaves it out).', allowNo: true, default: true}),
-    var: Flags.string({description: 'Job variable for the mirror pod (repeatable), as a job would set it: DOCKER_HOST, KUBERNETES_* overwrites, ...', helpValue: 'KEY=VALUE', multiple: true}),
-    'ci-file': Flags.string({description: 'A .gitlab-ci.yml whose job (--job) gives the mirror pod its services, variables and image, resolved as lint resolves them.', helpValue: 'PATH', dependsOn: ['job']}),
+    'dind-image': Flags.string({
+      description: 'Docker-in-Docker service image; default the runner dind service, else docker:dind.',
+      helpValue: 'IMAGE',
+    }),
+    dind: Flags.boolean({
+      description: 'Keep the dind service of the runner config or the job in the pod (--no-dind leaves it out).',
+      allowNo: true,
+      default: true,
+    }),
+    var: Flags.string({
+      description: 'Job variable for the mirror pod (repeatable), as a job would set it: DOCKER_HOST, KUBERNETES_* overwrites, ...',
+      helpValue: 'KEY=VALUE',
+      multiple: true,
+    }),
+    'ci-file': Flags.string({
+      description:
+        'A .gitlab-ci.yml whose job (--job) gives the mirror pod its services, variables and image, resolved as lint resolves them.',
+      helpValue: 'PATH',
+      dependsOn: ['job'],
+    }),
     job: Flags.string({description: 'The job of --ci-file to mirror.', helpValue: 'NAME', dependsOn: ['ci-file']}),
-    'dind-tls': Flags.boolean({description: 'Start dind with TLS on 2376 (--no-dind-tls: plain 2375); default from the runner DOCKER_TLS_CERTDIR.', allowNo: true}),
-    pod: Flags.string({description: 'Run the checks in this existing job pod instead of a new pod.', helpValue: 'NAME', exclusive: ['job-id', 'all-nodes']}),
-    'job-id': Flags.string({description: 'Run the checks in the pod of this CI job (annotation job.runner.gitlab.com/id).', helpValue: 'ID', exclusive: ['pod', 'all-nodes']}),
-    ephemeral: Flags.boolean({description: 'With --pod/--job-id: add an ephemeral Node container when no container has node (it stays until the pod ends).'}),
+    'dind-tls': Flags.boolean({
+      description: 'Start dind with TLS on 2376 (--no-dind-tls: plain 2375); default from the runner DOCKER_TLS_CERTDIR.',
+      allowNo: true,
+    }),
+    pod: Flags.string({
+      description: 'Run the checks in this existing job pod instead of a new pod.',
+      helpValue: 'NAME',
+      exclusive: ['job-id', 'all-nodes'],
+    }),
+    'job-id': Flags.string({
+      description: 'Run the checks in the pod of this CI job (annotation job.runner.gitlab.com/id).',
+      helpValue: 'ID',
+      exclusive: ['pod', 'all-nodes'],
+    }),
+    ephemeral: Flags.boolean({
+      description: 'With --pod/--job-id: add an ephemeral Node container when no container has node (it stays until the pod ends).',
+    }),
     'all-nodes': Flags.boolean({description: 'Start one probe pod per schedulable node and show which nodes differ.'}),
     parallel: Flags.integer({description: 'With --all-nodes: probe pods running at once.', default: 3, min: 1}),
     cleanup: Flags.boolean({description: 'Delete every probe pod left in the namespace, then exit.'}),
@@ -99,11 +175,15 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
       dindWaitMs: parseDuration(flags['dind-wait']),
       deepImage: flags.deep ? (flags['deep-image'] ?? DEFAULT_DEEP_IMAGE) : undefined,
     }
-    for (const [flag, path] of [['--resolv-conf', options.resolvConf], ['--hosts-file', options.hostsFile], ['--tls-ca-file', options.tlsCaFile]] as const) {
+    for (const [flag, path] of [
+      ['--resolv-conf', options.resolvConf],
+      ['--hosts-file', options.hostsFile],
+      ['--tls-ca-file', options.tlsCaFile],
+    ] as const) {
       if (path !== undefined) await assertReadable(flag, path)
     }
     const compact = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LocalProbeOptions
-    const report = await runLocalProbe(compact, {progress: message => process.stderr.write(`${message}\n`)})
+    const report = await runLocalProbe(compact, {progress: (message) => process.stderr.write(`${message}\n`)})
     await this.emit(report, flags.format as ProbeFormat, flags.verbose)
     if (report.summary.exitCode !== 0) this.exit(report.summary.exitCode)
   }
@@ -111,8 +191,16 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
   private async runCluster(flags: ProbeFlags): Promise<void> {
     // A flag that would be silently dropped in a pod is refused: a check against the wrong file is a false verdict.
     const localOnly: Array<[string, unknown, string]> = [
-      ['--resolv-conf', flags['resolv-conf'], "the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it"],
-      ['--hosts-file', flags['hosts-file'], "the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it"],
+      [
+        '--resolv-conf',
+        flags['resolv-conf'],
+        "the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it",
+      ],
+      [
+        '--hosts-file',
+        flags['hosts-file'],
+        "the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it",
+      ],
     ]
     const refused = localOnly.find(([, value]) => value !== undefined)
     if (refused) return this.couldNotRun(`${refused[0]} applies to --local only: ${refused[2]}.`)
@@ -166,7 +254,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
           }).filter(([, v]) => v !== undefined),
         ),
       },
-      message => process.stderr.write(`${message}\n`),
+      (message) => process.stderr.write(`${message}\n`),
     )
     if (result.report) await this.emit(result.report, flags.format as ProbeFormat, flags.verbose)
     if (result.exitCode !== 0) this.exit(result.exitCode)
@@ -177,7 +265,10 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     const {jobFromCiFile, parseVarFlags, JobSettingsError} = await import('../probe/cluster/job-settings.js')
     try {
       const fromFile = flags['ci-file'] && flags.job ? await jobFromCiFile(flags['ci-file'], flags.job) : undefined
-      if (fromFile?.partial) process.stderr.write(`${flags['ci-file']}: job ${flags.job} depends on includes or templates outside the file; their services and variables are not known (add them with --var).\n`)
+      if (fromFile?.partial)
+        process.stderr.write(
+          `${flags['ci-file']}: job ${flags.job} depends on includes or templates outside the file; their services and variables are not known (add them with --var).\n`,
+        )
       const variables = {...fromFile?.jobVariables, ...parseVarFlags(flags.var ?? [])}
       return {
         ...(flags.dind ? {} : {dind: false}),

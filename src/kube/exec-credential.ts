@@ -51,7 +51,10 @@ export function redactSecrets(text: string): string {
 }
 
 function firstLines(text: string): string {
-  const lines = redactSecrets(text).split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '')
+  const lines = redactSecrets(text)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
   return lines.slice(0, STDERR_LINES).join(' | ') + (lines.length > STDERR_LINES ? ` | (${lines.length - STDERR_LINES} more lines)` : '')
 }
 
@@ -66,9 +69,20 @@ export function runCredentialPlugin(
   const timeoutMs = options.timeoutMs ?? CREDENTIAL_PLUGIN_TIMEOUT_MS
   const childEnv: NodeJS.ProcessEnv = {...env, ...Object.fromEntries((exec.env ?? []).map((e) => [e.name, e.value]))}
   // interactive: false tells plugins that can prompt (kubelogin device code) not to.
-  childEnv.KUBERNETES_EXEC_INFO = JSON.stringify({apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: {interactive: false}})
+  childEnv.KUBERNETES_EXEC_INFO = JSON.stringify({
+    apiVersion: exec.apiVersion ?? 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: {interactive: false},
+  })
   const path = command.includes('/') && !isAbsolute(command) ? join(kubeconfigDir, command) : command
-  const result = spawnSync(path, exec.args ?? [], {env: childEnv, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 4 * 1024 * 1024})
+  const result = spawnSync(path, exec.args ?? [], {
+    env: childEnv,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 4 * 1024 * 1024,
+  })
   const error = result.error as (Error & {code?: string}) | undefined
   if (error?.code === 'ENOENT') {
     const searched = command.includes('/') ? path : `PATH=${(env.PATH ?? '').split(delimiter).filter(Boolean).join(delimiter) || '(empty)'}`
@@ -83,23 +97,39 @@ export function runCredentialPlugin(
       `the kubeconfig's credential plugin "${command}" did not answer within ${Math.round(timeoutMs / 1000)} s; it may be waiting for an interactive login: run "${[command, ...(exec.args ?? [])].join(' ')}" once in a terminal, then retry`,
     )
   }
-  if (error) throw new KubeCredentialError('plugin-failed', `the kubeconfig's credential plugin "${command}" could not run: ${redactSecrets(error.message)}`)
+  if (error)
+    throw new KubeCredentialError(
+      'plugin-failed',
+      `the kubeconfig's credential plugin "${command}" could not run: ${redactSecrets(error.message)}`,
+    )
   if (result.status !== 0) {
     const said = firstLines(result.stderr ?? '')
-    throw new KubeCredentialError('plugin-failed', `the kubeconfig's credential plugin "${command}" failed (exit ${result.status ?? result.signal})${said ? `: ${said}` : ''}`)
+    throw new KubeCredentialError(
+      'plugin-failed',
+      `the kubeconfig's credential plugin "${command}" failed (exit ${result.status ?? result.signal})${said ? `: ${said}` : ''}`,
+    )
   }
   let status: ExecCredential
   try {
     status = ((JSON.parse(result.stdout) as {status?: ExecCredential}).status ?? {}) as ExecCredential
   } catch {
-    throw new KubeCredentialError('plugin-failed', `the kubeconfig's credential plugin "${command}" did not print an ExecCredential (its output is not JSON)`)
+    throw new KubeCredentialError(
+      'plugin-failed',
+      `the kubeconfig's credential plugin "${command}" did not print an ExecCredential (its output is not JSON)`,
+    )
   }
   if (!status.token && !(status.clientCertificateData && status.clientKeyData)) {
-    throw new KubeCredentialError('plugin-failed', `the kubeconfig's credential plugin "${command}" returned neither a token nor a client certificate`)
+    throw new KubeCredentialError(
+      'plugin-failed',
+      `the kubeconfig's credential plugin "${command}" returned neither a token nor a client certificate`,
+    )
   }
   const expires = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Number.NaN
   if (expires <= (options.now ?? new Date()).getTime()) {
-    throw new KubeCredentialError('expired', `the credentials from plugin "${command}" expired at ${status.expirationTimestamp}: log in again (for example "${command}" in a terminal), then retry`)
+    throw new KubeCredentialError(
+      'expired',
+      `the credentials from plugin "${command}" expired at ${status.expirationTimestamp}: log in again (for example "${command}" in a terminal), then retry`,
+    )
   }
   return status
 }

@@ -100,14 +100,18 @@ function inCluster(env: NodeJS.ProcessEnv): Connection | undefined {
  * The connection a kubeconfig describes, or undefined when it needs what only the client library does
  * (auth-provider, proxy-url). Throws KubeconfigError when there is no usable configuration at all.
  */
-export function readKubeconfig(options: {kubeconfig?: string; context?: string}, env: NodeJS.ProcessEnv = process.env): Connection | undefined {
+export function readKubeconfig(
+  options: {kubeconfig?: string; context?: string},
+  env: NodeJS.ProcessEnv = process.env,
+): Connection | undefined {
   const files = kubeconfigFiles(options.kubeconfig, env)
   if (files.length === 0) {
     const fromPod = options.context ? undefined : inCluster(env)
     if (fromPod) return fromPod
     throw new KubeconfigError('no kubeconfig was found and this is not running inside a cluster: set KUBECONFIG or pass --kubeconfig')
   }
-  if (options.kubeconfig && !existsSync(options.kubeconfig)) throw new KubeconfigError(`the kubeconfig ${options.kubeconfig} does not exist`)
+  if (options.kubeconfig && !existsSync(options.kubeconfig))
+    throw new KubeconfigError(`the kubeconfig ${options.kubeconfig} does not exist`)
   const {config, dirOf} = merged(files)
   const contextName: string | undefined = options.context ?? config['current-context']
   if (!contextName) throw new KubeconfigError('the kubeconfig names no current-context; pass --context')
@@ -115,7 +119,8 @@ export function readKubeconfig(options: {kubeconfig?: string; context?: string},
   if (!context) throw new KubeconfigError(`the kubeconfig has no context named "${contextName}"`)
   const contextData = (context.context ?? {}) as Json
   const clusterEntry = (config.clusters as Named[]).find((c) => c.name === contextData.cluster)
-  if (!clusterEntry) throw new KubeconfigError(`context "${contextName}" names cluster "${contextData.cluster}", which the kubeconfig does not define`)
+  if (!clusterEntry)
+    throw new KubeconfigError(`context "${contextName}" names cluster "${contextData.cluster}", which the kubeconfig does not define`)
   const userEntry = (config.users as Named[]).find((u) => u.name === contextData.user)
   const cluster = (clusterEntry.cluster ?? {}) as Json
   const user = ((userEntry?.user ?? {}) as Json) ?? {}
@@ -128,7 +133,9 @@ export function readKubeconfig(options: {kubeconfig?: string; context?: string},
   const headers: Record<string, string> = {}
   let cert = fileOrData(userDir, user['client-certificate'], user['client-certificate-data'])
   let key = fileOrData(userDir, user['client-key'], user['client-key-data'])
-  let token: string | undefined = user.token ?? (user.tokenFile ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(userDir, user.tokenFile), 'utf8').trim() : undefined)
+  let token: string | undefined =
+    user.token ??
+    (user.tokenFile ? readFileSync(isAbsolute(user.tokenFile) ? user.tokenFile : join(userDir, user.tokenFile), 'utf8').trim() : undefined)
   if (user.exec) {
     const credential = runCredentialPlugin(user.exec as ExecPluginConfig, userDir, env)
     token = credential.token ?? token
@@ -139,7 +146,11 @@ export function readKubeconfig(options: {kubeconfig?: string; context?: string},
   else if (user.username) headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
   if (user.as) headers['Impersonate-User'] = String(user.as)
   const insecure = cluster['insecure-skip-tls-verify'] === true
-  const {plainHttpLoopback} = checkServerScheme(server, {name: clusterEntry.name, insecureSkipTlsVerify: insecure, file: files.length === 1 ? files[0] : undefined})
+  const {plainHttpLoopback} = checkServerScheme(server, {
+    name: clusterEntry.name,
+    insecureSkipTlsVerify: insecure,
+    file: files.length === 1 ? files[0] : undefined,
+  })
   const tls = {
     ca: fileOrData(clusterDir, cluster['certificate-authority'], cluster['certificate-authority-data']),
     cert,
@@ -149,6 +160,15 @@ export function readKubeconfig(options: {kubeconfig?: string; context?: string},
     keepAlive: true,
   }
   // Plain http through a proxy would need absolute-URI requests; kubectl proxy and http servers are not proxied here.
-  const agent = server.protocol === 'http:' ? new HttpAgent({keepAlive: true}) : proxy ? new TunnelAgent(new URL(proxy), tls) : new HttpsAgent(tls)
-  return {server, contextName, namespace: contextData.namespace ?? 'default', headers, agent, proxy: server.protocol === 'https:' ? proxy : undefined, plainHttpLoopback}
+  const agent =
+    server.protocol === 'http:' ? new HttpAgent({keepAlive: true}) : proxy ? new TunnelAgent(new URL(proxy), tls) : new HttpsAgent(tls)
+  return {
+    server,
+    contextName,
+    namespace: contextData.namespace ?? 'default',
+    headers,
+    agent,
+    proxy: server.protocol === 'https:' ? proxy : undefined,
+    plainHttpLoopback,
+  }
 }

@@ -9,7 +9,10 @@ export class PlainHttpRefusedError extends Error {
  * send credentials unencrypted, so it needs the user's explicit consent in the kubeconfig; the refusal happens
  * before any connection is made, and is never retried.
  */
-export function checkServerScheme(server: URL, cluster: {name: string; insecureSkipTlsVerify: boolean; file?: string}): {plainHttpLoopback: boolean} {
+export function checkServerScheme(
+  server: URL,
+  cluster: {name: string; insecureSkipTlsVerify: boolean; file?: string},
+): {plainHttpLoopback: boolean} {
   if (server.protocol !== 'http:') return {plainHttpLoopback: false}
   if (isLoopbackHost(server.hostname)) return {plainHttpLoopback: true}
   if (cluster.insecureSkipTlsVerify) return {plainHttpLoopback: false}

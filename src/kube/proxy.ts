@@ -26,7 +26,7 @@ function matchesNoProxy(entry: string, host: string, port: string): boolean {
     if (isIP(host) !== 4 || isIP(cidr[1]!) !== 4) return false
     const bits = Number(cidr[2])
     const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
-    return ((ipv4ToNumber(host) & mask) >>> 0) === ((ipv4ToNumber(cidr[1]!) & mask) >>> 0)
+    return (ipv4ToNumber(host) & mask) >>> 0 === (ipv4ToNumber(cidr[1]!) & mask) >>> 0
   }
   const withPort = /^(.*):(\d+)$/.exec(entry)
   const entryHost = (withPort && !entry.includes(']') && isIP(entry) !== 6 ? withPort[1]! : entry).replace(/^\[|\]$/g, '').toLowerCase()
@@ -48,7 +48,10 @@ export function apiProxyFor(server: URL, kubeconfigProxyUrl: string | undefined,
   const proxy = server.protocol === 'https:' ? envValue(env, 'HTTPS_PROXY') : envValue(env, 'HTTP_PROXY')
   if (!proxy) return undefined
   const port = server.port || (server.protocol === 'https:' ? '443' : '80')
-  const noProxy = (envValue(env, 'NO_PROXY') ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)
+  const noProxy = (envValue(env, 'NO_PROXY') ?? '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean)
   if (noProxy.some((entry) => matchesNoProxy(entry, host, port))) return undefined
   // Go accepts a bare host:port and takes it for http://host:port.
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`

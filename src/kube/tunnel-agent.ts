@@ -19,7 +19,9 @@ export class TunnelAgent extends HttpsAgent {
     const options = requestOptions as ConnectionOptions & {host?: string; port?: number}
     const target = `${options.host}:${options.port ?? 443}`
     const headers: Record<string, string> = {Host: target}
-    if (this.proxy.username) headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
+    if (this.proxy.username)
+      headers['Proxy-Authorization'] =
+        `Basic ${Buffer.from(`${decodeURIComponent(this.proxy.username)}:${decodeURIComponent(this.proxy.password)}`).toString('base64')}`
     const connect = httpRequest({host: this.proxy.hostname, port: this.proxy.port || 80, method: 'CONNECT', path: target, headers})
     connect.once('connect', (response, socket) => {
       if (response.statusCode !== 200) {
@@ -29,7 +31,14 @@ export class TunnelAgent extends HttpsAgent {
       }
       callback?.(null, tlsConnect({...options, socket, servername: options.servername ?? options.host}))
     })
-    connect.once('error', (error) => callback?.(Object.assign(new Error(`the proxy ${this.proxy.host} could not be reached: ${error.message}`), {code: (error as {code?: string}).code}), undefined as unknown as Duplex))
+    connect.once('error', (error) =>
+      callback?.(
+        Object.assign(new Error(`the proxy ${this.proxy.host} could not be reached: ${error.message}`), {
+          code: (error as {code?: string}).code,
+        }),
+        undefined as unknown as Duplex,
+      ),
+    )
     connect.end()
     return undefined
   }

@@ -9,3 +9,10 @@ test('eslint reports no problem', () => {
   expect(run.stdout.trim()).toBe('')
   expect(run.status).toBe(0)
 }, 180_000)
+
+// Prettier (.prettierrc.json) over the code, as `npx prettier --check .` runs it: the files it would change.
+test('prettier would change no file', () => {
+  const run = spawnSync(join(process.cwd(), 'node_modules/.bin/prettier'), ['--list-different', '.'], {encoding: 'utf8'})
+  expect(run.error).toBeUndefined()
+  expect(run.stdout.trim().split('\n').filter(Boolean)).toEqual([])
+}, 180_000)

@@ -39,7 +39,8 @@ function parseArgs(argv) {
     else if (flag === '--port') options.port = Number(value())
     else throw new ClusterError(`Unknown option ${flag}. Usage: cluster.mjs up|down --dir DIR [--nodes N] [--port PORT]`)
   }
-  if (!['up', 'down', 'status'].includes(command)) throw new ClusterError('Usage: cluster.mjs up|down|status --dir DIR [--nodes N] [--port PORT]')
+  if (!['up', 'down', 'status'].includes(command))
+    throw new ClusterError('Usage: cluster.mjs up|down|status --dir DIR [--nodes N] [--port PORT]')
   if (!options.dir) throw new ClusterError('--dir DIR is required.')
   if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new ClusterError('--nodes must be a whole number of at least 1.')
   return options
@@ -107,15 +108,58 @@ function openssl(args, cwd) {
 function makePki(pki) {
   mkdirSync(pki, {recursive: true})
   if (existsSync(join(pki, 'done'))) return
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=runner-doctor-test-bed-ca'], pki)
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=runner-doctor-test-bed-ca',
+    ],
+    pki,
+  )
   const sign = (name, subject, extensions) => {
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], pki)
     writeFileSync(join(pki, `${name}.ext`), extensions)
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '3650', '-extfile', `${name}.ext`], pki)
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '3650',
+        '-extfile',
+        `${name}.ext`,
+      ],
+      pki,
+    )
   }
   const client = 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n'
-  const serving = (names) => `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${names}\n`
-  sign('apiserver', '/CN=kube-apiserver', serving(`IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.${CLUSTER_DOMAIN}`))
+  const serving = (names) =>
+    `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=${names}\n`
+  sign(
+    'apiserver',
+    '/CN=kube-apiserver',
+    serving(
+      `IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.${CLUSTER_DOMAIN}`,
+    ),
+  )
   sign('kubelet', '/CN=kwok-kubelet', serving('IP:127.0.0.1,DNS:localhost'))
   sign('admin', '/O=system:masters/CN=kubernetes-admin', client)
   sign('apiserver-kubelet-client', '/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client', client)
@@ -158,7 +202,12 @@ function buildBinaries() {
 
 function start(dir, name, argv, options = {}) {
   const log = openSync(join(dir, 'logs', `${name}.log`), 'a')
-  const child = spawn(argv[0], argv.slice(1), {detached: true, stdio: ['ignore', log, log], cwd: dir, env: {...process.env, ...options.env}})
+  const child = spawn(argv[0], argv.slice(1), {
+    detached: true,
+    stdio: ['ignore', log, log],
+    cwd: dir,
+    env: {...process.env, ...options.env},
+  })
   child.unref()
   return {name, pid: child.pid, match: options.match ?? argv[0]}
 }
@@ -182,7 +231,9 @@ function etcdHealthy(port) {
 }
 
 function kwokConfig(state, stagesDir) {
-  const stages = ['node-initialize.yaml', 'node-heartbeat-with-lease.yaml', 'pod-ready.yaml', 'pod-delete.yaml'].map((file) => readFileSync(join(stagesDir, file), 'utf8').trim())
+  const stages = ['node-initialize.yaml', 'node-heartbeat-with-lease.yaml', 'pod-ready.yaml', 'pod-delete.yaml'].map((file) =>
+    readFileSync(join(stagesDir, file), 'utf8').trim(),
+  )
   // Exec into any container of any pod runs the command here, as a process of kwok's (mount namespace).
   const exec = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: ClusterExec
@@ -198,8 +249,19 @@ spec:
 /** Debian dnsmasq as the cluster DNS: cluster names answered locally, nothing forwarded anywhere. */
 function clusterDnsArgs(address, pidFile) {
   return [
-    '--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--port=53', `--listen-address=${address}`, '--bind-interfaces', `--pid-file=${pidFile}`,
-    '--log-facility=-', '--cache-size=0', '--user=root', `--local=/${CLUSTER_DOMAIN}/`, `--host-record=kubernetes.default.svc.${CLUSTER_DOMAIN},127.0.0.1`,
+    '--keep-in-foreground',
+    '--no-resolv',
+    '--no-hosts',
+    '--no-poll',
+    '--port=53',
+    `--listen-address=${address}`,
+    '--bind-interfaces',
+    `--pid-file=${pidFile}`,
+    '--log-facility=-',
+    '--cache-size=0',
+    '--user=root',
+    `--local=/${CLUSTER_DOMAIN}/`,
+    `--host-record=kubernetes.default.svc.${CLUSTER_DOMAIN},127.0.0.1`,
   ]
 }
 
@@ -211,7 +273,7 @@ export function inMountNamespace(resolvConf, hosts) {
 
 function dockerdBinary() {
   const found = spawnSync('sh', ['-c', 'command -v dockerd'], {encoding: 'utf8'}).stdout.trim()
-  if (!found) throw new ClusterError('dockerd is not installed (the pods\' dind service); run `bash test/support/system-deps.sh`.')
+  if (!found) throw new ClusterError("dockerd is not installed (the pods' dind service); run `bash test/support/system-deps.sh`.")
   return found
 }
 
@@ -238,19 +300,23 @@ async function freeDnsAddress() {
 /** One JSON call to the test bed's API server with a client certificate; non-JSON bodies become {message}. */
 export function apiRequest({port, tls}, method, path, body, contentType = 'application/json') {
   return new Promise((resolveCall, reject) => {
-    const req = request(`https://127.0.0.1:${port}${path}`, {method, ...tls, headers: {'content-type': contentType}, timeout: 10_000}, (res) => {
-      let text = ''
-      res.on('data', (chunk) => (text += chunk))
-      res.on('end', () => {
-        let parsed
-        try {
-          parsed = text ? JSON.parse(text) : undefined
-        } catch {
-          parsed = {message: text.trim()}
-        }
-        resolveCall({status: res.statusCode, body: parsed})
-      })
-    })
+    const req = request(
+      `https://127.0.0.1:${port}${path}`,
+      {method, ...tls, headers: {'content-type': contentType}, timeout: 10_000},
+      (res) => {
+        let text = ''
+        res.on('data', (chunk) => (text += chunk))
+        res.on('end', () => {
+          let parsed
+          try {
+            parsed = text ? JSON.parse(text) : undefined
+          } catch {
+            parsed = {message: text.trim()}
+          }
+          resolveCall({status: res.statusCode, body: parsed})
+        })
+      },
+    )
     req.on('error', reject)
     req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)))
     req.end(body === undefined ? undefined : JSON.stringify(body))
@@ -289,16 +355,24 @@ export function nodePlan(count) {
 async function registerNodes(state) {
   for (const {name, pool} of nodePlan(state.nodes)) {
     const created = await apiJson(state, 'POST', '/api/v1/nodes', nodeObject(name, pool))
-    if (created.status !== 201 && created.status !== 409) throw new ClusterError(`Registering node ${name} failed: HTTP ${created.status} ${created.body?.message ?? ''}`)
+    if (created.status !== 201 && created.status !== 409)
+      throw new ClusterError(`Registering node ${name} failed: HTTP ${created.status} ${created.body?.message ?? ''}`)
   }
   // Ready, and the controller manager has lifted the not-ready taint every new node starts with.
-  await until(`${state.nodes} node(s) to be Ready and untainted`, 120_000, async () => {
-    const list = await apiJson(state, 'GET', '/api/v1/nodes')
-    const ready = (list.body?.items ?? []).filter(
-      (n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !(n.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/')),
-    )
-    return ready.length >= state.nodes
-  }, state.processes)
+  await until(
+    `${state.nodes} node(s) to be Ready and untainted`,
+    120_000,
+    async () => {
+      const list = await apiJson(state, 'GET', '/api/v1/nodes')
+      const ready = (list.body?.items ?? []).filter(
+        (n) =>
+          n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+          !(n.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/')),
+      )
+      return ready.length >= state.nodes
+    },
+    state.processes,
+  )
 }
 
 async function running(state) {
@@ -320,7 +394,9 @@ async function up(options) {
   }
   const wanted = options.port ?? previous?.ports.apiserver
   if (options.port !== undefined && !(await portFree(options.port))) {
-    throw new ClusterError(`Port 127.0.0.1:${options.port} is already in use by another process; pick another --port or stop that process (a cluster of this test bed: npm run cluster:down -- --dir ITS_DIR).`)
+    throw new ClusterError(
+      `Port 127.0.0.1:${options.port} is already in use by another process; pick another --port or stop that process (a cluster of this test bed: npm run cluster:down -- --dir ITS_DIR).`,
+    )
   }
   const started = Date.now()
   const bin = buildBinaries()
@@ -339,7 +415,8 @@ async function up(options) {
   }
   const dnsAddress = await freeDnsAddress()
   const server = `https://127.0.0.1:${ports.apiserver}`
-  for (const user of ['admin', 'controller-manager', 'scheduler', 'kwok']) writeFileSync(join(dir, `${user}.kubeconfig`), kubeconfig(server, pki, user))
+  for (const user of ['admin', 'controller-manager', 'scheduler', 'kwok'])
+    writeFileSync(join(dir, `${user}.kubeconfig`), kubeconfig(server, pki, user))
   writeFileSync(join(dir, 'kubeconfig'), kubeconfig(server, pki, 'admin'))
   const state = {dir, bin, ports, dnsAddress, nodes: options.nodes, processes: []}
   const save = () => writeFileSync(statePath(dir), JSON.stringify(state, null, 2) + '\n')
@@ -349,7 +426,12 @@ async function up(options) {
   }
 
   try {
-    launch('etcd', [join(bin, 'etcd'), `--data-dir=${join(dir, 'etcd')}`, `--client-port=${ports.etcdClient}`, `--peer-port=${ports.etcdPeer}`])
+    launch('etcd', [
+      join(bin, 'etcd'),
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--client-port=${ports.etcdClient}`,
+      `--peer-port=${ports.etcdPeer}`,
+    ])
     await until('etcd', 30_000, () => etcdHealthy(ports.etcdClient), state.processes)
 
     launch('kube-apiserver', [
@@ -376,7 +458,12 @@ async function up(options) {
       '--profiling=false',
       '--endpoint-reconciler-type=none',
     ])
-    await until('the API server', 90_000, async () => (await apiJson(state, 'GET', '/readyz').catch(() => ({}))).status === 200, state.processes)
+    await until(
+      'the API server',
+      90_000,
+      async () => (await apiJson(state, 'GET', '/readyz').catch(() => ({}))).status === 200,
+      state.processes,
+    )
 
     const common = ['--bind-address=127.0.0.1', '--leader-elect=false', '--profiling=false']
     launch('kube-controller-manager', [
@@ -407,14 +494,27 @@ async function up(options) {
     // containers their own environment (an image without node, say). Both are kwok CRDs.
     const stagesDir = join(bin, '..', 'kwok')
     for (const kind of ['logs', 'execs']) {
-      const crd = await apiJson(state, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', parseYaml(readFileSync(join(stagesDir, `kwok.x-k8s.io_${kind}.yaml`), 'utf8')))
-      if (crd.status !== 201 && crd.status !== 409) throw new ClusterError(`Installing kwok's ${kind} CRD failed: HTTP ${crd.status} ${crd.body?.message ?? ''}`)
-      await until(`the ${kind} CRD`, 30_000, async () => (await apiJson(state, 'GET', `/apis/kwok.x-k8s.io/v1alpha1/${kind}`)).status === 200)
+      const crd = await apiJson(
+        state,
+        'POST',
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        parseYaml(readFileSync(join(stagesDir, `kwok.x-k8s.io_${kind}.yaml`), 'utf8')),
+      )
+      if (crd.status !== 201 && crd.status !== 409)
+        throw new ClusterError(`Installing kwok's ${kind} CRD failed: HTTP ${crd.status} ${crd.body?.message ?? ''}`)
+      await until(
+        `the ${kind} CRD`,
+        30_000,
+        async () => (await apiJson(state, 'GET', `/apis/kwok.x-k8s.io/v1alpha1/${kind}`)).status === 200,
+      )
     }
     writeFileSync(join(dir, 'kwok.yaml'), kwokConfig(state, stagesDir))
     // Exec runs commands as kwok's children: give them a node's view of DNS (the cluster DNS), never the host's.
     mkdirSync(join(dir, 'node-etc'), {recursive: true})
-    writeFileSync(join(dir, 'node-etc', 'resolv.conf'), `search default.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\nnameserver ${dnsAddress}\noptions ndots:5\n`)
+    writeFileSync(
+      join(dir, 'node-etc', 'resolv.conf'),
+      `search default.svc.${CLUSTER_DOMAIN} svc.${CLUSTER_DOMAIN} ${CLUSTER_DOMAIN}\nnameserver ${dnsAddress}\noptions ndots:5\n`,
+    )
     writeFileSync(join(dir, 'node-etc', 'hosts'), '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n')
     launch(
       'kwok',
@@ -440,19 +540,42 @@ async function up(options) {
     state.dind = (await portFree(DIND_PORT)) ? `tcp://127.0.0.1:${DIND_PORT}` : undefined
     if (state.dind) {
       mkdirSync(join(dir, 'dind'), {recursive: true})
-      launch('dind', [dockerdBinary(), '-H', state.dind, '--tls=false', '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs', `--data-root=${join(dir, 'dind', 'data')}`, `--exec-root=${join(dir, 'dind', 'exec')}`, `--pidfile=${join(dir, 'dind', 'dockerd.pid')}`])
+      launch('dind', [
+        dockerdBinary(),
+        '-H',
+        state.dind,
+        '--tls=false',
+        '--iptables=false',
+        '--ip6tables=false',
+        '--bridge=none',
+        '--storage-driver=vfs',
+        `--data-root=${join(dir, 'dind', 'data')}`,
+        `--exec-root=${join(dir, 'dind', 'exec')}`,
+        `--pidfile=${join(dir, 'dind', 'dockerd.pid')}`,
+      ])
     } else {
       say(`127.0.0.1:${DIND_PORT} is in use (another cluster of this test bed?): this cluster's pods get no dind service.`)
     }
     launch('pod-runtime', [process.execPath, join(HERE, 'pod-runtime.mjs'), '--dir', dir], {match: 'pod-runtime.mjs'})
 
-    if (state.dind) await until('the dind service (dockerd)', 60_000, () => fetch(`http://127.0.0.1:${DIND_PORT}/_ping`, {signal: AbortSignal.timeout(2000)}).then((r) => r.ok).catch(() => false), state.processes)
+    if (state.dind)
+      await until(
+        'the dind service (dockerd)',
+        60_000,
+        () =>
+          fetch(`http://127.0.0.1:${DIND_PORT}/_ping`, {signal: AbortSignal.timeout(2000)})
+            .then((r) => r.ok)
+            .catch(() => false),
+        state.processes,
+      )
     await registerNodes(state)
     const sa = async () => (await apiJson(state, 'GET', '/api/v1/namespaces/default/serviceaccounts/default')).status === 200
     await until('the default ServiceAccount', 60_000, sa, state.processes)
     save()
     const version = (await apiJson(state, 'GET', '/version')).body?.gitVersion
-    say(`up in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${version} at ${server}, ${state.nodes} node(s) Ready, cluster DNS ${dnsAddress}, dind ${state.dind ?? 'none'}, kubeconfig ${join(dir, 'kubeconfig')}.`)
+    say(
+      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${version} at ${server}, ${state.nodes} node(s) Ready, cluster DNS ${dnsAddress}, dind ${state.dind ?? 'none'}, kubeconfig ${join(dir, 'kubeconfig')}.`,
+    )
     return state
   } catch (error) {
     say(`start failed; stopping what was started. Logs: ${join(dir, 'logs')}`)
@@ -491,7 +614,11 @@ async function down(options) {
   }
   // Clients first, then the API server, then etcd: each stops cleanly when what it talks to is still there.
   const mine = state.processes.filter(ours)
-  const stages = [mine.filter((p) => p.name !== 'kube-apiserver' && p.name !== 'etcd'), mine.filter((p) => p.name === 'kube-apiserver'), mine.filter((p) => p.name === 'etcd')]
+  const stages = [
+    mine.filter((p) => p.name !== 'kube-apiserver' && p.name !== 'etcd'),
+    mine.filter((p) => p.name === 'kube-apiserver'),
+    mine.filter((p) => p.name === 'etcd'),
+  ]
   for (const stage of stages) await stopAll(stage)
   rmSync(statePath(options.dir), {force: true})
   say(`stopped ${mine.length} process(es) of ${options.dir}.`)

@@ -43,18 +43,37 @@ function resolvConf(pod) {
 }
 
 function hostsFile(pod) {
-  const lines = ['# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `${pod.status?.podIP ?? '127.0.0.1'}\t${pod.metadata.name}`]
-  for (const alias of pod.spec.hostAliases ?? []) lines.push(`\n# Entries added by HostAliases.\n${alias.ip}\t${alias.hostnames.join('\t')}`)
+  const lines = [
+    '# Kubernetes-managed hosts file.',
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    `${pod.status?.podIP ?? '127.0.0.1'}\t${pod.metadata.name}`,
+  ]
+  for (const alias of pod.spec.hostAliases ?? [])
+    lines.push(`\n# Entries added by HostAliases.\n${alias.ip}\t${alias.hostnames.join('\t')}`)
   return lines.join('\n') + '\n'
 }
 
 function fieldValue(pod, path) {
-  const fields = {'spec.nodeName': pod.spec.nodeName, 'metadata.name': pod.metadata.name, 'metadata.namespace': pod.metadata.namespace, 'status.podIP': pod.status?.podIP, 'status.hostIP': pod.status?.hostIP, 'spec.serviceAccountName': pod.spec.serviceAccountName}
+  const fields = {
+    'spec.nodeName': pod.spec.nodeName,
+    'metadata.name': pod.metadata.name,
+    'metadata.namespace': pod.metadata.namespace,
+    'status.podIP': pod.status?.podIP,
+    'status.hostIP': pod.status?.hostIP,
+    'spec.serviceAccountName': pod.spec.serviceAccountName,
+  }
   return fields[path] ?? ''
 }
 
 function containerEnv(pod, container) {
-  const env = {PATH: process.env.PATH, HOSTNAME: pod.metadata.name, HOME: '/root', KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443'}
+  const env = {
+    PATH: process.env.PATH,
+    HOSTNAME: pod.metadata.name,
+    HOME: '/root',
+    KUBERNETES_SERVICE_HOST: '10.0.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+  }
   for (const entry of container.env ?? []) {
     if (entry.value !== undefined) env[entry.name] = entry.value
     else if (entry.valueFrom?.fieldRef) env[entry.name] = fieldValue(pod, entry.valueFrom.fieldRef.fieldPath)
@@ -91,12 +110,20 @@ async function upsertLogs(pod, container, file) {
   const entries = logsByPod.get(key) ?? []
   entries.push({containers: [container], logsFile: file, follow: false})
   logsByPod.set(key, entries)
-  const body = {apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Logs', metadata: {name: pod.metadata.name, namespace: pod.metadata.namespace}, spec: {logs: entries}}
+  const body = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Logs',
+    metadata: {name: pod.metadata.name, namespace: pod.metadata.namespace},
+    spec: {logs: entries},
+  }
   const base = `/apis/kwok.x-k8s.io/v1alpha1/namespaces/${pod.metadata.namespace}/logs`
   const created = await api('POST', base, body)
   if (created.status === 409) {
     const current = await api('GET', `${base}/${pod.metadata.name}`)
-    const replaced = await api('PUT', `${base}/${pod.metadata.name}`, {...body, metadata: {...body.metadata, resourceVersion: current.body.metadata.resourceVersion}})
+    const replaced = await api('PUT', `${base}/${pod.metadata.name}`, {
+      ...body,
+      metadata: {...body.metadata, resourceVersion: current.body.metadata.resourceVersion},
+    })
     if (replaced.status >= 300) log(`Logs for ${key}: HTTP ${replaced.status} ${replaced.body?.message}`)
   } else if (created.status >= 300) log(`Logs for ${key}: HTTP ${created.status} ${created.body?.message}`)
 }
@@ -111,7 +138,15 @@ async function setContainerState(pod, container, ephemeral, containerState, extr
     const field = ephemeral ? 'ephemeralContainerStatuses' : 'containerStatuses'
     const statuses = [...(fresh.status?.[field] ?? [])].filter((s) => s.name !== container.name)
     const previous = (fresh.status?.[field] ?? []).find((s) => s.name === container.name)
-    statuses.push({...previous, name: container.name, image: container.image, imageID: previous?.imageID ?? '', restartCount: 0, ...extra, state: containerState})
+    statuses.push({
+      ...previous,
+      name: container.name,
+      image: container.image,
+      imageID: previous?.imageID ?? '',
+      restartCount: 0,
+      ...extra,
+      state: containerState,
+    })
     const patch = {metadata: {resourceVersion: fresh.metadata.resourceVersion}, status: {[field]: statuses}}
     const result = await api('PATCH', `${path}/status`, patch, 'application/merge-patch+json')
     if (result.status < 300 || result.status === 404) return
@@ -157,7 +192,13 @@ async function startContainer(pod, container, ephemeral) {
     if (entry?.killed) return
     const exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)
     log(`${pod.metadata.namespace}/${pod.metadata.name} container ${container.name} exited with ${exitCode}`)
-    await setContainerState(pod, container, ephemeral, {terminated: {exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: new Date().toISOString()}}, {ready: false, started: false}).catch((error) => log(error.message))
+    await setContainerState(
+      pod,
+      container,
+      ephemeral,
+      {terminated: {exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: new Date().toISOString()}},
+      {ready: false, started: false},
+    ).catch((error) => log(error.message))
   })
 }
 
@@ -170,7 +211,10 @@ async function tick() {
   for (const pod of list.body.items) {
     if (pod.metadata.deletionTimestamp || pod.status?.phase !== 'Running') continue
     live.add(pod.metadata.uid)
-    const candidates = [...(pod.spec.containers ?? []).map((c) => [c, false]), ...(pod.spec.ephemeralContainers ?? []).map((c) => [c, true])]
+    const candidates = [
+      ...(pod.spec.containers ?? []).map((c) => [c, false]),
+      ...(pod.spec.ephemeralContainers ?? []).map((c) => [c, true]),
+    ]
     for (const [container, ephemeral] of candidates) {
       const key = `${pod.metadata.uid}/${container.name}`
       if (!runnable(container) || running.has(key)) continue

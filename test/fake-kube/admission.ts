@@ -31,13 +31,21 @@ function schemaCauses(pod: V1Pod): StatusCause[] {
         const field = fieldPath(e.instancePath)
         if (e.keyword === 'enum') {
           const allowed = (e.params?.allowedValues as unknown[] | undefined)?.map((v) => JSON.stringify(v)).join(', ')
-          return {reason: 'FieldValueNotSupported', field, message: `Unsupported value: ${JSON.stringify(valueAt(pod, e.instancePath))}: supported values: ${allowed}`}
+          return {
+            reason: 'FieldValueNotSupported',
+            field,
+            message: `Unsupported value: ${JSON.stringify(valueAt(pod, e.instancePath))}: supported values: ${allowed}`,
+          }
         }
         if (e.keyword === 'required') {
           const missing = `${field}.${String(e.params?.missingProperty)}`
           return {reason: 'FieldValueRequired', field: missing, message: 'Required value'}
         }
-        return {reason: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(valueAt(pod, e.instancePath))}: ${e.message ?? 'invalid'}`}
+        return {
+          reason: 'FieldValueInvalid',
+          field,
+          message: `Invalid value: ${JSON.stringify(valueAt(pod, e.instancePath))}: ${e.message ?? 'invalid'}`,
+        }
       })
       .filter((cause) => {
         const key = `${cause.field}`
@@ -63,24 +71,39 @@ export function quantityValue(quantity: string): number {
   return Number(match[1]) * (match[2] ? factors[match[2]]! : 1)
 }
 
-function containerCauses(containers: (V1Container | V1EphemeralContainer)[], base: string, volumeNames: Set<string>, names: Set<string>): StatusCause[] {
+function containerCauses(
+  containers: (V1Container | V1EphemeralContainer)[],
+  base: string,
+  volumeNames: Set<string>,
+  names: Set<string>,
+): StatusCause[] {
   const causes: StatusCause[] = []
   containers.forEach((container, index) => {
     const at = `${base}[${index}]`
     if (!container.name) causes.push({reason: 'FieldValueRequired', field: `${at}.name`, message: 'Required value'})
     else if (!DNS_LABEL.test(container.name) || container.name.length > 63)
-      causes.push({reason: 'FieldValueInvalid', field: `${at}.name`, message: `Invalid value: "${container.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`})
-    else if (names.has(container.name)) causes.push({reason: 'FieldValueDuplicate', field: `${at}.name`, message: `Duplicate value: "${container.name}"`})
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `${at}.name`,
+        message: `Invalid value: "${container.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+      })
+    else if (names.has(container.name))
+      causes.push({reason: 'FieldValueDuplicate', field: `${at}.name`, message: `Duplicate value: "${container.name}"`})
     if (container.name) names.add(container.name)
     if (!container.image) causes.push({reason: 'FieldValueRequired', field: `${at}.image`, message: 'Required value'})
     for (const [mountIndex, mount] of (container.volumeMounts ?? []).entries()) {
-      if (!volumeNames.has(mount.name)) causes.push({reason: 'FieldValueNotFound', field: `${at}.volumeMounts[${mountIndex}].name`, message: `Not found: "${mount.name}"`})
+      if (!volumeNames.has(mount.name))
+        causes.push({reason: 'FieldValueNotFound', field: `${at}.volumeMounts[${mountIndex}].name`, message: `Not found: "${mount.name}"`})
     }
     const resources = (container as V1Container).resources
     for (const [resource, request] of Object.entries(resources?.requests ?? {})) {
       const limit = resources?.limits?.[resource]
       if (limit !== undefined && quantityValue(String(request)) > quantityValue(String(limit))) {
-        causes.push({reason: 'FieldValueInvalid', field: `${at}.resources.requests`, message: `Invalid value: "${request}": must be less than or equal to ${resource} limit of ${limit}`})
+        causes.push({
+          reason: 'FieldValueInvalid',
+          field: `${at}.resources.requests`,
+          message: `Invalid value: "${request}": must be less than or equal to ${resource} limit of ${limit}`,
+        })
       }
     }
   })
@@ -91,14 +114,28 @@ function containerCauses(containers: (V1Container | V1EphemeralContainer)[], bas
 function semanticCauses(pod: V1Pod): StatusCause[] {
   const causes: StatusCause[] = []
   const meta = pod.metadata ?? {}
-  if (!meta.name && !meta.generateName) causes.push({reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required'})
+  if (!meta.name && !meta.generateName)
+    causes.push({reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required'})
   if (meta.name && (!DNS_SUBDOMAIN.test(meta.name) || meta.name.length > 253))
-    causes.push({reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`})
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+    })
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key
-    if (!QUALIFIED_NAME.test(name) || name.length > 63) causes.push({reason: 'FieldValueInvalid', field: 'metadata.labels', message: `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.'`})
+    if (!QUALIFIED_NAME.test(name) || name.length > 63)
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: 'metadata.labels',
+        message: `Invalid value: "${key}": name part must consist of alphanumeric characters, '-', '_' or '.'`,
+      })
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value))
-      causes.push({reason: 'FieldValueInvalid', field: 'metadata.labels', message: `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`})
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: 'metadata.labels',
+        message: `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+      })
   }
   const spec = pod.spec
   if (!spec) return [...causes, {reason: 'FieldValueRequired', field: 'spec', message: 'Required value'}]
@@ -109,23 +146,54 @@ function semanticCauses(pod: V1Pod): StatusCause[] {
   causes.push(...containerCauses(spec.containers ?? [], 'spec.containers', volumeNames, names))
   causes.push(...containerCauses(spec.ephemeralContainers ?? [], 'spec.ephemeralContainers', volumeNames, names))
   if (spec.dnsPolicy === 'None' && !spec.dnsConfig?.nameservers?.length)
-    causes.push({reason: 'FieldValueRequired', field: 'spec.dnsConfig', message: 'Required value: must provide `dnsConfig` when `dnsPolicy` is None'})
+    causes.push({
+      reason: 'FieldValueRequired',
+      field: 'spec.dnsConfig',
+      message: 'Required value: must provide `dnsConfig` when `dnsPolicy` is None',
+    })
   const nameservers = spec.dnsConfig?.nameservers ?? []
-  if (nameservers.length > 3) causes.push({reason: 'FieldValueInvalid', field: 'spec.dnsConfig.nameservers', message: `Invalid value: ${JSON.stringify(nameservers)}: must not have more than 3 nameservers`})
+  if (nameservers.length > 3)
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'spec.dnsConfig.nameservers',
+      message: `Invalid value: ${JSON.stringify(nameservers)}: must not have more than 3 nameservers`,
+    })
   nameservers.forEach((ns, index) => {
-    if (!isIP(ns)) causes.push({reason: 'FieldValueInvalid', field: `spec.dnsConfig.nameservers[${index}]`, message: `Invalid value: "${ns}": must be a valid IP address`})
+    if (!isIP(ns))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.dnsConfig.nameservers[${index}]`,
+        message: `Invalid value: "${ns}": must be a valid IP address`,
+      })
   })
   ;(spec.hostAliases ?? []).forEach((alias, index) => {
-    if (!isIP(alias.ip ?? '')) causes.push({reason: 'FieldValueInvalid', field: `spec.hostAliases[${index}].ip`, message: `Invalid value: "${alias.ip}": must be a valid IP address`})
+    if (!isIP(alias.ip ?? ''))
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.hostAliases[${index}].ip`,
+        message: `Invalid value: "${alias.ip}": must be a valid IP address`,
+      })
   })
   ;(spec.tolerations ?? []).forEach((toleration, index) => {
     if (toleration.operator === 'Exists' && toleration.value)
-      causes.push({reason: 'FieldValueInvalid', field: `spec.tolerations[${index}].operator`, message: `Invalid value: "${toleration.value}": value must be empty when \`operator\` is 'Exists'`})
+      causes.push({
+        reason: 'FieldValueInvalid',
+        field: `spec.tolerations[${index}].operator`,
+        message: `Invalid value: "${toleration.value}": value must be empty when \`operator\` is 'Exists'`,
+      })
     if (toleration.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(toleration.effect))
-      causes.push({reason: 'FieldValueNotSupported', field: `spec.tolerations[${index}].effect`, message: `Unsupported value: "${toleration.effect}": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"`})
+      causes.push({
+        reason: 'FieldValueNotSupported',
+        field: `spec.tolerations[${index}].effect`,
+        message: `Unsupported value: "${toleration.effect}": supported values: "NoExecute", "NoSchedule", "PreferNoSchedule"`,
+      })
   })
   if (spec.activeDeadlineSeconds !== undefined && spec.activeDeadlineSeconds <= 0)
-    causes.push({reason: 'FieldValueInvalid', field: 'spec.activeDeadlineSeconds', message: `Invalid value: ${spec.activeDeadlineSeconds}: must be greater than or equal to 1`})
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'spec.activeDeadlineSeconds',
+      message: `Invalid value: ${spec.activeDeadlineSeconds}: must be greater than or equal to 1`,
+    })
   return causes
 }
 
@@ -144,7 +212,19 @@ export function validatePod(pod: V1Pod): void {
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted'
 
 const BASELINE_CAPABILITIES = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ])
 
 function quoted(names: string[]): string {
@@ -155,15 +235,23 @@ function quoted(names: string[]): string {
 export function podSecurityViolations(pod: V1Pod, level: PodSecurityLevel): string[] {
   if (level === 'privileged') return []
   const spec = pod.spec!
-  const containers: (V1Container | V1EphemeralContainer)[] = [...(spec.initContainers ?? []), ...spec.containers, ...(spec.ephemeralContainers ?? [])]
+  const containers: (V1Container | V1EphemeralContainer)[] = [
+    ...(spec.initContainers ?? []),
+    ...spec.containers,
+    ...(spec.ephemeralContainers ?? []),
+  ]
   const violations: string[] = []
-  const hostNamespaces = [spec.hostNetwork && 'hostNetwork=true', spec.hostPID && 'hostPID=true', spec.hostIPC && 'hostIPC=true'].filter(Boolean)
+  const hostNamespaces = [spec.hostNetwork && 'hostNetwork=true', spec.hostPID && 'hostPID=true', spec.hostIPC && 'hostIPC=true'].filter(
+    Boolean,
+  )
   if (hostNamespaces.length) violations.push(`host namespaces (${hostNamespaces.join(', ')})`)
   const privileged = containers.filter((c) => c.securityContext?.privileged === true).map((c) => c.name)
   if (privileged.length) violations.push(`privileged (${quoted(privileged)} must not set securityContext.privileged=true)`)
   if (level === 'baseline') {
     const extra = containers.flatMap((c) =>
-      (c.securityContext?.capabilities?.add ?? []).filter((cap) => !BASELINE_CAPABILITIES.has(cap)).map((cap) => `container "${c.name}" must not include "${cap}" in securityContext.capabilities.add`),
+      (c.securityContext?.capabilities?.add ?? [])
+        .filter((cap) => !BASELINE_CAPABILITIES.has(cap))
+        .map((cap) => `container "${c.name}" must not include "${cap}" in securityContext.capabilities.add`),
     )
     if (extra.length) violations.push(`non-default capabilities (${extra.join('; ')})`)
   }
@@ -171,23 +259,32 @@ export function podSecurityViolations(pod: V1Pod, level: PodSecurityLevel): stri
   if (hostPaths.length) violations.push(`hostPath volumes (${hostPaths.length === 1 ? 'volume' : 'volumes'} ${hostPaths.join(', ')})`)
   if (level === 'restricted') {
     const escalating = containers.filter((c) => c.securityContext?.allowPrivilegeEscalation !== false).map((c) => c.name)
-    if (escalating.length) violations.push(`allowPrivilegeEscalation != false (${quoted(escalating)} must set securityContext.allowPrivilegeEscalation=false)`)
+    if (escalating.length)
+      violations.push(`allowPrivilegeEscalation != false (${quoted(escalating)} must set securityContext.allowPrivilegeEscalation=false)`)
     const capabilityProblems = containers.flatMap((c) => {
       const problems: string[] = []
-      if (!(c.securityContext?.capabilities?.drop ?? []).includes('ALL')) problems.push(`container "${c.name}" must set securityContext.capabilities.drop=["ALL"]`)
+      if (!(c.securityContext?.capabilities?.drop ?? []).includes('ALL'))
+        problems.push(`container "${c.name}" must set securityContext.capabilities.drop=["ALL"]`)
       const added = (c.securityContext?.capabilities?.add ?? []).filter((cap) => cap !== 'NET_BIND_SERVICE')
-      if (added.length) problems.push(`container "${c.name}" must not include ${added.map((a) => `"${a}"`).join(', ')} in securityContext.capabilities.add`)
+      if (added.length)
+        problems.push(`container "${c.name}" must not include ${added.map((a) => `"${a}"`).join(', ')} in securityContext.capabilities.add`)
       return problems
     })
     if (capabilityProblems.length) violations.push(`unrestricted capabilities (${capabilityProblems.join('; ')})`)
     const podNonRoot = spec.securityContext?.runAsNonRoot === true
-    const rootContainers = containers.filter((c) => c.securityContext?.runAsNonRoot !== true && !(podNonRoot && c.securityContext?.runAsNonRoot !== false)).map((c) => c.name)
-    if (rootContainers.length) violations.push(`runAsNonRoot != true (pod or ${quoted(rootContainers)} must set securityContext.runAsNonRoot=true)`)
+    const rootContainers = containers
+      .filter((c) => c.securityContext?.runAsNonRoot !== true && !(podNonRoot && c.securityContext?.runAsNonRoot !== false))
+      .map((c) => c.name)
+    if (rootContainers.length)
+      violations.push(`runAsNonRoot != true (pod or ${quoted(rootContainers)} must set securityContext.runAsNonRoot=true)`)
     const podSeccomp = spec.securityContext?.seccompProfile?.type
     const noSeccomp = containers
       .filter((c) => !['RuntimeDefault', 'Localhost'].includes(c.securityContext?.seccompProfile?.type ?? podSeccomp ?? ''))
       .map((c) => c.name)
-    if (noSeccomp.length) violations.push(`seccompProfile (pod or ${quoted(noSeccomp)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`)
+    if (noSeccomp.length)
+      violations.push(
+        `seccompProfile (pod or ${quoted(noSeccomp)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`,
+      )
   }
   return violations
 }
@@ -208,13 +305,20 @@ export function admitPodSecurity(pod: V1Pod, namespaceLabels: Record<string, str
     const version = namespaceLabels[`${ENFORCE_LABEL}-version`] ?? 'latest'
     const violations = podSecurityViolations(pod, enforce)
     if (violations.length) {
-      throw failure(403, 'Forbidden', `pods "${name}" is forbidden: violates PodSecurity "${enforce}:${version}": ${violations.join(', ')}`, {name, kind: 'pods'})
+      throw failure(
+        403,
+        'Forbidden',
+        `pods "${name}" is forbidden: violates PodSecurity "${enforce}:${version}": ${violations.join(', ')}`,
+        {name, kind: 'pods'},
+      )
     }
   }
   const warn = levelFrom(namespaceLabels, WARN_LABEL)
   if (!warn) return []
   const violations = podSecurityViolations(pod, warn)
-  return violations.length ? [`would violate PodSecurity "${warn}:${namespaceLabels[`${WARN_LABEL}-version`] ?? 'latest'}": ${violations.join(', ')}`] : []
+  return violations.length
+    ? [`would violate PodSecurity "${warn}:${namespaceLabels[`${WARN_LABEL}-version`] ?? 'latest'}": ${violations.join(', ')}`]
+    : []
 }
 
 export {StatusError}

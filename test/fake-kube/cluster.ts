@@ -65,12 +65,18 @@ export function nodeObject(node: FakeNode): V1Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: {name: node.name, uid: randomUUID(), labels: {'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', ...node.labels}},
+    metadata: {
+      name: node.name,
+      uid: randomUUID(),
+      labels: {'kubernetes.io/hostname': node.name, 'kubernetes.io/os': 'linux', ...node.labels},
+    },
     spec: {...(node.unschedulable ? {unschedulable: true} : {}), ...(node.taints ? {taints: node.taints} : {})},
     status: {
       allocatable: {cpu: node.cpu ?? '2', memory: node.memory ?? '4Gi', pods: '110'},
       capacity: {cpu: node.cpu ?? '2', memory: node.memory ?? '4Gi', pods: '110'},
-      conditions: [{type: 'Ready', status: node.ready === false ? 'False' : 'True', reason: node.ready === false ? 'KubeletNotReady' : 'KubeletReady'}],
+      conditions: [
+        {type: 'Ready', status: node.ready === false ? 'False' : 'True', reason: node.ready === false ? 'KubeletNotReady' : 'KubeletReady'},
+      ],
     },
   }
 }
@@ -81,7 +87,14 @@ export function imageAvailable(image: string, images: string[]): boolean {
 }
 
 // The runner's helper image is public: a cluster that pulls docker:* pulls it too (the mirror pod runs it as the helper).
-export const DEFAULT_IMAGES = ['node:*', 'docker:*', 'busybox:*', 'alpine:*', 'registry.example.com/ci/node:*', 'registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:*']
+export const DEFAULT_IMAGES = [
+  'node:*',
+  'docker:*',
+  'busybox:*',
+  'alpine:*',
+  'registry.example.com/ci/node:*',
+  'registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:*',
+]
 
 function podRequests(pod: V1Pod): {cpu: number; memory: number} {
   let cpu = 0
@@ -103,7 +116,11 @@ function tolerates(pod: V1Pod, taint: {key: string; value?: string; effect: stri
 }
 
 /** What the scheduler decides for one pod: a node, or the FailedScheduling message it would print. */
-export function schedule(pod: V1Pod, nodes: FakeNode[], usage: Map<string, {cpu: number; memory: number}>): {node?: string; message?: string} {
+export function schedule(
+  pod: V1Pod,
+  nodes: FakeNode[],
+  usage: Map<string, {cpu: number; memory: number}>,
+): {node?: string; message?: string} {
   const reasons = new Map<string, number>()
   const count = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1)
   const wanted = podRequests(pod)
@@ -113,7 +130,8 @@ export function schedule(pod: V1Pod, nodes: FakeNode[], usage: Map<string, {cpu:
     if (pod.spec?.nodeName && pod.spec.nodeName !== node.name) continue
     if (node.ready === false) count('node(s) had untolerated taint {node.kubernetes.io/not-ready: }')
     else if (node.unschedulable) count('node(s) were unschedulable')
-    else if (Object.entries(pod.spec?.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) count("node(s) didn't match Pod's node affinity/selector")
+    else if (Object.entries(pod.spec?.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v))
+      count("node(s) didn't match Pod's node affinity/selector")
     else if ((node.taints ?? []).some((t) => t.effect !== 'PreferNoSchedule' && !tolerates(pod, t))) {
       const taint = node.taints!.find((t) => !tolerates(pod, t))!
       count(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`)
@@ -128,7 +146,9 @@ export function schedule(pod: V1Pod, nodes: FakeNode[], usage: Map<string, {cpu:
   }
   const total = pod.spec?.nodeName ? 1 : nodes.length
   const parts = [...reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`)
-  return {message: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`}
+  return {
+    message: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+  }
 }
 
 /** The pod's /etc/resolv.conf as kubelet writes it for the pod's dnsPolicy and dnsConfig. */
@@ -152,16 +172,23 @@ export function resolvConfFor(pod: V1Pod, clusterDns: string, clusterDomain: str
     options = options.filter((o) => o.split(':')[0] !== option.name)
     options.push(option.value === undefined ? option.name! : `${option.name}:${option.value}`)
   }
-  return [
-    ...(searches.length ? [`search ${searches.join(' ')}`] : []),
-    ...nameservers.map((ns) => `nameserver ${ns}`),
-    ...(options.length ? [`options ${options.join(' ')}`] : []),
-  ].join('\n') + '\n'
+  return (
+    [
+      ...(searches.length ? [`search ${searches.join(' ')}`] : []),
+      ...nameservers.map((ns) => `nameserver ${ns}`),
+      ...(options.length ? [`options ${options.join(' ')}`] : []),
+    ].join('\n') + '\n'
+  )
 }
 
 /** The pod's /etc/hosts: kubelet's own entries, then one line per hostAlias. */
 export function hostsFileFor(pod: V1Pod): string {
-  const lines = ['# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `${pod.status?.podIP ?? '127.0.1.1'}\t${pod.metadata?.name}`]
+  const lines = [
+    '# Kubernetes-managed hosts file.',
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    `${pod.status?.podIP ?? '127.0.1.1'}\t${pod.metadata?.name}`,
+  ]
   const aliases = pod.spec?.hostAliases ?? []
   if (aliases.length) lines.push('', '# Entries added by HostAliases.')
   for (const alias of aliases) lines.push(`${alias.ip}\t${(alias.hostnames ?? []).join('\t')}`)
@@ -216,9 +243,7 @@ export class FakeCluster {
   }
 
   recordEvent(pod: V1Pod, type: 'Normal' | 'Warning', reason: string, message: string, component: string, fieldPath?: string): void {
-    const existing = this.events.find(
-      (e) => e.involvedObject.uid === pod.metadata?.uid && e.reason === reason && e.message === message,
-    )
+    const existing = this.events.find((e) => e.involvedObject.uid === pod.metadata?.uid && e.reason === reason && e.message === message)
     if (existing) {
       existing.count = (existing.count ?? 1) + 1
       existing.lastTimestamp = new Date()
@@ -228,7 +253,14 @@ export class FakeCluster {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: {name: `${pod.metadata?.name}.${randomUUID().slice(0, 8)}`, namespace: pod.metadata?.namespace},
-      involvedObject: {kind: 'Pod', apiVersion: 'v1', name: pod.metadata?.name, namespace: pod.metadata?.namespace, uid: pod.metadata?.uid, ...(fieldPath ? {fieldPath} : {})},
+      involvedObject: {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        name: pod.metadata?.name,
+        namespace: pod.metadata?.namespace,
+        uid: pod.metadata?.uid,
+        ...(fieldPath ? {fieldPath} : {}),
+      },
       reason,
       message,
       type,
@@ -272,7 +304,9 @@ export class FakeCluster {
     const object = pod.object
     const decision = schedule(object, this.nodes, this.usage())
     if (!decision.node) {
-      object.status!.conditions = [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message, lastTransitionTime: new Date()}]
+      object.status!.conditions = [
+        {type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message, lastTransitionTime: new Date()},
+      ]
       this.recordEvent(object, 'Warning', 'FailedScheduling', decision.message!, 'default-scheduler')
       this.after(pod, Math.max(200, (this.kubelet.scheduleMs ?? 30) * 4), () => this.trySchedule(pod))
       return
@@ -286,27 +320,53 @@ export class FakeCluster {
       conditions: [{type: 'PodScheduled', status: 'True', lastTransitionTime: new Date()}],
       containerStatuses: object.spec!.containers.map((c) => this.waiting(c, 'ContainerCreating')),
     }
-    this.recordEvent(object, 'Normal', 'Scheduled', `Successfully assigned ${object.metadata!.namespace}/${object.metadata!.name} to ${decision.node}`, 'default-scheduler')
-    writeFileSync(join(pod.dir, 'resolv.conf'), resolvConfFor(object, this.kubelet.clusterDns ?? '127.0.0.10', this.kubelet.clusterDomain ?? 'cluster.local'))
+    this.recordEvent(
+      object,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${object.metadata!.namespace}/${object.metadata!.name} to ${decision.node}`,
+      'default-scheduler',
+    )
+    writeFileSync(
+      join(pod.dir, 'resolv.conf'),
+      resolvConfFor(object, this.kubelet.clusterDns ?? '127.0.0.10', this.kubelet.clusterDomain ?? 'cluster.local'),
+    )
     writeFileSync(join(pod.dir, 'hosts'), hostsFileFor(object))
     this.pullAll(pod)
   }
 
   private waiting(container: V1Container | V1EphemeralContainer, reason: string, message?: string): V1ContainerStatus {
-    return {name: container.name, image: container.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: {waiting: {reason, ...(message ? {message} : {})}}}
+    return {
+      name: container.name,
+      image: container.image ?? '',
+      imageID: '',
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: {waiting: {reason, ...(message ? {message} : {})}},
+    }
   }
 
   private pullAll(pod: FakePod): void {
     const images = this.kubelet.images ?? DEFAULT_IMAGES
     const containers = pod.object.spec!.containers
     const failing = containers.filter((c) => !imageAvailable(c.image!, images))
-    for (const c of containers) this.recordEvent(pod.object, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', `spec.containers{${c.name}}`)
+    for (const c of containers)
+      this.recordEvent(pod.object, 'Normal', 'Pulling', `Pulling image "${c.image}"`, 'kubelet', `spec.containers{${c.name}}`)
     this.after(pod, this.kubelet.pullMs ?? 30, () => {
       if (failing.length) {
         for (const c of failing) this.imagePullFailure(pod, c, 0)
         return
       }
-      for (const c of containers) this.recordEvent(pod.object, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in 1.2s (1.2s including waiting). Image size: 52428800 bytes.`, 'kubelet', `spec.containers{${c.name}}`)
+      for (const c of containers)
+        this.recordEvent(
+          pod.object,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${c.image}" in 1.2s (1.2s including waiting). Image size: 52428800 bytes.`,
+          'kubelet',
+          `spec.containers{${c.name}}`,
+        )
       for (const c of containers) this.startContainer(pod, c, 'containerStatuses')
       this.refreshPhase(pod)
     })
@@ -325,12 +385,23 @@ export class FakeCluster {
     const message = `Failed to pull image "${container.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`
     const statuses = pod.object.status!.containerStatuses!
     const index = statuses.findIndex((s) => s.name === container.name)
-    statuses[index] = this.waiting(container, attempt === 0 ? 'ErrImagePull' : 'ImagePullBackOff', attempt === 0 ? message : `Back-off pulling image "${container.image}"`)
+    statuses[index] = this.waiting(
+      container,
+      attempt === 0 ? 'ErrImagePull' : 'ImagePullBackOff',
+      attempt === 0 ? message : `Back-off pulling image "${container.image}"`,
+    )
     if (attempt === 0) {
       this.recordEvent(pod.object, 'Warning', 'Failed', message, 'kubelet', `spec.containers{${container.name}}`)
       this.recordEvent(pod.object, 'Warning', 'Failed', 'Error: ErrImagePull', 'kubelet', `spec.containers{${container.name}}`)
     } else {
-      this.recordEvent(pod.object, 'Normal', 'BackOff', `Back-off pulling image "${container.image}"`, 'kubelet', `spec.containers{${container.name}}`)
+      this.recordEvent(
+        pod.object,
+        'Normal',
+        'BackOff',
+        `Back-off pulling image "${container.image}"`,
+        'kubelet',
+        `spec.containers{${container.name}}`,
+      )
       this.recordEvent(pod.object, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet', `spec.containers{${container.name}}`)
     }
     this.after(pod, Math.max(150, (this.kubelet.pullMs ?? 30) * 3), () => this.imagePullFailure(pod, container, attempt + 1))
@@ -342,7 +413,11 @@ export class FakeCluster {
 
   /** Environment of a container: its `env`, with downward-API fields resolved as kubelet does. */
   containerEnv(pod: FakePod, container: V1Container | V1EphemeralContainer): Record<string, string> {
-    const env: Record<string, string> = {HOSTNAME: pod.object.metadata!.name!, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '443'}
+    const env: Record<string, string> = {
+      HOSTNAME: pod.object.metadata!.name!,
+      KUBERNETES_SERVICE_HOST: '127.0.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    }
     const fields: Record<string, string | undefined> = {
       'spec.nodeName': pod.object.spec?.nodeName,
       'metadata.name': pod.object.metadata?.name,
@@ -378,7 +453,11 @@ export class FakeCluster {
     return spawn(command!, args, {cwd: pod.dir, env: {...this.containerEnv(pod, container), PATH: bin}, stdio: ['pipe', 'pipe', 'pipe']})
   }
 
-  startContainer(pod: FakePod, container: V1Container | V1EphemeralContainer, list: 'containerStatuses' | 'ephemeralContainerStatuses'): void {
+  startContainer(
+    pod: FakePod,
+    container: V1Container | V1EphemeralContainer,
+    list: 'containerStatuses' | 'ephemeralContainerStatuses',
+  ): void {
     const runtime: ContainerRuntime = {timers: [], log: '', startedAt: now()}
     pod.runtimes.set(container.name, runtime)
     const statuses = (pod.object.status![list] ??= [])
@@ -397,7 +476,15 @@ export class FakeCluster {
         ready: false,
         restartCount: 0,
         started: false,
-        state: {terminated: {exitCode, reason: reason ?? (exitCode === 0 ? 'Completed' : 'Error'), startedAt: new Date(runtime.startedAt!), finishedAt: new Date(), ...(message ? {message} : {})}},
+        state: {
+          terminated: {
+            exitCode,
+            reason: reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
+            startedAt: new Date(runtime.startedAt!),
+            finishedAt: new Date(),
+            ...(message ? {message} : {}),
+          },
+        },
       })
     }
     const fieldPath = list === 'containerStatuses' ? `spec.containers{${container.name}}` : `spec.ephemeralContainers{${container.name}}`
@@ -412,7 +499,14 @@ export class FakeCluster {
       child.stderr!.on('data', (chunk: Buffer) => (runtime.log += chunk.toString('utf8')))
       child.stdin!.end()
       child.on('error', (error) => {
-        this.recordEvent(pod.object, 'Warning', 'Failed', `Error: failed to create containerd task: exec: "${argv[0]}": ${error.message}`, 'kubelet', fieldPath)
+        this.recordEvent(
+          pod.object,
+          'Warning',
+          'Failed',
+          `Error: failed to create containerd task: exec: "${argv[0]}": ${error.message}`,
+          'kubelet',
+          fieldPath,
+        )
         terminated(128, 'StartError', String(error.message))
       })
       child.on('exit', (code, signal) => {
@@ -428,10 +522,21 @@ export class FakeCluster {
     }
     // Any other image without a command runs its own entrypoint, which the fake does not have: it just stays up.
     this.recordEvent(pod.object, 'Normal', 'Started', `Started container ${container.name}`, 'kubelet', fieldPath)
-    setStatus({name: container.name, image: container.image ?? '', imageID: `${container.image}@sha256:${'0'.repeat(64)}`, ready: true, restartCount: 0, started: true, state: {running: {startedAt: new Date(runtime.startedAt!)}}})
+    setStatus({
+      name: container.name,
+      image: container.image ?? '',
+      imageID: `${container.image}@sha256:${'0'.repeat(64)}`,
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: {running: {startedAt: new Date(runtime.startedAt!)}},
+    })
   }
 
-  private dindBehaviour(pod: FakePod, container: V1Container | V1EphemeralContainer): {exitAfterMs?: number; exitCode?: number; log: string} {
+  private dindBehaviour(
+    pod: FakePod,
+    container: V1Container | V1EphemeralContainer,
+  ): {exitAfterMs?: number; exitCode?: number; log: string} {
     if (this.kubelet.dind) return this.kubelet.dind(this.context(pod, container.name))
     if (container.securityContext?.privileged !== true) {
       return {
@@ -459,11 +564,25 @@ export class FakeCluster {
     const conditions = (status.conditions ?? []).filter((c) => c.type === 'PodScheduled')
     if (running + terminated.length === all) {
       conditions.push({type: 'Initialized', status: 'True', lastTransitionTime: new Date()})
-      conditions.push({type: 'ContainersReady', status: ready ? 'True' : 'False', ...(ready ? {} : {reason: 'ContainersNotReady'}), lastTransitionTime: new Date()})
-      conditions.push({type: 'Ready', status: ready ? 'True' : 'False', ...(ready ? {} : {reason: 'ContainersNotReady'}), lastTransitionTime: new Date()})
+      conditions.push({
+        type: 'ContainersReady',
+        status: ready ? 'True' : 'False',
+        ...(ready ? {} : {reason: 'ContainersNotReady'}),
+        lastTransitionTime: new Date(),
+      })
+      conditions.push({
+        type: 'Ready',
+        status: ready ? 'True' : 'False',
+        ...(ready ? {} : {reason: 'ContainersNotReady'}),
+        lastTransitionTime: new Date(),
+      })
     }
     status.conditions = conditions
-    if (status.phase === 'Running' && pod.object.spec?.activeDeadlineSeconds && !pod.timers.some((t) => (t as unknown as {deadline?: boolean}).deadline)) {
+    if (
+      status.phase === 'Running' &&
+      pod.object.spec?.activeDeadlineSeconds &&
+      !pod.timers.some((t) => (t as unknown as {deadline?: boolean}).deadline)
+    ) {
       const timer = setTimeout(() => this.deadlineExceeded(pod), pod.object.spec.activeDeadlineSeconds * 1000)
       ;(timer as unknown as {deadline?: boolean}).deadline = true
       pod.timers.push(timer)

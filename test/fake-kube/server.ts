@@ -134,10 +134,19 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   }
 
   /** Applies the matching fault; returns true when the request was consumed by it. */
-  const applyFault = async (request: IncomingMessage, response: ServerResponse | undefined, socket: Socket, path: string): Promise<boolean> => {
+  const applyFault = async (
+    request: IncomingMessage,
+    response: ServerResponse | undefined,
+    socket: Socket,
+    path: string,
+  ): Promise<boolean> => {
     const query = new URL(request.url ?? '/', 'http://localhost').search
     const rule = state.faults.find(
-      (f) => (!f.method || f.method === request.method) && f.path.test(path) && (!f.query || f.query.test(query)) && (f.times === undefined || f.times > 0),
+      (f) =>
+        (!f.method || f.method === request.method) &&
+        f.path.test(path) &&
+        (!f.query || f.query.test(query)) &&
+        (f.times === undefined || f.times > 0),
     )
     if (!rule) return false
     if (rule.times !== undefined) rule.times--
@@ -158,9 +167,13 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
     if (rule.status) {
       state.requests.push({method: request.method!, path, query, status: rule.status})
       const reason = rule.status === 503 ? 'ServiceUnavailable' : 'InternalError'
-      const message = rule.status === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault'
+      const message =
+        rule.status === 503 ? 'the server is currently unable to handle the request' : 'Internal error occurred: injected fault'
       if (response) sendStatus(response, failure(rule.status, reason, message).status)
-      else socket.end(`HTTP/1.1 ${rule.status} Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(failure(rule.status, reason, message).status)}`)
+      else
+        socket.end(
+          `HTTP/1.1 ${rule.status} Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(failure(rule.status, reason, message).status)}`,
+        )
       return true
     }
     return false
@@ -203,19 +216,31 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         kind: 'SelfSubjectAccessReview',
         metadata: {creationTimestamp: null},
         spec: review.spec,
-        status: allowed ? {allowed: true, reason: `RBAC: allowed by RoleBinding "runner-doctor-probe" of Role "runner-doctor-probe" to User "${user}"`} : {allowed: false},
+        status: allowed
+          ? {allowed: true, reason: `RBAC: allowed by RoleBinding "runner-doctor-probe" of Role "runner-doctor-probe" to User "${user}"`}
+          : {allowed: false},
       })
     }
     if (method === 'GET' && path === '/api/v1/nodes') {
       authorize({verb: 'list', resource: 'nodes'})
-      return sendJson(response, 200, {apiVersion: 'v1', kind: 'NodeList', metadata: {resourceVersion: '1'}, items: cluster.nodes.map(nodeObject)})
+      return sendJson(response, 200, {
+        apiVersion: 'v1',
+        kind: 'NodeList',
+        metadata: {resourceVersion: '1'},
+        items: cluster.nodes.map(nodeObject),
+      })
     }
     const namespaceMatch = NAMESPACE_PATH.exec(path)
     if (method === 'GET' && namespaceMatch) {
       const name = decodeURIComponent(namespaceMatch[1]!)
       authorize({verb: 'get', resource: 'namespaces', name})
       namespaceExists(name)
-      return sendJson(response, 200, {apiVersion: 'v1', kind: 'Namespace', metadata: {name, labels: {'kubernetes.io/metadata.name': name, ...state.namespaces[name]?.labels}}, status: {phase: 'Active'}})
+      return sendJson(response, 200, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {name, labels: {'kubernetes.io/metadata.name': name, ...state.namespaces[name]?.labels}},
+        status: {phase: 'Active'},
+      })
     }
     const eventsMatch = EVENTS_PATH.exec(path)
     if (method === 'GET' && eventsMatch) {
@@ -236,14 +261,22 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         authorize({verb: url.searchParams.get('watch') === 'true' ? 'watch' : 'list', resource: 'pods', namespace})
         namespaceExists(namespace)
         const selector = url.searchParams.get('labelSelector')
-        const items = cluster.list(namespace).filter((p) => matchesSelector(p.object.metadata?.labels, selector)).map((p) => p.object)
+        const items = cluster
+          .list(namespace)
+          .filter((p) => matchesSelector(p.object.metadata?.labels, selector))
+          .map((p) => p.object)
         return sendJson(response, 200, {apiVersion: 'v1', kind: 'PodList', metadata: {resourceVersion: String(Date.now())}, items})
       }
       if (method === 'POST') {
         authorize({verb: 'create', resource: 'pods', namespace})
         const dryRun = url.searchParams.get('dryRun') === 'All'
         const {pod, warnings} = createPod(namespace, parseJson(await readBody(request)), dryRun)
-        return sendJson(response, 201, pod, warnings.length ? {Warning: warnings.map((w) => `299 - "${w.replaceAll('"', '\\"')}"`).join(', ')} : {})
+        return sendJson(
+          response,
+          201,
+          pod,
+          warnings.length ? {Warning: warnings.map((w) => `299 - "${w.replaceAll('"', '\\"')}"`).join(', ')} : {},
+        )
       }
       throw failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
     }
@@ -259,7 +292,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         await readBody(request)
         const pod = cluster.remove(namespace, name)
         if (!pod) throw notFound('pods', name)
-        return sendJson(response, 200, {...pod.object, metadata: {...pod.object.metadata, deletionTimestamp: new Date(), deletionGracePeriodSeconds: 0}})
+        return sendJson(response, 200, {
+          ...pod.object,
+          metadata: {...pod.object.metadata, deletionTimestamp: new Date(), deletionGracePeriodSeconds: 0},
+        })
       }
       throw failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`)
     }
@@ -289,11 +325,20 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
   const sendLog = (response: ServerResponse, pod: FakePod, url: URL) => {
     const containers = [...pod.object.spec!.containers, ...(pod.object.spec!.ephemeralContainers ?? [])].map((c) => c.name)
     const container = url.searchParams.get('container') ?? (containers.length === 1 ? containers[0] : undefined)
-    if (!container) throw failure(400, 'BadRequest', `a container name must be specified for pod ${pod.object.metadata!.name}, choose one of: [${containers.join(' ')}]`)
-    if (!containers.includes(container)) throw failure(400, 'BadRequest', `container ${container} is not valid for pod ${pod.object.metadata!.name}`)
+    if (!container)
+      throw failure(
+        400,
+        'BadRequest',
+        `a container name must be specified for pod ${pod.object.metadata!.name}, choose one of: [${containers.join(' ')}]`,
+      )
+    if (!containers.includes(container))
+      throw failure(400, 'BadRequest', `container ${container} is not valid for pod ${pod.object.metadata!.name}`)
     const runtime = pod.runtimes.get(container)
     if (!runtime) {
-      const reason = [...(pod.object.status?.containerStatuses ?? []), ...(pod.object.status?.ephemeralContainerStatuses ?? [])].find((s) => s.name === container)?.state?.waiting?.reason ?? 'ContainerCreating'
+      const reason =
+        [...(pod.object.status?.containerStatuses ?? []), ...(pod.object.status?.ephemeralContainerStatuses ?? [])].find(
+          (s) => s.name === container,
+        )?.state?.waiting?.reason ?? 'ContainerCreating'
       throw failure(400, 'BadRequest', `container "${container}" in pod "${pod.object.metadata!.name}" is waiting to start: ${reason}`)
     }
     let text = runtime.log
@@ -315,7 +360,10 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         await handle(request, response, url)
         state.requests.push({method: request.method!, path: url.pathname, query: url.search, status: response.statusCode})
       } catch (error) {
-        const status = error instanceof StatusError ? error.status : failure(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`).status
+        const status =
+          error instanceof StatusError
+            ? error.status
+            : failure(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`).status
         state.requests.push({method: request.method!, path: url.pathname, query: url.search, status: status.code})
         if (!response.headersSent) sendStatus(response, status)
       }
@@ -324,7 +372,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
 
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (protocols) => (options.execProtocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io']).find((p) => protocols.has(p)) ?? false,
+    handleProtocols: (protocols) =>
+      (options.execProtocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io']).find((p) => protocols.has(p)) ?? false,
   })
 
   server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
@@ -334,10 +383,13 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const reject = (status: KubeStatus) => {
         state.requests.push({method: 'GET', path: url.pathname, query: url.search, status: status.code})
         const body = JSON.stringify(status)
-        socket.end(`HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+        socket.end(
+          `HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        )
       }
       const match = POD_PATH.exec(url.pathname)
-      if (!match || match[3] !== 'exec' || !match[2]) return reject(failure(404, 'NotFound', 'the server could not find the requested resource').status)
+      if (!match || match[3] !== 'exec' || !match[2])
+        return reject(failure(404, 'NotFound', 'the server could not find the requested resource').status)
       const namespace = decodeURIComponent(match[1]!)
       const name = decodeURIComponent(match[2])
       try {
@@ -350,10 +402,15 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       const pod = cluster.get(namespace, name)
       if (!pod) return reject(notFound('pods', name).status)
       const containerName = url.searchParams.get('container') ?? pod.object.spec!.containers[0]!.name
-      const container = [...pod.object.spec!.containers, ...(pod.object.spec!.ephemeralContainers ?? [])].find((c) => c.name === containerName)
+      const container = [...pod.object.spec!.containers, ...(pod.object.spec!.ephemeralContainers ?? [])].find(
+        (c) => c.name === containerName,
+      )
       if (!container) return reject(failure(400, 'BadRequest', `container ${containerName} is not valid for pod ${name}`).status)
-      const running = [...(pod.object.status?.containerStatuses ?? []), ...(pod.object.status?.ephemeralContainerStatuses ?? [])].find((s) => s.name === containerName)?.state?.running
-      if (!running) return reject(failure(400, 'BadRequest', `unable to upgrade connection: container not found ("${containerName}")`).status)
+      const running = [...(pod.object.status?.containerStatuses ?? []), ...(pod.object.status?.ephemeralContainerStatuses ?? [])].find(
+        (s) => s.name === containerName,
+      )?.state?.running
+      if (!running)
+        return reject(failure(400, 'BadRequest', `unable to upgrade connection: container not found ("${containerName}")`).status)
       const command = url.searchParams.getAll('command')
       if (!command.length) return reject(failure(400, 'BadRequest', 'you must specify at least 1 command').status)
       wss.handleUpgrade(request, socket, head, (ws) => {

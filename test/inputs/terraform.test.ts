@@ -355,7 +355,7 @@ describe('set names that could reach the object prototype or grow huge lists', (
     expect(Object.getOwnPropertyDescriptor(values, '__proto__')?.value).toEqual({polluted: 'yes'})
   })
 
-  test('a list index above Helm\'s 65536 is not a set name', () => {
+  test("a list index above Helm's 65536 is not a set name", () => {
     expect(parseSetName('runners.list[65536]')).toEqual(['runners', 'list', 65536])
     expect(parseSetName('runners.list[65537]')).toBeUndefined()
     expect(parseSetName('runners.list[9007199254740991]')).toBeUndefined()

@@ -55,14 +55,23 @@ ${inputs}`
   cleanup.push(dir, `${dir}-state`)
   const result = await gitlabCiLocal(
     dir,
-    ['--force-shell-executor', '--state-dir', `../${basename(dir)}-state`, '--variable', `KUBECONFIG=${agentKubeconfig}`, 'runner-doctor-lint'],
+    [
+      '--force-shell-executor',
+      '--state-dir',
+      `../${basename(dir)}-state`,
+      '--variable',
+      `KUBECONFIG=${agentKubeconfig}`,
+      'runner-doctor-lint',
+    ],
     checkedOutCli(shimDir),
     {sharedLoopback: true},
   )
   const output = result.stdout + result.stderr
   let checks: string[] = []
   try {
-    checks = (JSON.parse(readFileSync(join(dir, 'gl-code-quality-report.json'), 'utf8')) as Array<{check_name: string}>).map((i) => i.check_name)
+    checks = (JSON.parse(readFileSync(join(dir, 'gl-code-quality-report.json'), 'utf8')) as Array<{check_name: string}>).map(
+      (i) => i.check_name,
+    )
   } catch {
     // No report: the run could not complete.
   }

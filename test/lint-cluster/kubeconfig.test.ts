@@ -57,7 +57,11 @@ describe('kubeconfig reading for lint --cluster', () => {
   it('$KUBECONFIG lists several files: the first to define a name or current-context wins', () => {
     const dir = scratch()
     const first = kubeconfig(dir, 'a', 'current-context: b-ctx\nusers:\n- name: u\n  user: {token: from-a}\n')
-    const second = kubeconfig(dir, 'b', 'current-context: ignored\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.2"}\nusers:\n- name: u\n  user: {token: from-b}\ncontexts:\n- name: b-ctx\n  context: {cluster: c, user: u}\n')
+    const second = kubeconfig(
+      dir,
+      'b',
+      'current-context: ignored\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.2"}\nusers:\n- name: u\n  user: {token: from-b}\ncontexts:\n- name: b-ctx\n  context: {cluster: c, user: u}\n',
+    )
     const connection = readKubeconfig({}, {KUBECONFIG: `${first}:${join(dir, 'missing')}:${second}`})!
     expect(connection.server.origin).toBe('https://127.0.0.2')
     expect(connection.headers.Authorization).toBe('Bearer from-a')
@@ -66,7 +70,10 @@ describe('kubeconfig reading for lint --cluster', () => {
   it('an exec credential plugin (EKS, GKE, AKS) is run and its token used', () => {
     const dir = scratch()
     const plugin = join(dir, 'credential-plugin.sh')
-    writeFileSync(plugin, '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s-%s"}}\' "$1" "$PLUGIN_ENV"\n')
+    writeFileSync(
+      plugin,
+      '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s-%s"}}\' "$1" "$PLUGIN_ENV"\n',
+    )
     chmodSync(plugin, 0o755)
     const path = kubeconfig(
       dir,
@@ -78,17 +85,29 @@ describe('kubeconfig reading for lint --cluster', () => {
 
   it('what only the client library does (auth-provider, a socks proxy-url) is left to it', () => {
     const dir = scratch()
-    const path = kubeconfig(dir, 'config', `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "socks5://127.0.0.1:1080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
+    const path = kubeconfig(
+      dir,
+      'config',
+      `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "socks5://127.0.0.1:1080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    )
     expect(readKubeconfig({kubeconfig: path}, {})).toBeUndefined()
   })
 
   it('says what is wrong: no kubeconfig at all, an unknown context, plain HTTP without insecure-skip-tls-verify', () => {
     const dir = scratch()
-    expect(() => readKubeconfig({}, {HOME: dir})).toThrow(new KubeconfigError('no kubeconfig was found and this is not running inside a cluster: set KUBECONFIG or pass --kubeconfig'))
+    expect(() => readKubeconfig({}, {HOME: dir})).toThrow(
+      new KubeconfigError('no kubeconfig was found and this is not running inside a cluster: set KUBECONFIG or pass --kubeconfig'),
+    )
     const path = kubeconfig(dir, 'config', TWO_CONTEXTS)
     expect(() => readKubeconfig({kubeconfig: path, context: 'staging'}, {})).toThrow('the kubeconfig has no context named "staging"')
     // Plain http is kubectl proxy's on loopback; anywhere else it needs consent in the kubeconfig (src/kube/plain-http.ts).
-    const plain = kubeconfig(dir, 'plain', `clusters:\n- name: c\n  cluster: {server: "http://10.0.0.5:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`)
-    expect(() => readKubeconfig({kubeconfig: plain}, {})).toThrow('add the line "insecure-skip-tls-verify: true" under the cluster "c" entry of')
+    const plain = kubeconfig(
+      dir,
+      'plain',
+      `clusters:\n- name: c\n  cluster: {server: "http://10.0.0.5:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+    )
+    expect(() => readKubeconfig({kubeconfig: plain}, {})).toThrow(
+      'add the line "insecure-skip-tls-verify: true" under the cluster "c" entry of',
+    )
   })
 })

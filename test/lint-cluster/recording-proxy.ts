@@ -17,9 +17,16 @@ export interface RecordedCall {
  * A loopback HTTP proxy in front of the test bed's real API server that records every request: the CLI talks to it
  * through a kubeconfig without credentials, and the proxy forwards with the admin's client certificate.
  */
-export async function recordingProxy(dir: string, server: string): Promise<{kubeconfig: string; calls: RecordedCall[]; close(): Promise<void>}> {
+export async function recordingProxy(
+  dir: string,
+  server: string,
+): Promise<{kubeconfig: string; calls: RecordedCall[]; close(): Promise<void>}> {
   const pki = join(dir, 'pki')
-  const upstream = {ca: readFileSync(join(pki, 'ca.crt')), cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key'))}
+  const upstream = {
+    ca: readFileSync(join(pki, 'ca.crt')),
+    cert: readFileSync(join(pki, 'admin.crt')),
+    key: readFileSync(join(pki, 'admin.key')),
+  }
   const calls: RecordedCall[] = []
   const proxy: Server = createServer((incoming: IncomingMessage, outgoing) => {
     const chunks: Buffer[] = []

@@ -211,7 +211,7 @@ describe('placeholderKind over generated values', () => {
     )
     fc.assert(
       fc.property(fc.array(other, {maxLength: 3}), marker, fc.nat(3), separator, casing, (words, m, at, sep, cased) => {
-        const all = [...words]
+        const all: string[] = [...words]
         all.splice(Math.min(at, all.length), 0, m)
         expect(isPlaceholderValue(cased(all.join(sep)))).toBe(true)
       }),

@@ -37,14 +37,27 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
     const address = randomLoopbackAddress()
     if (!(await udpPortFree(address))) continue
     const pidFile = join(dir, 'dnsmasq.pid')
-    const args = ['--keep-in-foreground', '--no-resolv', '--no-hosts', '--no-poll', '--port=53', `--listen-address=${address}`, '--bind-interfaces',
-      `--pid-file=${pidFile}`, '--log-facility=-', '--cache-size=0', '--user=root',
+    const args = [
+      '--keep-in-foreground',
+      '--no-resolv',
+      '--no-hosts',
+      '--no-poll',
+      '--port=53',
+      `--listen-address=${address}`,
+      '--bind-interfaces',
+      `--pid-file=${pidFile}`,
+      '--log-facility=-',
+      '--cache-size=0',
+      '--user=root',
       ...Object.entries(options.records).map(([name, ip]) => `--host-record=${name},${ip}`),
-      ...(options.localDomains ?? []).map(domain => `--local=/${domain}/`),
-      ...Object.entries(options.wildcards ?? {}).map(([domain, ip]) => `--address=/${domain}/${ip}`)]
+      ...(options.localDomains ?? []).map((domain) => `--local=/${domain}/`),
+      ...Object.entries(options.wildcards ?? {}).map(([domain, ip]) => `--address=/${domain}/${ip}`),
+    ]
     const child = spawn(binary, args, {stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
     const ready = await waitForDnsmasq(child, () => stderr)
     if (ready) {
       return {
@@ -62,7 +75,7 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<Dnsmasq> {
 }
 
 function waitForDnsmasq(child: ChildProcess, stderr: () => string): Promise<boolean> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const timer = setInterval(() => {
       if (/started, version/.test(stderr())) finish(true)
     }, 20)
@@ -78,7 +91,7 @@ function waitForDnsmasq(child: ChildProcess, stderr: () => string): Promise<bool
 
 export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), graceMs)
     child.once('exit', () => {
       clearTimeout(force)

@@ -52,13 +52,60 @@ export function generateDockerTls(dir: string, caName = 'runner-doctor test CA')
   mkdirSync(dir, {recursive: true})
   const clientDir = join(dir, 'client')
   mkdirSync(clientDir, {recursive: true})
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=${caName}`], dir)
+  openssl(
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca-key.pem', '-out', 'ca.pem', '-days', '2', '-subj', `/CN=${caName}`],
+    dir,
+  )
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:docker,DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=docker:dind server'], dir)
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', 'server-cert.pem', '-days', '2', '-extfile', 'server.ext'], dir)
+  openssl(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server-key.pem', '-out', 'server.csr', '-subj', '/CN=docker:dind server'],
+    dir,
+  )
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      'server-cert.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'server.ext',
+    ],
+    dir,
+  )
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join('client', 'key.pem'), '-out', 'client.csr', '-subj', '/CN=docker:dind client'], dir)
-  openssl(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-out', join('client', 'cert.pem'), '-days', '2', '-extfile', 'client.ext'], dir)
+  openssl(
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', join('client', 'key.pem'), '-out', 'client.csr', '-subj', '/CN=docker:dind client'],
+    dir,
+  )
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      'client.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-out',
+      join('client', 'cert.pem'),
+      '-days',
+      '2',
+      '-extfile',
+      'client.ext',
+    ],
+    dir,
+  )
   execFileSync('cp', [join(dir, 'ca.pem'), join(clientDir, 'ca.pem')])
   return {dir, clientDir, serverCa: join(dir, 'ca.pem'), serverCert: join(dir, 'server-cert.pem'), serverKey: join(dir, 'server-key.pem')}
 }
@@ -71,12 +118,30 @@ export async function startDockerd(options: {tls?: TlsFiles} = {}): Promise<Dock
   requireBinary('dockerd', 'docker.io')
   const root = mkdtempSync(join(tmpdir(), 'rd-dockerd-'))
   const port = await freeLoopbackPort()
-  const args = [`-H`, `tcp://127.0.0.1:${port}`, '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
-    `--data-root=${join(root, 'data')}`, `--exec-root=${join(root, 'exec')}`, `--pidfile=${join(root, 'dockerd.pid')}`, '--log-level=info']
-  if (options.tls) args.push('--tlsverify', `--tlscacert=${options.tls.serverCa}`, `--tlscert=${options.tls.serverCert}`, `--tlskey=${options.tls.serverKey}`)
+  const args = [
+    `-H`,
+    `tcp://127.0.0.1:${port}`,
+    '--iptables=false',
+    '--ip6tables=false',
+    '--bridge=none',
+    '--storage-driver=vfs',
+    `--data-root=${join(root, 'data')}`,
+    `--exec-root=${join(root, 'exec')}`,
+    `--pidfile=${join(root, 'dockerd.pid')}`,
+    '--log-level=info',
+  ]
+  if (options.tls)
+    args.push(
+      '--tlsverify',
+      `--tlscacert=${options.tls.serverCa}`,
+      `--tlscert=${options.tls.serverCert}`,
+      `--tlskey=${options.tls.serverKey}`,
+    )
   const child = spawn('dockerd', args, {stdio: ['ignore', 'ignore', 'pipe']})
   let log = ''
-  child.stderr!.on('data', (chunk: Buffer) => { log += chunk.toString() })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log += chunk.toString()
+  })
   const ready = await waitFor(child, () => log.includes(`API listen on 127.0.0.1:${port}`), 60_000)
   if (!ready) {
     await stopChild(child)
@@ -95,7 +160,7 @@ export async function startDockerd(options: {tls?: TlsFiles} = {}): Promise<Dock
 }
 
 function waitFor(child: ChildProcess, condition: () => boolean, limitMs: number): Promise<boolean> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const finish = (ok: boolean): void => {
       clearInterval(timer)
       clearTimeout(limit)

@@ -50,18 +50,27 @@ export async function startFaultDnsServer(behaviours: Record<string, NameBehavio
   throw new Error('No free loopback address for the fault DNS server.')
 }
 
-function respond(query: dnsPacket.DecodedPacket, behaviour: NameBehaviour | undefined, transport: 'udp' | 'tcp'): dnsPacket.Packet | undefined {
+function respond(
+  query: dnsPacket.DecodedPacket,
+  behaviour: NameBehaviour | undefined,
+  transport: 'udp' | 'tcp',
+): dnsPacket.Packet | undefined {
   const question = query.questions![0]
   const type = question.type
   const fault = type === 'AAAA' && behaviour?.aaaaFault ? behaviour.aaaaFault : behaviour?.fault
-  const base = {type: 'response' as const, id: query.id, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE, questions: query.questions}
+  const base = {
+    type: 'response' as const,
+    id: query.id,
+    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+    questions: query.questions,
+  }
   if (!behaviour || fault === 'nxdomain') return {...base, flags: base.flags | 3}
   if (fault === 'drop') return undefined
   if (fault === 'servfail') return {...base, flags: base.flags | 2}
   if (fault === 'refused') return {...base, flags: base.flags | 5}
-  const addresses = type === 'A' ? behaviour.a ?? [] : type === 'AAAA' ? behaviour.aaaa ?? [] : []
+  const addresses = type === 'A' ? (behaviour.a ?? []) : type === 'AAAA' ? (behaviour.aaaa ?? []) : []
   if (fault === 'truncate' && transport === 'udp') return {...base, flags: base.flags | dnsPacket.TRUNCATED_RESPONSE}
-  return {...base, answers: addresses.map(data => ({type: type as 'A', name: question.name, ttl: 30, class: 'IN' as const, data}))}
+  return {...base, answers: addresses.map((data) => ({type: type as 'A', name: question.name, ttl: 30, class: 'IN' as const, data}))}
 }
 
 function listen(address: string, behaviours: Record<string, NameBehaviour>): Promise<FaultDnsServer> {
@@ -97,12 +106,12 @@ function listen(address: string, behaviours: Record<string, NameBehaviour>): Pro
     if (answer) later(behaviour?.delayMs ?? 0, () => udp.send(dnsPacket.encode(answer), remote.port, remote.address))
   })
   const sockets = new Set<net.Socket>()
-  const tcp = net.createServer(socket => {
+  const tcp = net.createServer((socket) => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
     socket.on('error', () => socket.destroy())
     let buffer = Buffer.alloc(0)
-    socket.on('data', chunk => {
+    socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk])
       while (buffer.length >= 2 && buffer.length >= 2 + buffer.readUInt16BE(0)) {
         const length = buffer.readUInt16BE(0)
@@ -122,19 +131,22 @@ function listen(address: string, behaviours: Record<string, NameBehaviour>): Pro
   return new Promise((resolve, reject) => {
     udp.once('error', reject)
     udp.bind(53, address, () => {
-      tcp.once('error', error => {
+      tcp.once('error', (error) => {
         udp.close()
         reject(error)
       })
-      tcp.listen(53, address, () => resolve({
-        address,
-        received,
-        stop: () => new Promise<void>(done => {
-          for (const timer of pending) clearTimeout(timer)
-          for (const socket of sockets) socket.destroy()
-          udp.close(() => tcp.close(() => done()))
+      tcp.listen(53, address, () =>
+        resolve({
+          address,
+          received,
+          stop: () =>
+            new Promise<void>((done) => {
+              for (const timer of pending) clearTimeout(timer)
+              for (const socket of sockets) socket.destroy()
+              udp.close(() => tcp.close(() => done()))
+            }),
         }),
-      }))
+      )
     })
   })
 }

@@ -11,7 +11,7 @@ export function randomLoopbackAddress(): string {
 
 /** True when UDP port 53 on the address is free right now. */
 export function udpPortFree(address: string, port = 53): Promise<boolean> {
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = createSocket('udp4')
     socket.once('error', () => resolve(false))
     socket.bind(port, address, () => socket.close(() => resolve(true)))

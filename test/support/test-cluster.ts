@@ -2,20 +2,15 @@ import {spawn} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import {
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  RbacAuthorizationV1Api,
-  type V1Pod,
-} from '@kubernetes/client-node'
+import {AppsV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, type V1Pod} from '@kubernetes/client-node'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
 /**
  * One control plane per test run, shared by every file that needs it; cluster-teardown.mjs stops it. Set
  * RD_TEST_CLUSTER_DIR to use a cluster started by hand (npm run cluster:up -- --dir DIR) instead.
  */
-export const TEST_CLUSTER_DIR = process.env.RD_TEST_CLUSTER_DIR ?? join(REPO_ROOT, '.cache', 'test-cluster', process.env.RD_TEST_RUN_ID ?? `pid-${process.ppid}`)
+export const TEST_CLUSTER_DIR =
+  process.env.RD_TEST_CLUSTER_DIR ?? join(REPO_ROOT, '.cache', 'test-cluster', process.env.RD_TEST_RUN_ID ?? `pid-${process.ppid}`)
 
 export interface TestCluster {
   dir: string
@@ -54,7 +49,11 @@ export function testCluster(): Promise<TestCluster> {
   starting ??= (async () => {
     mkdirSync(TEST_CLUSTER_DIR, {recursive: true})
     const node = process.execPath
-    await run('flock', [`${TEST_CLUSTER_DIR}.lock`, node, join(REPO_ROOT, 'test', 'cluster', 'cluster.mjs'), 'up', '--dir', TEST_CLUSTER_DIR], 40 * 60_000)
+    await run(
+      'flock',
+      [`${TEST_CLUSTER_DIR}.lock`, node, join(REPO_ROOT, 'test', 'cluster', 'cluster.mjs'), 'up', '--dir', TEST_CLUSTER_DIR],
+      40 * 60_000,
+    )
     const state = JSON.parse(readFileSync(join(TEST_CLUSTER_DIR, 'state.json'), 'utf8')) as {ports: {apiserver: number}; dnsAddress: string}
     const kubeconfigPath = join(TEST_CLUSTER_DIR, 'kubeconfig')
     const kc = new KubeConfig()
@@ -98,12 +97,19 @@ export async function podNamesSettled(cluster: TestCluster, namespace: string, t
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const list = await cluster.core.listNamespacedPod({namespace})
-    if (!list.items.some((p) => p.metadata?.deletionTimestamp) || Date.now() > deadline) return list.items.map((p) => p.metadata!.name!).sort()
+    if (!list.items.some((p) => p.metadata?.deletionTimestamp) || Date.now() > deadline)
+      return list.items.map((p) => p.metadata!.name!).sort()
     await new Promise((r) => setTimeout(r, 200))
   }
 }
 
-export async function waitForPod(cluster: TestCluster, namespace: string, name: string, ready: (pod: V1Pod) => boolean, timeoutMs = 30_000): Promise<V1Pod> {
+export async function waitForPod(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  ready: (pod: V1Pod) => boolean,
+  timeoutMs = 30_000,
+): Promise<V1Pod> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const pod = await cluster.core.readNamespacedPod({namespace, name})

@@ -83,7 +83,8 @@ export function applySet(root: Record<string, unknown>, path: SetSegment[], valu
       // Own properties only, written with defineProperty: a name such as `__proto__.x` from a .tf file must
       // create a key called __proto__, never reach Object.prototype.
       const key = String(segment)
-      const own = (object: Record<string, unknown>, v: unknown) => Object.defineProperty(object, key, {value: v, enumerable: true, writable: true, configurable: true})
+      const own = (object: Record<string, unknown>, v: unknown) =>
+        Object.defineProperty(object, key, {value: v, enumerable: true, writable: true, configurable: true})
       if (last) own(parent, value)
       else {
         const existing = Object.hasOwn(parent, key) ? parent[key] : undefined

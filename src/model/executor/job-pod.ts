@@ -32,7 +32,8 @@ const table = (value: unknown): Table => (isPlainObject(value) ? value : {})
 const tables = (value: unknown): Table[] => (Array.isArray(value) ? value.filter(isPlainObject) : [])
 const optionalBoolean = (value: unknown): boolean | undefined => (typeof value === 'boolean' ? value : undefined)
 const optionalInteger = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) ? value : undefined)
-const compact = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as T
+const compact = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0))) as T
 
 /** Job containers drop NET_RAW unless cap_add gives it back (defaultCapDrop; gitlab-runner#26833). */
 export const DEFAULT_CAP_DROP = ['NET_RAW']
@@ -107,7 +108,9 @@ export function podSecurityContext(kubernetes: Table): V1PodSecurityContext | un
     runAsGroup: optionalInteger(context.run_as_group),
     runAsNonRoot: optionalBoolean(context.run_as_non_root),
     runAsUser: optionalInteger(context.run_as_user),
-    supplementalGroups: Array.isArray(context.supplemental_groups) ? context.supplemental_groups.filter((g): g is number => Number.isInteger(g)) : undefined,
+    supplementalGroups: Array.isArray(context.supplemental_groups)
+      ? context.supplemental_groups.filter((g): g is number => Number.isInteger(g))
+      : undefined,
     seLinuxOptions: selinuxType ? {type: selinuxType} : undefined,
     seccompProfile: profile(context.seccomp_profile),
     appArmorProfile: profile(context.app_armor_profile),
@@ -121,14 +124,19 @@ function requirement(value: Table): V1NodeSelectorRequirement {
 
 function nodeSelectorTerm(value: unknown): V1NodeSelectorTerm {
   const term = table(value)
-  return compact({matchExpressions: tables(term.match_expressions).map(requirement), matchFields: tables(term.match_fields).map(requirement)})
+  return compact({
+    matchExpressions: tables(term.match_expressions).map(requirement),
+    matchFields: tables(term.match_fields).map(requirement),
+  })
 }
 
 function labelSelector(value: unknown): V1LabelSelector | undefined {
   if (!isPlainObject(value)) return undefined
   const labels = table(value.match_labels)
   return compact({
-    matchLabels: Object.keys(labels).length ? (Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) as Record<string, string>) : undefined,
+    matchLabels: Object.keys(labels).length
+      ? (Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])) as Record<string, string>)
+      : undefined,
     matchExpressions: tables(value.match_expressions).map(requirement),
   })
 }
@@ -152,7 +160,9 @@ function weightedPodAffinityTerm(value: Table): V1WeightedPodAffinityTerm {
 function podAffinityOf(value: Table) {
   return compact({
     requiredDuringSchedulingIgnoredDuringExecution: tables(value.required_during_scheduling_ignored_during_execution).map(podAffinityTerm),
-    preferredDuringSchedulingIgnoredDuringExecution: tables(value.preferred_during_scheduling_ignored_during_execution).map(weightedPodAffinityTerm),
+    preferredDuringSchedulingIgnoredDuringExecution: tables(value.preferred_during_scheduling_ignored_during_execution).map(
+      weightedPodAffinityTerm,
+    ),
   })
 }
 
@@ -162,9 +172,13 @@ export function affinity(kubernetes: Table): V1Affinity | undefined {
   const result: V1Affinity = {}
   if (isPlainObject(config.node_affinity)) {
     const node = config.node_affinity
-    const required = isPlainObject(node.required_during_scheduling_ignored_during_execution) ? node.required_during_scheduling_ignored_during_execution : undefined
+    const required = isPlainObject(node.required_during_scheduling_ignored_during_execution)
+      ? node.required_during_scheduling_ignored_during_execution
+      : undefined
     result.nodeAffinity = compact({
-      requiredDuringSchedulingIgnoredDuringExecution: required ? {nodeSelectorTerms: tables(required.node_selector_terms).map(nodeSelectorTerm)} : undefined,
+      requiredDuringSchedulingIgnoredDuringExecution: required
+        ? {nodeSelectorTerms: tables(required.node_selector_terms).map(nodeSelectorTerm)}
+        : undefined,
       preferredDuringSchedulingIgnoredDuringExecution: tables(node.preferred_during_scheduling_ignored_during_execution).map((p) => ({
         weight: optionalInteger(p.weight) ?? 0,
         preference: nodeSelectorTerm(p.preference),
@@ -196,7 +210,10 @@ export function resourceRequirements(kubernetes: Table, prefix: '' | 'helper_' |
     if (request) requests[resource] = request
     if (limit) limits[resource] = limit
   }
-  const result = compact({requests: Object.keys(requests).length ? requests : undefined, limits: Object.keys(limits).length ? limits : undefined})
+  const result = compact({
+    requests: Object.keys(requests).length ? requests : undefined,
+    limits: Object.keys(limits).length ? limits : undefined,
+  })
   return Object.keys(result).length ? result : undefined
 }
 
@@ -221,14 +238,21 @@ function volumeSource(kind: VolumeKind, volume: Table, name: string): Omit<V1Vol
     case 'config_map':
       return {configMap: compact({name, items: keyToPaths(volume.items)})}
     case 'empty_dir':
-      return {emptyDir: compact({medium: stringOrEmpty(volume.medium) || undefined, sizeLimit: stringOrEmpty(volume.size_limit).trim() || undefined})}
+      return {
+        emptyDir: compact({
+          medium: stringOrEmpty(volume.medium) || undefined,
+          sizeLimit: stringOrEmpty(volume.size_limit).trim() || undefined,
+        }),
+      }
     case 'csi':
       return {
         csi: compact({
           driver: stringOrEmpty(volume.driver),
           fsType: stringOrEmpty(volume.fs_type),
           readOnly: volume.read_only === true,
-          volumeAttributes: Object.keys(table(volume.volume_attributes)).length ? (table(volume.volume_attributes) as Record<string, string>) : undefined,
+          volumeAttributes: Object.keys(table(volume.volume_attributes)).length
+            ? (table(volume.volume_attributes) as Record<string, string>)
+            : undefined,
         }),
       }
     case 'nfs':
@@ -327,7 +351,11 @@ export function helperImage(kubernetes: Table, runnerVersion: string): string {
 }
 
 /** Where the executor mounts the job's shared directories, for project and job ids (baseDir). */
-export function sharedDirectories(kubernetes: Table, settings: Table, ids = {project: 0, job: 0}): {builds: string; scripts: string; logs: string} {
+export function sharedDirectories(
+  kubernetes: Table,
+  settings: Table,
+  ids = {project: 0, job: 0},
+): {builds: string; scripts: string; logs: string} {
   const base = (configured: unknown, fallback: string) => {
     const dir = stringOrEmpty(configured).replace(/[/\\]+$/, '')
     return `${dir ? `${dir}${fallback}` : fallback}-${ids.project}-${ids.job}`

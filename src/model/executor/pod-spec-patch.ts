@@ -35,16 +35,20 @@ export function podSpecPatches(kubernetes: Record<string, unknown>, readPatchFil
   return list.map((spec, index) => {
     const name = stringOrEmpty(spec.name) || `pod_spec[${index}]`
     const type = (stringOrEmpty(spec.patch_type) || 'strategic') as PatchType
-    if (!['strategic', 'merge', 'json'].includes(type)) throw new PodSpecPatchError(`pod_spec "${name}": unsupported patch type ${type} (the runner fails every job with this).`)
+    if (!['strategic', 'merge', 'json'].includes(type))
+      throw new PodSpecPatchError(`pod_spec "${name}": unsupported patch type ${type} (the runner fails every job with this).`)
     const inline = stringOrEmpty(spec.patch)
     const path = stringOrEmpty(spec.patch_path)
-    if (inline && path) throw new PodSpecPatchError(`pod_spec "${name}": patch and patch_path are both set; the runner refuses the ambiguous patch.`)
+    if (inline && path)
+      throw new PodSpecPatchError(`pod_spec "${name}": patch and patch_path are both set; the runner refuses the ambiguous patch.`)
     let text = inline
     if (path) {
       try {
         text = readPatchFile(path)
       } catch (error) {
-        throw new PodSpecPatchError(`pod_spec "${name}": cannot read patch_path ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+        throw new PodSpecPatchError(
+          `pod_spec "${name}": cannot read patch_path ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+        )
       }
     }
     let body: unknown
@@ -62,7 +66,12 @@ export function applyPodSpecPatches<T extends object>(spec: T, patches: PodSpecP
   let current: Json = structuredClone(spec)
   for (const patch of patches) {
     try {
-      current = patch.type === 'json' ? jsonPatch(current, patch.body) : patch.type === 'merge' ? mergePatch(current, patch.body) : strategicMerge(current, patch.body, POD_SPEC_KEYS)
+      current =
+        patch.type === 'json'
+          ? jsonPatch(current, patch.body)
+          : patch.type === 'merge'
+            ? mergePatch(current, patch.body)
+            : strategicMerge(current, patch.body, POD_SPEC_KEYS)
     } catch (error) {
       throw new PodSpecPatchError(`pod_spec "${patch.name}" (${patch.type}) does not apply: ${(error as Error).message}`)
     }

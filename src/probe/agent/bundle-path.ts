@@ -43,7 +43,9 @@ process.stdout.write(result.outputFiles[0].text)`
 
 function checkedSize(source: string): string {
   const bytes = Buffer.byteLength(source)
-  if (bytes > AGENT_BUNDLE_MAX_BYTES) throw new Error(`The probe check program is ${bytes} bytes, above the ${AGENT_BUNDLE_MAX_BYTES}-byte limit for a command-line argument.`)
+  if (bytes > AGENT_BUNDLE_MAX_BYTES)
+    throw new Error(
+      `The probe check program is ${bytes} bytes, above the ${AGENT_BUNDLE_MAX_BYTES}-byte limit for a command-line argument.`,
+    )
   return source
 }
-

@@ -20,7 +20,7 @@ const POD_DIND_WAIT_MS = 60_000
  * `node agent.bundle.cjs JSON`, `node -e SOURCE NAME JSON` and `node - JSON`.
  */
 function readOptions(argv: string[], env: Record<string, string | undefined>): unknown {
-  const source = argv.slice(1).find(arg => arg.trimStart().startsWith('{')) ?? env.RUNNER_DOCTOR_PROBE_OPTIONS ?? '{}'
+  const source = argv.slice(1).find((arg) => arg.trimStart().startsWith('{')) ?? env.RUNNER_DOCTOR_PROBE_OPTIONS ?? '{}'
   try {
     return JSON.parse(source)
   } catch (error) {
@@ -51,11 +51,13 @@ async function main(): Promise<void> {
   }
   let report: ProbeReport
   try {
-    const options = resolveAgentOptions(validateAgentOptions(caFromText(readOptions(process.argv, env), progress)), env, {dindWaitMs: POD_DIND_WAIT_MS})
+    const options = resolveAgentOptions(validateAgentOptions(caFromText(readOptions(process.argv, env), progress)), env, {
+      dindWaitMs: POD_DIND_WAIT_MS,
+    })
     const outcome = await runAllChecks(options, {env, progress})
     // The cluster side sets the node name through the downward API, for --all-nodes comparisons.
     const node = env.RUNNER_DOCTOR_NODE_NAME
-    const checks = node ? outcome.checks.map(c => ({...c, node})) : outcome.checks
+    const checks = node ? outcome.checks.map((c) => ({...c, node})) : outcome.checks
     report = buildReport('local', checks, {...outcome.timings, totalMs: Math.round(performance.now() - startedAt)})
   } catch (error) {
     const reason = error instanceof AgentOptionsError ? error.message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`

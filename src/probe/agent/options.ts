@@ -49,7 +49,8 @@ export class AgentOptionsError extends Error {}
 
 function stringList(value: unknown, field: string): string[] | undefined {
   if (value === undefined) return undefined
-  if (!Array.isArray(value) || value.some(v => typeof v !== 'string')) throw new AgentOptionsError(`Option ${field} must be a list of strings.`)
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new AgentOptionsError(`Option ${field} must be a list of strings.`)
   return value as string[]
 }
 
@@ -61,7 +62,8 @@ function optionalString(value: unknown, field: string): string | undefined {
 
 function optionalNumber(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new AgentOptionsError(`Option ${field} must be a non-negative number.`)
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new AgentOptionsError(`Option ${field} must be a non-negative number.`)
   return value
 }
 
@@ -69,12 +71,34 @@ function optionalNumber(value: unknown, field: string): number | undefined {
 export function validateAgentOptions(raw: unknown): AgentOptions {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AgentOptionsError('The options must be a JSON object.')
   const input = raw as Record<string, unknown>
-  const known = new Set(['resolvConf', 'hostsFile', 'dockerHosts', 'targets', 'gitlabUrl', 'registries', 'clusterDomain', 'timeoutMs', 'dindWaitMs', 'certDir', 'dnsTries', 'dnsLossQueries', 'netClassDir', 'tlsCaFile', 'clusterDns', 'docker', 'builder', 'daemonJson', 'deepImage'])
-  const unknown = Object.keys(input).filter(k => !known.has(k))
+  const known = new Set([
+    'resolvConf',
+    'hostsFile',
+    'dockerHosts',
+    'targets',
+    'gitlabUrl',
+    'registries',
+    'clusterDomain',
+    'timeoutMs',
+    'dindWaitMs',
+    'certDir',
+    'dnsTries',
+    'dnsLossQueries',
+    'netClassDir',
+    'tlsCaFile',
+    'clusterDns',
+    'docker',
+    'builder',
+    'daemonJson',
+    'deepImage',
+  ])
+  const unknown = Object.keys(input).filter((k) => !known.has(k))
   if (unknown.length > 0) throw new AgentOptionsError(`Unknown option(s): ${unknown.join(', ')}.`)
-  if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean') throw new AgentOptionsError('Option clusterDns must be true or false.')
+  if (input.clusterDns !== undefined && typeof input.clusterDns !== 'boolean')
+    throw new AgentOptionsError('Option clusterDns must be true or false.')
   if (input.docker !== undefined && typeof input.docker !== 'boolean') throw new AgentOptionsError('Option docker must be true or false.')
-  if (input.builder !== undefined && input.builder !== 'kaniko' && input.builder !== 'buildah') throw new AgentOptionsError('Option builder must be kaniko or buildah.')
+  if (input.builder !== undefined && input.builder !== 'kaniko' && input.builder !== 'buildah')
+    throw new AgentOptionsError('Option builder must be kaniko or buildah.')
   const options: AgentOptions = {
     resolvConf: optionalString(input.resolvConf, 'resolvConf'),
     hostsFile: optionalString(input.hostsFile, 'hostsFile'),
@@ -114,7 +138,11 @@ function counterpart(url: string): string | undefined {
  * Applies defaults. Docker endpoints: the requested ones (or the usual dind ports), DOCKER_HOST, and the other
  * dind port of DOCKER_HOST's host; GitLab and the registry default to the CI job's CI_SERVER_URL and CI_REGISTRY.
  */
-export function resolveAgentOptions(options: AgentOptions, env: Record<string, string | undefined>, defaults: {dindWaitMs: number}): ResolvedProbeOptions {
+export function resolveAgentOptions(
+  options: AgentOptions,
+  env: Record<string, string | undefined>,
+  defaults: {dindWaitMs: number},
+): ResolvedProbeOptions {
   const endpoints: DockerEndpoint[] = []
   const seen = new Set<string>()
   const add = (url: string | undefined, origin: DockerEndpoint['origin']): void => {
@@ -123,7 +151,7 @@ export function resolveAgentOptions(options: AgentOptions, env: Record<string, s
     if (seen.has(key)) {
       // DOCKER_HOST outranks a default guess for the same endpoint: it is what the docker CLI uses.
       if (origin === 'DOCKER_HOST') {
-        const existing = endpoints.find(e => (parseDockerHost(e.url)?.label ?? e.url) === key)
+        const existing = endpoints.find((e) => (parseDockerHost(e.url)?.label ?? e.url) === key)
         if (existing) existing.origin = 'DOCKER_HOST'
       }
       return
@@ -153,7 +181,9 @@ export function resolveAgentOptions(options: AgentOptions, env: Record<string, s
     tlsCaFile: options.tlsCaFile,
     clusterDns: options.clusterDns ?? 'auto',
     daemonJson: options.daemonJson ?? '/etc/docker/daemon.json',
-    ...(options.deepImage ? {deepRun: options.deepImage === DEFAULT_DEEP_IMAGE ? {image: DEFAULT_DEEP_IMAGE, command: ['true']} : {image: options.deepImage}} : {}),
+    ...(options.deepImage
+      ? {deepRun: options.deepImage === DEFAULT_DEEP_IMAGE ? {image: DEFAULT_DEEP_IMAGE, command: ['true']} : {image: options.deepImage}}
+      : {}),
     // A daemonless builder needs no Docker daemon; checking for one would only report its absence.
     docker: options.docker ?? !options.builder,
     builder: options.builder,

@@ -32,7 +32,10 @@ function readText(path: string): {text?: string; error?: string} {
   }
 }
 
-export function buildContext(options: ResolvedProbeOptions, io: ProbeIo): {ctx: ProbeContext; resolvFile: {text?: string; error?: string}; hostsFile: {text?: string; error?: string}} {
+export function buildContext(
+  options: ResolvedProbeOptions,
+  io: ProbeIo,
+): {ctx: ProbeContext; resolvFile: {text?: string; error?: string}; hostsFile: {text?: string; error?: string}} {
   const resolvFile = readText(options.resolvConf)
   const hostsFile = readText(options.hostsFile)
   const resolv: ResolvConf | undefined = resolvFile.text === undefined ? undefined : parseResolvConf(resolvFile.text)
@@ -48,18 +51,31 @@ export function buildContext(options: ResolvedProbeOptions, io: ProbeIo): {ctx: 
 export async function runAllChecks(options: ResolvedProbeOptions, io: ProbeIo): Promise<ChecksOutcome> {
   const startedAt = performance.now()
   const {ctx, resolvFile, hostsFile} = buildContext(options, io)
-  const dockerHostNames = options.dockerHosts.map(e => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
-  const wantedDockerNames = !options.docker ? [] : options.dockerHosts.filter(e => e.origin === 'requested' || e.origin === 'DOCKER_HOST').map(e => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
+  const dockerHostNames = options.dockerHosts.map((e) => parseDockerHost(e.url)?.host).filter((h): h is string => Boolean(h))
+  const wantedDockerNames = !options.docker
+    ? []
+    : options.dockerHosts
+        .filter((e) => e.origin === 'requested' || e.origin === 'DOCKER_HOST')
+        .map((e) => parseDockerHost(e.url)?.host)
+        .filter((h): h is string => Boolean(h))
   const environment: CheckResult[] = [
     checkResolvConf(options.resolvConf, resolvFile.text, resolvFile.error),
-    checkHostsAliases({path: options.hostsFile, text: hostsFile.text, readError: hostsFile.error, dockerHostNames: wantedDockerNames, hostname: hostname()}),
+    checkHostsAliases({
+      path: options.hostsFile,
+      text: hostsFile.text,
+      readError: hostsFile.error,
+      dockerHostNames: wantedDockerNames,
+      hostname: hostname(),
+    }),
     checkInterfaceMtu(ctx),
     checkLibc(ctx),
     ...(options.docker ? [checkDockerEnvironment(ctx)] : []),
   ]
-  io.progress(`Checking DNS, ${options.docker ? `${dockerHostNames.length} Docker endpoint(s)` : options.builder ? `${options.builder} registry reachability` : 'no Docker daemon (none in this job pod)'} and outbound connections.`)
+  io.progress(
+    `Checking DNS, ${options.docker ? `${dockerHostNames.length} Docker endpoint(s)` : options.builder ? `${options.builder} registry reachability` : 'no Docker daemon (none in this job pod)'} and outbound connections.`,
+  )
   let dindReadyMs: number | undefined
-  const dnsTasks = dnsCheckTasks(ctx).map(task => guarded(task.id, task.run))
+  const dnsTasks = dnsCheckTasks(ctx).map((task) => guarded(task.id, task.run))
   const dockerTask = options.docker
     ? guarded('docker-daemon', async () => {
         const outcome = await runDockerChecks(ctx)
@@ -69,9 +85,20 @@ export async function runAllChecks(options: ResolvedProbeOptions, io: ProbeIo): 
     : Promise.resolve([])
   const builderTask = options.builder ? guarded(`builder-${options.builder}`, () => runBuilderChecks(ctx)) : Promise.resolve([])
   const targets = outboundTargets(ctx)
-  const outboundTasks = targets.length > 0
-    ? targets.map(t => guarded(t.id, () => checkOutbound(ctx, t)))
-    : [Promise.resolve([simpleCheck('outbound', 'skip', 'No GitLab URL or registry given (--gitlab-url, CI_SERVER_URL, CI_REGISTRY); outbound checks skipped.', [], performance.now())])]
+  const outboundTasks =
+    targets.length > 0
+      ? targets.map((t) => guarded(t.id, () => checkOutbound(ctx, t)))
+      : [
+          Promise.resolve([
+            simpleCheck(
+              'outbound',
+              'skip',
+              'No GitLab URL or registry given (--gitlab-url, CI_SERVER_URL, CI_REGISTRY); outbound checks skipped.',
+              [],
+              performance.now(),
+            ),
+          ]),
+        ]
   const [dns, docker, builder, outbound] = await Promise.all([Promise.all(dnsTasks), dockerTask, builderTask, Promise.all(outboundTasks)])
   const checksMs = performance.now() - startedAt
   const timings: ProbeTimings = {checksMs: Math.round(checksMs), totalMs: Math.round(checksMs)}

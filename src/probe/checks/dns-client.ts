@@ -38,7 +38,7 @@ function buildQuery(name: string, type: QueryType): {id: number; packet: dnsPack
 
 function toAnswer(buffer: Buffer, type: QueryType, rttMs: number): DnsAnswer {
   const decoded = dnsPacket.decode(buffer)
-  const addresses = (decoded.answers ?? []).filter(a => a.type === type).map(a => String((a as {data?: unknown}).data))
+  const addresses = (decoded.answers ?? []).filter((a) => a.type === type).map((a) => String((a as {data?: unknown}).data))
   // dns-packet decodes rcode as a name, but its type definitions omit the field.
   const rcode = (decoded as {rcode?: string}).rcode ?? 'NOERROR'
   return {rcode, addresses, truncated: Boolean(decoded.flag_tc), rttMs, bytes: buffer.length}
@@ -48,15 +48,18 @@ function queryUdp(q: DnsQuery): Promise<DnsAnswer> {
   const {id, packet} = buildQuery(q.name, q.type)
   const socket = dgram.createSocket(net.isIPv6(q.server) ? 'udp6' : 'udp4')
   const startedAt = performance.now()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const finish = (answer: DnsAnswer): void => {
       clearTimeout(timer)
       socket.close()
       resolve(answer)
     }
-    const timer = setTimeout(() => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'timeout'}), q.timeoutMs)
-    socket.on('error', error => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: errorCode(error)}))
-    socket.on('message', message => {
+    const timer = setTimeout(
+      () => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'timeout'}),
+      q.timeoutMs,
+    )
+    socket.on('error', (error) => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: errorCode(error)}))
+    socket.on('message', (message) => {
       if (message.length < 2 || message.readUInt16BE(0) !== id) return
       try {
         finish(toAnswer(message, q.type, performance.now() - startedAt))
@@ -72,7 +75,7 @@ function queryUdp(q: DnsQuery): Promise<DnsAnswer> {
 function queryTcp(q: DnsQuery): Promise<DnsAnswer> {
   const {id, packet} = buildQuery(q.name, q.type)
   const startedAt = performance.now()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = net.connect({host: q.server, port: q.port ?? 53})
     let received = Buffer.alloc(0)
     const finish = (answer: DnsAnswer): void => {
@@ -80,11 +83,16 @@ function queryTcp(q: DnsQuery): Promise<DnsAnswer> {
       socket.destroy()
       resolve(answer)
     }
-    const timer = setTimeout(() => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'timeout'}), q.timeoutMs)
+    const timer = setTimeout(
+      () => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'timeout'}),
+      q.timeoutMs,
+    )
     socket.on('connect', () => socket.write(dnsPacket.streamEncode(packet)))
-    socket.on('error', error => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: errorCode(error)}))
-    socket.on('end', () => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'connection closed without an answer'}))
-    socket.on('data', chunk => {
+    socket.on('error', (error) => finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: errorCode(error)}))
+    socket.on('end', () =>
+      finish({addresses: [], truncated: false, rttMs: performance.now() - startedAt, error: 'connection closed without an answer'}),
+    )
+    socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk])
       while (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) {
         const message = received.subarray(2, 2 + received.readUInt16BE(0))

@@ -28,7 +28,10 @@ export function hostOfUrl(url: string): string | undefined {
 export function isInCluster(ctx: ProbeContext): boolean {
   if (ctx.options.clusterDns !== 'auto') return ctx.options.clusterDns
   const clusterSuffix = `svc.${ctx.options.clusterDomain}`
-  return Boolean(ctx.env.KUBERNETES_SERVICE_HOST) || (ctx.resolv?.search ?? []).some(s => s === clusterSuffix || s.endsWith(`.${clusterSuffix}`))
+  return (
+    Boolean(ctx.env.KUBERNETES_SERVICE_HOST) ||
+    (ctx.resolv?.search ?? []).some((s) => s === clusterSuffix || s.endsWith(`.${clusterSuffix}`))
+  )
 }
 
 function isClusterInternal(name: string, clusterDomain: string): boolean {
@@ -72,21 +75,21 @@ async function runSeries(ctx: ProbeContext, server: string, name: string, transp
   return {server, transport, type, answers}
 }
 
-const answered = (s: Series): DnsAnswer[] => s.answers.filter(a => a.rcode !== undefined)
-const timeouts = (s: Series): number => s.answers.filter(a => a.error === 'timeout').length
-const usable = (s: Series): boolean => s.answers.some(a => a.rcode === 'NOERROR' && !a.truncated && a.addresses.length > 0)
+const answered = (s: Series): DnsAnswer[] => s.answers.filter((a) => a.rcode !== undefined)
+const timeouts = (s: Series): number => s.answers.filter((a) => a.error === 'timeout').length
+const usable = (s: Series): boolean => s.answers.some((a) => a.rcode === 'NOERROR' && !a.truncated && a.addresses.length > 0)
 
 function describeSeries(s: Series): string {
   const got = answered(s)
-  const rcodes = [...new Set(got.map(a => a.rcode))].join('/') || 'no answer'
-  const addresses = [...new Set(got.flatMap(a => a.addresses))]
-  const errors = [...new Set(s.answers.filter(a => a.error).map(a => a.error))]
-  const rtts = got.map(a => a.rttMs)
+  const rcodes = [...new Set(got.map((a) => a.rcode))].join('/') || 'no answer'
+  const addresses = [...new Set(got.flatMap((a) => a.addresses))]
+  const errors = [...new Set(s.answers.filter((a) => a.error).map((a) => a.error))]
+  const rtts = got.map((a) => a.rttMs)
   const parts = [`${s.server} ${s.transport} ${s.type}: ${rcodes}`]
   if (addresses.length > 0) parts.push(addresses.slice(0, 4).join(' ') + (addresses.length > 4 ? ` (+${addresses.length - 4})` : ''))
   if (rtts.length > 0) parts.push(`median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}`)
   parts.push(`${got.length}/${s.answers.length} answered`)
-  if (got.some(a => a.truncated)) parts.push(`TC bit set (${Math.max(...got.map(a => a.bytes ?? 0))} bytes)`)
+  if (got.some((a) => a.truncated)) parts.push(`TC bit set (${Math.max(...got.map((a) => a.bytes ?? 0))} bytes)`)
   if (errors.length > 0) parts.push(`errors: ${errors.join(', ')}`)
   return parts.join(', ')
 }
@@ -96,54 +99,81 @@ function stallNote(resolv: ResolvConf | undefined): string {
   return `a resolver waits ${seconds} s per lost query before it retries (the ${seconds === 5 ? '5 s stall' : `${seconds} s stall`})`
 }
 
-const STALL_REMEDIATION = 'Run NodeLocal DNSCache in the cluster, or for glibc images add [[runners.kubernetes.dns_config.options]] name = "single-request-reopen" to the runner config.'
+const STALL_REMEDIATION =
+  'Run NodeLocal DNSCache in the cluster, or for glibc images add [[runners.kubernetes.dns_config.options]] name = "single-request-reopen" to the runner config.'
 
 function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observation[] {
   const findings: Observation[] = []
   const name = target.name
-  const servers = [...new Set(all.map(s => s.server))]
+  const servers = [...new Set(all.map((s) => s.server))]
   const resolved = all.some(usable)
-  const anyAnswer = all.some(s => answered(s).length > 0)
+  const anyAnswer = all.some((s) => answered(s).length > 0)
   if (!anyAnswer) {
-    const errors = [...new Set(all.flatMap(s => s.answers.map(a => a.error)))]
-    const onlyTimeouts = errors.every(e => e === 'timeout')
-    findings.push({status: 'fail',
+    const errors = [...new Set(all.flatMap((s) => s.answers.map((a) => a.error)))]
+    const onlyTimeouts = errors.every((e) => e === 'timeout')
+    findings.push({
+      status: 'fail',
       summary: onlyTimeouts
         ? `No nameserver answered for ${name} within ${ctx.options.timeoutMs} ms; ${stallNote(ctx.resolv)}, then the lookup fails.`
         : `No nameserver answered for ${name}: ${errors.join(', ')}.`,
       cause: onlyTimeouts
         ? `Queries to ${servers.join(', ')} are dropped: the DNS service is down, a NetworkPolicy blocks port 53, or the nameserver address is wrong.`
         : `Nothing listens on port 53 at ${servers.join(', ')}.`,
-      remediation: 'Check that the cluster DNS pods run and that port 53 (UDP and TCP) to the nameserver is allowed from job pods.'})
+      remediation: 'Check that the cluster DNS pods run and that port 53 (UDP and TCP) to the nameserver is allowed from job pods.',
+    })
     return findings
   }
   if (!resolved) {
-    const rcodes = new Set(all.flatMap(s => answered(s).map(a => a.rcode)))
-    const truncatedOnly = all.some(s => s.transport === 'udp' && answered(s).some(a => a.truncated))
+    const rcodes = new Set(all.flatMap((s) => answered(s).map((a) => a.rcode)))
+    const truncatedOnly = all.some((s) => s.transport === 'udp' && answered(s).some((a) => a.truncated))
     if (rcodes.has('NXDOMAIN')) {
-      findings.push({status: 'fail', summary: `${name} does not exist (NXDOMAIN).`,
-        cause: target.role === 'cluster' ? `The cluster domain is not ${ctx.options.clusterDomain}, or cluster DNS does not serve it.` : 'The name is wrong, or the cluster DNS forwards it to an upstream that does not know it (split-horizon DNS, missing stub domain).',
-        remediation: target.role === 'cluster' ? 'Pass the right --cluster-domain, or repair the cluster DNS configuration.' : 'Check the name, and configure a stub domain or forwarder for it in the cluster DNS.'})
+      findings.push({
+        status: 'fail',
+        summary: `${name} does not exist (NXDOMAIN).`,
+        cause:
+          target.role === 'cluster'
+            ? `The cluster domain is not ${ctx.options.clusterDomain}, or cluster DNS does not serve it.`
+            : 'The name is wrong, or the cluster DNS forwards it to an upstream that does not know it (split-horizon DNS, missing stub domain).',
+        remediation:
+          target.role === 'cluster'
+            ? 'Pass the right --cluster-domain, or repair the cluster DNS configuration.'
+            : 'Check the name, and configure a stub domain or forwarder for it in the cluster DNS.',
+      })
     } else if (rcodes.has('SERVFAIL')) {
-      findings.push({status: 'fail', summary: `The nameserver answers SERVFAIL for ${name}.`,
+      findings.push({
+        status: 'fail',
+        summary: `The nameserver answers SERVFAIL for ${name}.`,
         cause: 'The cluster DNS cannot reach its upstream forwarder, or the upstream fails (DNSSEC or network problems).',
-        remediation: 'Check the cluster DNS logs and its forward/upstream configuration.'})
+        remediation: 'Check the cluster DNS logs and its forward/upstream configuration.',
+      })
     } else if (truncatedOnly) {
-      findings.push({status: 'fail', summary: `The answer for ${name} is truncated over UDP and the TCP fallback does not work.`,
+      findings.push({
+        status: 'fail',
+        summary: `The answer for ${name} is truncated over UDP and the TCP fallback does not work.`,
         cause: 'The answer is larger than 512 bytes and port 53/TCP is blocked or unanswered.',
-        remediation: 'Allow port 53/TCP from job pods to the nameserver.'})
+        remediation: 'Allow port 53/TCP from job pods to the nameserver.',
+      })
     } else {
-      findings.push({status: 'fail', summary: `${name} has no A or AAAA records (${[...rcodes].join('/')}).`,
-        cause: 'The name exists but points nowhere usable.', remediation: 'Add an address record for the name, or use another name.'})
+      findings.push({
+        status: 'fail',
+        summary: `${name} has no A or AAAA records (${[...rcodes].join('/')}).`,
+        cause: 'The name exists but points nowhere usable.',
+        remediation: 'Add an address record for the name, or use another name.',
+      })
     }
     return findings
   }
   for (const server of servers) {
-    const mine = all.filter(s => s.server === server)
-    const get = (transport: Transport, type: QueryType): Series | undefined => mine.find(s => s.transport === transport && s.type === type)
-    if (mine.every(s => answered(s).length === 0)) {
-      findings.push({status: 'warn', summary: `Nameserver ${server} does not answer; every lookup that tries it first waits ${ctx.resolv?.timeoutSeconds ?? 5} s.`,
-        cause: 'A dead or unreachable nameserver in resolv.conf.', remediation: 'Remove the dead nameserver from dns_config, or repair it.'})
+    const mine = all.filter((s) => s.server === server)
+    const get = (transport: Transport, type: QueryType): Series | undefined =>
+      mine.find((s) => s.transport === transport && s.type === type)
+    if (mine.every((s) => answered(s).length === 0)) {
+      findings.push({
+        status: 'warn',
+        summary: `Nameserver ${server} does not answer; every lookup that tries it first waits ${ctx.resolv?.timeoutSeconds ?? 5} s.`,
+        cause: 'A dead or unreachable nameserver in resolv.conf.',
+        remediation: 'Remove the dead nameserver from dns_config, or repair it.',
+      })
       continue
     }
     const udpA = get('udp', 'A')
@@ -151,43 +181,69 @@ function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observ
     for (const s of mine) {
       const lost = timeouts(s)
       if (lost > 0 && lost < s.answers.length) {
-        findings.push({status: 'warn', summary: `${server} lost ${lost} of ${s.answers.length} ${s.type} queries over ${s.transport.toUpperCase()} for ${name}; ${stallNote(ctx.resolv)}.`,
-          cause: 'Packet loss towards the DNS service, typically the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
-          remediation: STALL_REMEDIATION})
+        findings.push({
+          status: 'warn',
+          summary: `${server} lost ${lost} of ${s.answers.length} ${s.type} queries over ${s.transport.toUpperCase()} for ${name}; ${stallNote(ctx.resolv)}.`,
+          cause:
+            'Packet loss towards the DNS service, typically the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
+          remediation: STALL_REMEDIATION,
+        })
       }
     }
-    if (udpA && answered(udpA).some(a => a.truncated)) {
+    if (udpA && answered(udpA).some((a) => a.truncated)) {
       if (tcpA && usable(tcpA)) {
-        findings.push({status: 'warn', summary: `The answer for ${name} does not fit in UDP (TC bit set); it arrives only through the TCP fallback.`,
+        findings.push({
+          status: 'warn',
+          summary: `The answer for ${name} does not fit in UDP (TC bit set); it arrives only through the TCP fallback.`,
           cause: 'The answer exceeds 512 bytes. Resolvers without TCP fallback (musl before 1.2.4, Alpine before 3.18) fail on it.',
-          remediation: 'Keep port 53/TCP open and use job images with glibc or Alpine 3.18 and later.'})
+          remediation: 'Keep port 53/TCP open and use job images with glibc or Alpine 3.18 and later.',
+        })
       }
     }
     if (udpA && usable(udpA) && tcpA && answered(tcpA).length === 0) {
-      findings.push({status: 'warn', summary: `${server} answers over UDP but not over TCP; large answers will fail.`,
+      findings.push({
+        status: 'warn',
+        summary: `${server} answers over UDP but not over TCP; large answers will fail.`,
         cause: 'Port 53/TCP is blocked (NetworkPolicy or firewall) or the server does not serve TCP.',
-        remediation: 'Allow port 53/TCP from job pods to the nameserver.'})
+        remediation: 'Allow port 53/TCP from job pods to the nameserver.',
+      })
     }
     if (udpA && answered(udpA).length === 0 && tcpA && usable(tcpA)) {
-      findings.push({status: 'fail', summary: `${server} answers over TCP but not over UDP, and resolvers use UDP first.`,
-        cause: 'Port 53/UDP is blocked.', remediation: 'Allow port 53/UDP from job pods to the nameserver.'})
+      findings.push({
+        status: 'fail',
+        summary: `${server} answers over TCP but not over UDP, and resolvers use UDP first.`,
+        cause: 'Port 53/UDP is blocked.',
+        remediation: 'Allow port 53/UDP from job pods to the nameserver.',
+      })
     }
-    const aaaa = mine.filter(s => s.type === 'AAAA')
-    const badAaaa = aaaa.filter(s => answered(s).some(a => a.rcode === 'SERVFAIL' || a.rcode === 'REFUSED') || (answered(s).length === 0 && s.answers.length > 0))
+    const aaaa = mine.filter((s) => s.type === 'AAAA')
+    const badAaaa = aaaa.filter(
+      (s) => answered(s).some((a) => a.rcode === 'SERVFAIL' || a.rcode === 'REFUSED') || (answered(s).length === 0 && s.answers.length > 0),
+    )
     if (badAaaa.length > 0 && udpA && usable(udpA)) {
-      findings.push({status: 'warn', summary: `AAAA queries for ${name} fail on ${server} while A works; dual-stack lookups wait for them.`,
+      findings.push({
+        status: 'warn',
+        summary: `AAAA queries for ${name} fail on ${server} while A works; dual-stack lookups wait for them.`,
         cause: 'The upstream drops or fails AAAA queries (common with IPv4-only forwarders).',
-        remediation: 'Fix the upstream AAAA handling, or answer AAAA locally in the cluster DNS (CoreDNS template returning NOERROR).'})
+        remediation: 'Fix the upstream AAAA handling, or answer AAAA locally in the cluster DNS (CoreDNS template returning NOERROR).',
+      })
     }
-    const rtts = mine.flatMap(s => answered(s).map(a => a.rttMs))
+    const rtts = mine.flatMap((s) => answered(s).map((a) => a.rttMs))
     const worst = rtts.length > 0 ? Math.max(...rtts) : 0
     if (worst >= 4000) {
-      findings.push({status: 'warn', summary: `A query for ${name} took ${formatMs(worst)} on ${server}: the 5 s stall.`,
-        cause: 'Lost packets retried after a 5 s timeout inside the DNS path (conntrack race or a slow upstream).', remediation: STALL_REMEDIATION})
+      findings.push({
+        status: 'warn',
+        summary: `A query for ${name} took ${formatMs(worst)} on ${server}: the 5 s stall.`,
+        cause: 'Lost packets retried after a 5 s timeout inside the DNS path (conntrack race or a slow upstream).',
+        remediation: STALL_REMEDIATION,
+      })
     } else if (worst >= 1000) {
-      findings.push({status: 'warn', summary: `DNS is slow for ${name}: worst ${formatMs(worst)} on ${server}.`,
+      findings.push({
+        status: 'warn',
+        summary: `DNS is slow for ${name}: worst ${formatMs(worst)} on ${server}.`,
         cause: 'An overloaded DNS service or a slow upstream forwarder.',
-        remediation: 'Scale the cluster DNS or enable NodeLocal DNSCache.'})
+        remediation: 'Scale the cluster DNS or enable NodeLocal DNSCache.',
+      })
     }
   }
   return findings
@@ -201,7 +257,7 @@ async function systemLookup(name: string, timeoutMs: number): Promise<{addresses
       timer = setTimeout(() => reject(Object.assign(new Error('timeout'), {code: 'timeout'})), Math.max(timeoutMs, 6000))
     })
     const result = await Promise.race([lookup(name, {all: true}), timeout])
-    return {addresses: result.map(r => r.address), ms: performance.now() - startedAt}
+    return {addresses: result.map((r) => r.address), ms: performance.now() - startedAt}
   } catch (error) {
     return {addresses: [], ms: performance.now() - startedAt, error: errorCode(error)}
   } finally {
@@ -213,7 +269,13 @@ export async function checkDnsName(ctx: ProbeContext, target: DnsName): Promise<
   const startedAt = performance.now()
   const resolv = ctx.resolv
   if (target.role === 'cluster' && !isInCluster(ctx)) {
-    return simpleCheck(target.id, 'skip', `Not inside a Kubernetes pod (no KUBERNETES_SERVICE_HOST, no svc.${ctx.options.clusterDomain} search domain); ${target.name} was not checked.`, [], startedAt)
+    return simpleCheck(
+      target.id,
+      'skip',
+      `Not inside a Kubernetes pod (no KUBERNETES_SERVICE_HOST, no svc.${ctx.options.clusterDomain} search domain); ${target.name} was not checked.`,
+      [],
+      startedAt,
+    )
   }
   if (!resolv || resolv.nameservers.length === 0) {
     return simpleCheck(target.id, 'skip', `No nameserver to ask for ${target.name}.`, [], startedAt)
@@ -230,28 +292,42 @@ export async function checkDnsName(ctx: ProbeContext, target: DnsName): Promise<
   const findings = evaluateName(ctx, target, all)
   if (systemPromise) {
     const system = await systemPromise
-    const raw = new Set(all.flatMap(s => answered(s).flatMap(a => a.addresses)))
-    evidence.push(system.error ? `getaddrinfo: ${system.error} after ${formatMs(system.ms)}` : `getaddrinfo: ${system.addresses.join(' ')} in ${formatMs(system.ms)}`)
+    const raw = new Set(all.flatMap((s) => answered(s).flatMap((a) => a.addresses)))
+    evidence.push(
+      system.error
+        ? `getaddrinfo: ${system.error} after ${formatMs(system.ms)}`
+        : `getaddrinfo: ${system.addresses.join(' ')} in ${formatMs(system.ms)}`,
+    )
     if (system.error && raw.size > 0) {
-      findings.push({status: 'warn', summary: `The nameservers resolve ${target.name} but getaddrinfo fails (${system.error}).`,
+      findings.push({
+        status: 'warn',
+        summary: `The nameservers resolve ${target.name} but getaddrinfo fails (${system.error}).`,
         cause: 'The system resolver path differs from the raw queries: nsswitch.conf, the search list with ndots, or a hosts file entry.',
-        remediation: 'Compare /etc/nsswitch.conf and resolv.conf options with the evidence, or write the name with a trailing dot.'})
-    } else if (!system.error && system.addresses.some(a => !raw.has(a)) && raw.size > 0) {
+        remediation: 'Compare /etc/nsswitch.conf and resolv.conf options with the evidence, or write the name with a trailing dot.',
+      })
+    } else if (!system.error && system.addresses.some((a) => !raw.has(a)) && raw.size > 0) {
       evidence.push('getaddrinfo returns addresses the nameservers did not (hosts file or a search domain answered first).')
     }
   } else {
     evidence.push('getaddrinfo: not compared, because the resolv.conf or hosts file under test is not the system one.')
   }
-  const firstAddress = all.flatMap(s => answered(s).flatMap(a => a.addresses))[0]
-  const udpRtts = all.filter(s => s.transport === 'udp').flatMap(s => answered(s).map(a => a.rttMs))
-  return finishCheck({id: target.id, evidence, findings,
-    passSummary: `${target.name} resolves to ${firstAddress} (UDP median ${formatMs(median(udpRtts))}, worst ${formatMs(Math.max(...udpRtts))}).`}, startedAt)
+  const firstAddress = all.flatMap((s) => answered(s).flatMap((a) => a.addresses))[0]
+  const udpRtts = all.filter((s) => s.transport === 'udp').flatMap((s) => answered(s).map((a) => a.rttMs))
+  return finishCheck(
+    {
+      id: target.id,
+      evidence,
+      findings,
+      passSummary: `${target.name} resolves to ${firstAddress} (UDP median ${formatMs(median(udpRtts))}, worst ${formatMs(Math.max(...udpRtts))}).`,
+    },
+    startedAt,
+  )
 }
 
 /** The names a glibc resolver tries, in order, before and including the absolute name. */
 export function searchExpansion(name: string, resolv: Pick<ResolvConf, 'search' | 'ndots'>): string[] {
   const dots = name.split('.').length - 1
-  const expanded = resolv.search.map(domain => `${name}.${domain}`)
+  const expanded = resolv.search.map((domain) => `${name}.${domain}`)
   return dots >= resolv.ndots ? [name, ...expanded] : [...expanded, name]
 }
 
@@ -264,52 +340,75 @@ export function extraQueriesFor(name: string, resolv: Pick<ResolvConf, 'search' 
 export async function checkSearchExpansion(ctx: ProbeContext, names: DnsName[]): Promise<CheckResult> {
   const startedAt = performance.now()
   const resolv = ctx.resolv
-  const external = names.filter(n => n.external)
-  if (!resolv || resolv.nameservers.length === 0) return simpleCheck('dns-search-expansion', 'skip', 'No resolv.conf nameserver; search expansion not measured.', [], startedAt)
-  if (external.length === 0) return simpleCheck('dns-search-expansion', 'skip', 'No external name to measure (pass --gitlab-url or --target).', [], startedAt)
+  const external = names.filter((n) => n.external)
+  if (!resolv || resolv.nameservers.length === 0)
+    return simpleCheck('dns-search-expansion', 'skip', 'No resolv.conf nameserver; search expansion not measured.', [], startedAt)
+  if (external.length === 0)
+    return simpleCheck('dns-search-expansion', 'skip', 'No external name to measure (pass --gitlab-url or --target).', [], startedAt)
   const evidence: string[] = [`ndots:${resolv.ndots}, search: ${resolv.search.join(' ') || '(none)'}`]
   const findings: Observation[] = []
   const server = resolv.nameservers[0]
   const costly: string[] = []
-  await Promise.all(external.map(async target => {
-    const extra = extraQueriesFor(target.name, resolv)
-    if (extra === 0) {
-      evidence.push(`${target.name}: ${target.name.split('.').length - 1} dots >= ndots:${resolv.ndots}, asked as is (2 queries)`)
-      return
-    }
-    costly.push(target.name)
-    const expanded = searchExpansion(target.name, resolv).slice(0, resolv.search.length)
-    let spentMs = 0
-    const hijacked: string[] = []
-    for (const candidate of expanded) {
-      // A and AAAA go out together, as glibc and musl send them.
-      const [a, aaaa] = await Promise.all((['A', 'AAAA'] as const).map(type => queryDns({server, name: `${candidate}.`, type, transport: 'udp', timeoutMs: ctx.options.timeoutMs})))
-      spentMs += Math.max(a.rttMs, aaaa.rttMs)
-      if (a.rcode === 'NOERROR' && a.addresses.length > 0) {
-        hijacked.push(`${candidate} -> ${a.addresses[0]}`)
-        break
+  await Promise.all(
+    external.map(async (target) => {
+      const extra = extraQueriesFor(target.name, resolv)
+      if (extra === 0) {
+        evidence.push(`${target.name}: ${target.name.split('.').length - 1} dots >= ndots:${resolv.ndots}, asked as is (2 queries)`)
+        return
       }
-    }
-    evidence.push(`${target.name}: ${extra} extra queries (${expanded.join(', ')}) before the name itself, ${formatMs(spentMs)} spent on them`)
-    if (hijacked.length > 0) {
-      findings.push({status: 'fail', summary: `${target.name} is answered by the search domain as ${hijacked[0]}, not by its real record.`,
-        cause: 'A wildcard record in a search domain captures external names that have fewer dots than ndots.',
-        remediation: `Lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}", or write ${target.name} with a trailing dot.`})
-    }
-  }))
+      costly.push(target.name)
+      const expanded = searchExpansion(target.name, resolv).slice(0, resolv.search.length)
+      let spentMs = 0
+      const hijacked: string[] = []
+      for (const candidate of expanded) {
+        // A and AAAA go out together, as glibc and musl send them.
+        const [a, aaaa] = await Promise.all(
+          (['A', 'AAAA'] as const).map((type) =>
+            queryDns({server, name: `${candidate}.`, type, transport: 'udp', timeoutMs: ctx.options.timeoutMs}),
+          ),
+        )
+        spentMs += Math.max(a.rttMs, aaaa.rttMs)
+        if (a.rcode === 'NOERROR' && a.addresses.length > 0) {
+          hijacked.push(`${candidate} -> ${a.addresses[0]}`)
+          break
+        }
+      }
+      evidence.push(
+        `${target.name}: ${extra} extra queries (${expanded.join(', ')}) before the name itself, ${formatMs(spentMs)} spent on them`,
+      )
+      if (hijacked.length > 0) {
+        findings.push({
+          status: 'fail',
+          summary: `${target.name} is answered by the search domain as ${hijacked[0]}, not by its real record.`,
+          cause: 'A wildcard record in a search domain captures external names that have fewer dots than ndots.',
+          remediation: `Lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}", or write ${target.name} with a trailing dot.`,
+        })
+      }
+    }),
+  )
   if (costly.length > 0) {
     const perName = 2 * resolv.search.length
-    findings.push({status: 'warn', summary: `ndots:${resolv.ndots} with ${resolv.search.length} search domains costs ${perName} extra queries for each lookup of ${costly.join(', ')}.`,
+    findings.push({
+      status: 'warn',
+      summary: `ndots:${resolv.ndots} with ${resolv.search.length} search domains costs ${perName} extra queries for each lookup of ${costly.join(', ')}.`,
       cause: `Names with fewer than ${resolv.ndots} dots are tried with every search domain first, and each miss is a round trip to the DNS service.`,
-      remediation: `Add [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}" to the runner config, or write external names with a trailing dot.`})
+      remediation: `Add [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}" to the runner config, or write external names with a trailing dot.`,
+    })
   }
-  return finishCheck({id: 'dns-search-expansion', evidence, findings,
-    passSummary: `External names are asked as is with ndots:${resolv.ndots}; no search-list detour.`}, startedAt)
+  return finishCheck(
+    {
+      id: 'dns-search-expansion',
+      evidence,
+      findings,
+      passSummary: `External names are asked as is with ndots:${resolv.ndots}; no search-list detour.`,
+    },
+    startedAt,
+  )
 }
 
 /** An ndots that lets every external name skip the search list, never below 1 nor above the common 2. */
 function suggestedNdots(external: DnsName[]): number {
-  const minDots = Math.min(...external.map(n => n.name.split('.').length - 1))
+  const minDots = Math.min(...external.map((n) => n.name.split('.').length - 1))
   return Math.max(1, Math.min(2, minDots))
 }
 
@@ -317,7 +416,7 @@ function suggestedNdots(external: DnsName[]): number {
 export function dnsCheckTasks(ctx: ProbeContext): Array<{id: string; run: () => Promise<CheckResult | CheckResult[]>}> {
   const names = dnsNamesToCheck(ctx)
   return [
-    ...names.map(n => ({id: n.id, run: () => checkDnsName(ctx, n)})),
+    ...names.map((n) => ({id: n.id, run: () => checkDnsName(ctx, n)})),
     {id: 'dns-search-expansion', run: () => checkSearchExpansion(ctx, names)},
     {id: 'dns-search-wildcard', run: () => checkSearchWildcards(ctx)},
     {id: 'dns-loss', run: () => checkDnsLoss(ctx, names)},
@@ -346,7 +445,8 @@ export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise
   const target = lossSeriesName(ctx, names)
   const chance = `${(lossDetectionChance(n) * 100).toFixed(1)} %`
   if (n === 0) return []
-  if (!servers.length || !target) return [simpleCheck('dns-loss', 'skip', 'No nameserver or no name to measure packet loss with.', [], startedAt)]
+  if (!servers.length || !target)
+    return [simpleCheck('dns-loss', 'skip', 'No nameserver or no name to measure packet loss with.', [], startedAt)]
   return Promise.all(
     servers.map(async (server) => {
       const id = `dns-loss-${idFragment(server)}`
@@ -363,7 +463,10 @@ export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise
       )
       const lost = answers.filter((a) => a.rcode === undefined).length
       const rtts = answers.filter((a) => a.rcode !== undefined).map((a) => a.rttMs)
-      const evidence = [`${n} UDP A queries for ${target.name} to ${server}: ${n - lost} answered, ${lost} lost${rtts.length ? `, median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}` : ''}`, `a 1-in-20 loss shows in ${n} queries with ${chance} probability`]
+      const evidence = [
+        `${n} UDP A queries for ${target.name} to ${server}: ${n - lost} answered, ${lost} lost${rtts.length ? `, median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}` : ''}`,
+        `a 1-in-20 loss shows in ${n} queries with ${chance} probability`,
+      ]
       if (lost === n) {
         return simpleCheck(id, 'fail', `Nameserver ${server} does not answer: ${n} of ${n} queries were lost.`, evidence, startedAt, {
           cause: `Queries to ${server} are dropped: the DNS service is down, a NetworkPolicy blocks port 53, or the address is wrong.`,
@@ -371,12 +474,26 @@ export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise
         })
       }
       if (lost > 0) {
-        return simpleCheck(id, 'warn', `${server} lost ${lost} of ${n} queries (${((lost / n) * 100).toFixed(1)} %); ${stallNote(ctx.resolv)}, so about one lookup in ${Math.max(1, Math.round(n / lost))} stalls.`, evidence, startedAt, {
-          cause: 'Intermittent packet loss towards the DNS service: the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
-          remediation: STALL_REMEDIATION,
-        })
+        return simpleCheck(
+          id,
+          'warn',
+          `${server} lost ${lost} of ${n} queries (${((lost / n) * 100).toFixed(1)} %); ${stallNote(ctx.resolv)}, so about one lookup in ${Math.max(1, Math.round(n / lost))} stalls.`,
+          evidence,
+          startedAt,
+          {
+            cause:
+              'Intermittent packet loss towards the DNS service: the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
+            remediation: STALL_REMEDIATION,
+          },
+        )
       }
-      return simpleCheck(id, 'pass', `${server} answered all ${n} queries (a 1-in-20 loss would have shown with ${chance} probability).`, evidence, startedAt)
+      return simpleCheck(
+        id,
+        'pass',
+        `${server} answered all ${n} queries (a 1-in-20 loss would have shown with ${chance} probability).`,
+        evidence,
+        startedAt,
+      )
     }),
   )
 }
@@ -390,7 +507,8 @@ export async function checkSearchWildcards(ctx: ProbeContext): Promise<CheckResu
   const startedAt = performance.now()
   const resolv = ctx.resolv
   const server = resolv?.nameservers[0]
-  if (!resolv || !server || resolv.search.length === 0) return simpleCheck('dns-search-wildcard', 'skip', 'No search domains to test for wildcard records.', [], startedAt)
+  if (!resolv || !server || resolv.search.length === 0)
+    return simpleCheck('dns-search-wildcard', 'skip', 'No search domains to test for wildcard records.', [], startedAt)
   const label = `rd-probe-${Math.random().toString(36).slice(2, 10)}`
   const evidence: string[] = []
   const wildcards: string[] = []
@@ -402,10 +520,23 @@ export async function checkSearchWildcards(ctx: ProbeContext): Promise<CheckResu
     }),
   )
   if (wildcards.length) {
-    return simpleCheck('dns-search-wildcard', 'fail', `Search domain${wildcards.length === 1 ? '' : 's'} ${wildcards.join(', ')} answer${wildcards.length === 1 ? 's' : ''} any name: a wildcard record catches external names with fewer than ${resolv.ndots} dots.`, evidence, startedAt, {
-      cause: 'A wildcard DNS record in a search domain answers before the real name is tried.',
-      remediation: `Remove the wildcard domain from the search list (dns_config searches), or lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "1" and write external names with a trailing dot.`,
-    })
+    return simpleCheck(
+      'dns-search-wildcard',
+      'fail',
+      `Search domain${wildcards.length === 1 ? '' : 's'} ${wildcards.join(', ')} answer${wildcards.length === 1 ? 's' : ''} any name: a wildcard record catches external names with fewer than ${resolv.ndots} dots.`,
+      evidence,
+      startedAt,
+      {
+        cause: 'A wildcard DNS record in a search domain answers before the real name is tried.',
+        remediation: `Remove the wildcard domain from the search list (dns_config searches), or lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "1" and write external names with a trailing dot.`,
+      },
+    )
   }
-  return simpleCheck('dns-search-wildcard', 'pass', `No search domain answers made-up names (${resolv.search.length} checked).`, evidence, startedAt)
+  return simpleCheck(
+    'dns-search-wildcard',
+    'pass',
+    `No search domain answers made-up names (${resolv.search.length} checked).`,
+    evidence,
+    startedAt,
+  )
 }

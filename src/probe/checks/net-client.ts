@@ -13,7 +13,7 @@ export interface ConnectOutcome {
 
 export function tcpConnect(host: string, port: number, timeoutMs: number): Promise<ConnectOutcome> {
   const startedAt = performance.now()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     const socket = net.connect({host, port})
     const finish = (outcome: Omit<ConnectOutcome, 'ms'>): void => {
       socket.destroy()
@@ -21,7 +21,7 @@ export function tcpConnect(host: string, port: number, timeoutMs: number): Promi
     }
     socket.setTimeout(timeoutMs, () => finish({ok: false, error: 'timeout'}))
     socket.once('connect', () => finish({ok: true}))
-    socket.once('error', error => finish({ok: false, error: errorCode(error)}))
+    socket.once('error', (error) => finish({ok: false, error: errorCode(error)}))
   })
 }
 
@@ -59,7 +59,7 @@ export interface HttpTarget {
 /** One GET without keep-alive; never throws. Bodies are capped, the Docker API answers are small. */
 export function httpGet(target: HttpTarget): Promise<HttpOutcome> {
   const startedAt = performance.now()
-  return new Promise(resolve => {
+  return new Promise((resolve) => {
     let settled = false
     const finish = (outcome: Omit<HttpOutcome, 'ms'>): void => {
       if (settled) return
@@ -67,22 +67,39 @@ export function httpGet(target: HttpTarget): Promise<HttpOutcome> {
       request.destroy()
       resolve({...outcome, ms: performance.now() - startedAt})
     }
-    const common = {host: target.host, port: target.port, socketPath: target.socketPath, path: target.path, method: target.method ?? 'GET', agent: false as const,
-      headers: {Host: target.hostHeader ?? target.host ?? 'localhost', 'User-Agent': 'runner-doctor-probe', ...(target.body !== undefined ? {'Content-Type': 'application/json'} : {})}}
+    const common = {
+      host: target.host,
+      port: target.port,
+      socketPath: target.socketPath,
+      path: target.path,
+      method: target.method ?? 'GET',
+      agent: false as const,
+      headers: {
+        Host: target.hostHeader ?? target.host ?? 'localhost',
+        'User-Agent': 'runner-doctor-probe',
+        ...(target.body !== undefined ? {'Content-Type': 'application/json'} : {}),
+      },
+    }
     const request = target.tls
-      ? https.request({...common, ca: target.tls.ca, cert: target.tls.cert, key: target.tls.key,
-        rejectUnauthorized: target.tls.rejectUnauthorized, servername: target.tls.servername})
+      ? https.request({
+          ...common,
+          ca: target.tls.ca,
+          cert: target.tls.cert,
+          key: target.tls.key,
+          rejectUnauthorized: target.tls.rejectUnauthorized,
+          servername: target.tls.servername,
+        })
       : http.request(common)
     request.setTimeout(target.timeoutMs, () => finish({error: 'timeout', errorMessage: `no answer within ${target.timeoutMs} ms`}))
-    request.on('error', error => finish({error: errorCode(error), errorMessage: errorText(error)}))
-    request.on('response', response => {
+    request.on('error', (error) => finish({error: errorCode(error), errorMessage: errorText(error)}))
+    request.on('response', (response) => {
       let body = ''
       response.setEncoding('utf8')
       response.on('data', (chunk: string) => {
         if (body.length < 65536) body += chunk
       })
       response.on('end', () => finish({status: response.statusCode, headers: response.headers, body}))
-      response.on('error', error => finish({error: errorCode(error), errorMessage: errorText(error)}))
+      response.on('error', (error) => finish({error: errorCode(error), errorMessage: errorText(error)}))
     })
     request.end(target.body)
   })
@@ -103,8 +120,16 @@ export interface TlsHandshakeOutcome {
 
 export function tlsHandshake(host: string, port: number, options: TlsMaterial, timeoutMs: number): Promise<TlsHandshakeOutcome> {
   const startedAt = performance.now()
-  return new Promise(resolve => {
-    const socket = tls.connect({host, port, ca: options.ca, cert: options.cert, key: options.key, servername: options.servername, rejectUnauthorized: false})
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host,
+      port,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      servername: options.servername,
+      rejectUnauthorized: false,
+    })
     const finish = (outcome: Omit<TlsHandshakeOutcome, 'ms'>): void => {
       socket.destroy()
       resolve({...outcome, ms: performance.now() - startedAt})
@@ -117,10 +142,17 @@ export function tlsHandshake(host: string, port: number, options: TlsMaterial, t
         const identityError = tls.checkServerIdentity(options.servername, peer)
         if (identityError) authorizationError = (identityError as {code?: string}).code ?? identityError.message
       }
-      finish({ok: true, protocol: socket.getProtocol() ?? undefined, authorized: !authorizationError, authorizationError,
-        peerSubject: firstValue(peer?.subject?.CN), peerIssuer: firstValue(peer?.issuer?.CN ?? peer?.issuer?.O), validTo: peer?.valid_to})
+      finish({
+        ok: true,
+        protocol: socket.getProtocol() ?? undefined,
+        authorized: !authorizationError,
+        authorizationError,
+        peerSubject: firstValue(peer?.subject?.CN),
+        peerIssuer: firstValue(peer?.issuer?.CN ?? peer?.issuer?.O),
+        validTo: peer?.valid_to,
+      })
     })
-    socket.once('error', error => finish({ok: false, error: errorCode(error), errorMessage: errorText(error)}))
+    socket.once('error', (error) => finish({ok: false, error: errorCode(error), errorMessage: errorText(error)}))
   })
 }
 

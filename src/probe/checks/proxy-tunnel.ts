@@ -30,8 +30,17 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
   const target = `${host.includes(':') ? `[${host}]` : host}:${port}`
   return new Promise((resolve) => {
     const headers: Record<string, string> = {Host: target}
-    if (proxy.username) headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-    const request = httpRequest({host: proxy.hostname.replace(/^\[|\]$/g, ''), port: proxy.port || 80, method: 'CONNECT', path: target, headers, agent: false})
+    if (proxy.username)
+      headers['Proxy-Authorization'] =
+        `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+    const request = httpRequest({
+      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: proxy.port || 80,
+      method: 'CONNECT',
+      path: target,
+      headers,
+      agent: false,
+    })
     const timer = setTimeout(() => {
       request.destroy()
       resolve({ok: false, ms: performance.now() - startedAt, error: 'timeout'})
@@ -51,7 +60,11 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 }
 
 /** The TLS handshake with the target, end to end inside the tunnel. */
-export function tlsThroughTunnel(socket: Socket, options: TlsMaterial & {servername?: string}, timeoutMs: number): Promise<TlsHandshakeOutcome> {
+export function tlsThroughTunnel(
+  socket: Socket,
+  options: TlsMaterial & {servername?: string},
+  timeoutMs: number,
+): Promise<TlsHandshakeOutcome> {
   const startedAt = performance.now()
   return new Promise((resolve) => {
     const secure = tls.connect({socket, ca: options.ca, servername: options.servername, rejectUnauthorized: false})
@@ -63,9 +76,21 @@ export function tlsThroughTunnel(socket: Socket, options: TlsMaterial & {servern
     secure.once('secureConnect', () => {
       const peer = secure.getPeerCertificate()
       const identity = options.servername ? tls.checkServerIdentity(options.servername, peer) : undefined
-      const authorizationError = secure.authorizationError ? String(secure.authorizationError) : identity ? ((identity as {code?: string}).code ?? identity.message) : undefined
+      const authorizationError = secure.authorizationError
+        ? String(secure.authorizationError)
+        : identity
+          ? ((identity as {code?: string}).code ?? identity.message)
+          : undefined
       const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)
-      finish({ok: true, protocol: secure.getProtocol() ?? undefined, authorized: !authorizationError, authorizationError, peerSubject: first(peer?.subject?.CN), peerIssuer: first(peer?.issuer?.CN ?? peer?.issuer?.O), validTo: peer?.valid_to})
+      finish({
+        ok: true,
+        protocol: secure.getProtocol() ?? undefined,
+        authorized: !authorizationError,
+        authorizationError,
+        peerSubject: first(peer?.subject?.CN),
+        peerIssuer: first(peer?.issuer?.CN ?? peer?.issuer?.O),
+        validTo: peer?.valid_to,
+      })
     })
     secure.once('error', (error: NodeJS.ErrnoException) => finish({ok: false, error: error.code ?? 'error', errorMessage: error.message}))
   })

@@ -48,34 +48,56 @@ export function describeResolvConf(conf: ResolvConf): string[] {
 export function checkResolvConf(path: string, text: string | undefined, readError: string | undefined): CheckResult {
   const startedAt = performance.now()
   if (text === undefined) {
-    return finishCheck({id: 'resolv-conf', evidence: [`${path}: ${readError ?? 'unreadable'}`], passSummary: '', findings: [{
-      status: 'fail',
-      summary: `${path} cannot be read, so every lookup falls back to a nameserver on 127.0.0.1.`,
-      cause: 'The container has no resolver configuration (an unusual image or a broken dnsPolicy).',
-      remediation: 'Check the pod dnsPolicy and dnsConfig in the runner config, or mount a valid resolv.conf.',
-    }]}, startedAt)
+    return finishCheck(
+      {
+        id: 'resolv-conf',
+        evidence: [`${path}: ${readError ?? 'unreadable'}`],
+        passSummary: '',
+        findings: [
+          {
+            status: 'fail',
+            summary: `${path} cannot be read, so every lookup falls back to a nameserver on 127.0.0.1.`,
+            cause: 'The container has no resolver configuration (an unusual image or a broken dnsPolicy).',
+            remediation: 'Check the pod dnsPolicy and dnsConfig in the runner config, or mount a valid resolv.conf.',
+          },
+        ],
+      },
+      startedAt,
+    )
   }
   const conf = parseResolvConf(text)
   const findings: Observation[] = []
   if (conf.nameservers.length === 0) {
-    findings.push({status: 'fail', summary: `${path} lists no nameserver, so lookups go to 127.0.0.1 where nothing answers.`,
+    findings.push({
+      status: 'fail',
+      summary: `${path} lists no nameserver, so lookups go to 127.0.0.1 where nothing answers.`,
       cause: 'dns_policy "none" without dns_config nameservers, or a broken image.',
-      remediation: 'Set [[runners.kubernetes.dns_config]] nameservers, or use the default dns_policy.'})
+      remediation: 'Set [[runners.kubernetes.dns_config]] nameservers, or use the default dns_policy.',
+    })
   }
   if (conf.nameservers.length > 3) {
-    findings.push({status: 'warn', summary: `${path} lists ${conf.nameservers.length} nameservers; glibc uses only the first 3.`,
+    findings.push({
+      status: 'warn',
+      summary: `${path} lists ${conf.nameservers.length} nameservers; glibc uses only the first 3.`,
       cause: 'The pod DNS configuration merges too many nameservers.',
-      remediation: 'Keep at most 3 nameservers in dns_config.'})
+      remediation: 'Keep at most 3 nameservers in dns_config.',
+    })
   }
   if (conf.search.length > 6) {
-    findings.push({status: 'warn', summary: `${path} has ${conf.search.length} search domains; older glibc keeps only 6.`,
+    findings.push({
+      status: 'warn',
+      summary: `${path} has ${conf.search.length} search domains; older glibc keeps only 6.`,
       cause: 'The node search list plus the cluster ones exceed the limit.',
-      remediation: 'Trim the search list with dns_config searches or the node resolv.conf.'})
+      remediation: 'Trim the search list with dns_config searches or the node resolv.conf.',
+    })
   }
-  return finishCheck({
-    id: 'resolv-conf',
-    evidence: [`file: ${path}`, ...describeResolvConf(conf)],
-    findings,
-    passSummary: `${conf.nameservers.length} nameserver(s), ${conf.search.length} search domain(s), ndots:${conf.ndots}.`,
-  }, startedAt)
+  return finishCheck(
+    {
+      id: 'resolv-conf',
+      evidence: [`file: ${path}`, ...describeResolvConf(conf)],
+      findings,
+      passSummary: `${conf.nameservers.length} nameserver(s), ${conf.search.length} search domain(s), ndots:${conf.ndots}.`,
+    },
+    startedAt,
+  )
 }

@@ -21,7 +21,12 @@ export function formatMs(ms: number): string {
 
 /** Turns a host name or address into a kebab-case fragment usable in a check id. */
 export function idFragment(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'unnamed'
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'unnamed'
+  )
 }
 
 export function errorCode(error: unknown): string {
@@ -58,9 +63,9 @@ export interface CheckDraft {
 
 /** Builds the CheckResult from the worst finding; ties keep the first one found. */
 export function finishCheck(draft: CheckDraft, startedAt: number): CheckResult {
-  const allSkipped = draft.findings.length > 0 && draft.findings.every(f => f.status === 'skip')
-  const worst = allSkipped ? 'skip' : worstStatus(draft.findings.map(f => f.status))
-  const lead = draft.findings.find(f => f.status === worst)
+  const allSkipped = draft.findings.length > 0 && draft.findings.every((f) => f.status === 'skip')
+  const worst = allSkipped ? 'skip' : worstStatus(draft.findings.map((f) => f.status))
+  const lead = draft.findings.find((f) => f.status === worst)
   const result: CheckResult = {
     id: draft.id,
     status: worst,
@@ -72,12 +77,20 @@ export function finishCheck(draft: CheckDraft, startedAt: number): CheckResult {
     if (lead?.cause) result.cause = lead.cause
     if (lead?.remediation) result.remediation = lead.remediation
   }
-  const others = draft.findings.filter(f => f !== lead && (f.status === 'warn' || f.status === 'fail'))
-  for (const other of others) result.evidence.push(`Also (${other.status}): ${other.summary}${other.remediation ? ` Fix: ${other.remediation}` : ''}`)
+  const others = draft.findings.filter((f) => f !== lead && (f.status === 'warn' || f.status === 'fail'))
+  for (const other of others)
+    result.evidence.push(`Also (${other.status}): ${other.summary}${other.remediation ? ` Fix: ${other.remediation}` : ''}`)
   return result
 }
 
-export function simpleCheck(id: string, status: CheckStatus, summary: string, evidence: string[], startedAt: number, extra: {cause?: string; remediation?: string} = {}): CheckResult {
+export function simpleCheck(
+  id: string,
+  status: CheckStatus,
+  summary: string,
+  evidence: string[],
+  startedAt: number,
+  extra: {cause?: string; remediation?: string} = {},
+): CheckResult {
   return finishCheck({id, evidence, passSummary: summary, findings: [{status, summary, ...extra}]}, startedAt)
 }
 
@@ -88,9 +101,11 @@ export async function guarded(id: string, run: () => Promise<CheckResult | Check
     const result = await run()
     return Array.isArray(result) ? result : [result]
   } catch (error) {
-    return [simpleCheck(id, 'fail', `The check itself failed: ${errorText(error)}`, [errorText(error)], startedAt, {
-      cause: 'An unexpected error inside runner-doctor.',
-      remediation: 'Re-run with --verbose and report the error to the runner-doctor maintainers.',
-    })]
+    return [
+      simpleCheck(id, 'fail', `The check itself failed: ${errorText(error)}`, [errorText(error)], startedAt, {
+        cause: 'An unexpected error inside runner-doctor.',
+        remediation: 'Re-run with --verbose and report the error to the runner-doctor maintainers.',
+      }),
+    ]
   }
 }

@@ -8,12 +8,23 @@ import {cleanupLeftovers, type ClusterProbeOptions, ProbeInterruptedError, runCl
 import type {CheckResult} from '../types.js'
 import {KUBECTL_PROXY_NOTE} from './exec-diagnosis.js'
 import {chooseIdentity, runnerPermissionsCheck, runnerServiceAccountName} from './identity.js'
-import {ClientKubeApi, KubeConfigError, KubeError, type PreparedKubeConfig, prepareKubeConfig, toKubeError, withIdentity} from './kube-api.js'
+import {
+  ClientKubeApi,
+  KubeConfigError,
+  KubeError,
+  type PreparedKubeConfig,
+  prepareKubeConfig,
+  toKubeError,
+  withIdentity,
+} from './kube-api.js'
 import {runnerNamespace, type RunnerSettings} from './mirror-pod.js'
 import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
 
 /** What `runner-doctor probe` passes for the cluster modes, already parsed. */
-export interface ClusterCommandInput extends Pick<ClusterProbeOptions, 'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId' | 'ephemeral'> {
+export interface ClusterCommandInput extends Pick<
+  ClusterProbeOptions,
+  'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId' | 'ephemeral'
+> {
   kubeconfig?: string
   context?: string
   /** kubectl's --as / --as-group: the identity every call impersonates. */
@@ -46,7 +57,11 @@ const MAX_CA_BYTES = 64 * 1024
  * The CA bundle the checks in the pod trust: --tls-ca-file, else the runner's tls-ca-file when that path is readable
  * here (it names a file on the runner's machine, often only there).
  */
-function caBundleForPod(flag: string | undefined, runner: RunnerSettings | undefined, progress: (message: string) => void): string | undefined {
+function caBundleForPod(
+  flag: string | undefined,
+  runner: RunnerSettings | undefined,
+  progress: (message: string) => void,
+): string | undefined {
   const fromRunner = typeof runner?.settings?.['tls-ca-file'] === 'string' ? (runner.settings['tls-ca-file'] as string) : undefined
   const path = flag ?? fromRunner
   if (!path) return undefined
@@ -54,12 +69,20 @@ function caBundleForPod(flag: string | undefined, runner: RunnerSettings | undef
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    if (flag) throw new Error(`--tls-ca-file ${flag} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {cause: error})
-    progress(`The runner's tls-ca-file ${path} is not readable here, so the checks in the pod do not trust it; pass --tls-ca-file with a copy.`)
+    if (flag)
+      throw new Error(`--tls-ca-file ${flag} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+        cause: error,
+      })
+    progress(
+      `The runner's tls-ca-file ${path} is not readable here, so the checks in the pod do not trust it; pass --tls-ca-file with a copy.`,
+    )
     return undefined
   }
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`)
-  if (Buffer.byteLength(text) > MAX_CA_BYTES) throw new Error(`${path} is ${Buffer.byteLength(text)} bytes; the pod takes at most ${MAX_CA_BYTES} (pass only the CAs that matter, not a whole system bundle).`)
+  if (Buffer.byteLength(text) > MAX_CA_BYTES)
+    throw new Error(
+      `${path} is ${Buffer.byteLength(text)} bytes; the pod takes at most ${MAX_CA_BYTES} (pass only the CAs that matter, not a whole system bundle).`,
+    )
   if (!flag) progress(`Trusting the runner's tls-ca-file ${path} in the pod.`)
   return text
 }
@@ -79,7 +102,8 @@ function redactProxy(proxy: string): string {
 const MIN_POD_DIND_WAIT_MS = 60_000
 
 export async function runClusterCommand(input: ClusterCommandInput, progress: (message: string) => void): Promise<ClusterCommandResult> {
-  const mode: ProbeReport['mode'] = input.pod || input.jobId ? (input.ephemeral ? 'ephemeral' : 'job-pod') : input.allNodes ? 'all-nodes' : 'mirror-pod'
+  const mode: ProbeReport['mode'] =
+    input.pod || input.jobId ? (input.ephemeral ? 'ephemeral' : 'job-pod') : input.allNodes ? 'all-nodes' : 'mirror-pod'
   const failed = (reason: string): ClusterCommandResult => ({report: couldNotRunReport(mode, reason, 0), exitCode: 2})
   let prepared: PreparedKubeConfig
   try {
@@ -95,7 +119,11 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     const namespace = input.namespace ?? kube.defaultNamespace
     try {
       const result = await cleanupLeftovers({namespace}, {kube, progress})
-      progress(result.deleted.length || result.failed.length ? `Removed ${result.deleted.length} probe pod(s) from namespace ${namespace}.` : `No probe pods in namespace ${namespace}.`)
+      progress(
+        result.deleted.length || result.failed.length
+          ? `Removed ${result.deleted.length} probe pod(s) from namespace ${namespace}.`
+          : `No probe pods in namespace ${namespace}.`,
+      )
       return {exitCode: result.failed.length ? 2 : 0}
     } catch (error) {
       progress(`Cleanup failed: ${toKubeError(error).message}`)
@@ -116,9 +144,11 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     const choice = await chooseIdentity(kube, {as: input.as, asGroup: input.asGroup}, named && {namespace, ...named})
     progress(choice.note)
     identityChecks.push(...choice.checks)
-    if (choice.identity.as && !input.as) kube = new ClientKubeApi(withIdentity(prepared, choice.identity), {requestTimeoutMs: input.requestTimeoutMs})
+    if (choice.identity.as && !input.as)
+      kube = new ClientKubeApi(withIdentity(prepared, choice.identity), {requestTimeoutMs: input.requestTimeoutMs})
     const actingAs = choice.identity.as
-    if (actingAs?.startsWith('system:serviceaccount:') && runner) identityChecks.push(await runnerPermissionsCheck(kube, actingAs, namespace, runner))
+    if (actingAs?.startsWith('system:serviceaccount:') && runner)
+      identityChecks.push(await runnerPermissionsCheck(kube, actingAs, namespace, runner))
   } catch (error) {
     const failure = toKubeError(error)
     if (failure.kind === 'other' && !(error instanceof KubeError)) throw error
@@ -148,7 +178,9 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     runTimeoutMs: input.checksTimeoutMs,
     pollIntervalMs: input.pollIntervalMs,
     agentOptions: {
-      ...(inPod ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)} : input.agentOptions),
+      ...(inPod
+        ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)}
+        : input.agentOptions),
       // Read by the agent's entry (src/probe/agent/main.ts), which writes it to a file in the pod.
       ...(tlsCaPem ? ({tlsCaPem} as AgentOptions) : {}),
     },

@@ -48,8 +48,17 @@ export interface IdentityChoice {
 }
 
 /** `--as` wins; else the runner's ServiceAccount when the kubeconfig user may impersonate it; else the user, said plainly. */
-export async function chooseIdentity(kube: KubeApi, explicit: Identity, runnerSa: RunnerServiceAccount | undefined): Promise<IdentityChoice> {
-  if (explicit.as) return {identity: explicit, note: `Acting as ${explicit.as}${explicit.asGroup ? ` (group ${explicit.asGroup})` : ''} (--as).`, checks: []}
+export async function chooseIdentity(
+  kube: KubeApi,
+  explicit: Identity,
+  runnerSa: RunnerServiceAccount | undefined,
+): Promise<IdentityChoice> {
+  if (explicit.as)
+    return {
+      identity: explicit,
+      note: `Acting as ${explicit.as}${explicit.asGroup ? ` (group ${explicit.asGroup})` : ''} (--as).`,
+      checks: [],
+    }
   const me = (await kube.whoAmI?.()) ?? 'the kubeconfig user'
   if (!runnerSa) {
     return {
@@ -59,8 +68,18 @@ export async function chooseIdentity(kube: KubeApi, explicit: Identity, runnerSa
     }
   }
   const user = serviceAccountUser(runnerSa)
-  const answer = await kube.selfSubjectAccessReview({verb: 'impersonate', resource: 'serviceaccounts', namespace: runnerSa.namespace, name: runnerSa.name})
-  if (answer.allowed) return {identity: {as: user}, note: `Acting as the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name} (${runnerSa.source}): the permission checks, the dry run and the pod are judged as the runner's are.`, checks: []}
+  const answer = await kube.selfSubjectAccessReview({
+    verb: 'impersonate',
+    resource: 'serviceaccounts',
+    namespace: runnerSa.namespace,
+    name: runnerSa.name,
+  })
+  if (answer.allowed)
+    return {
+      identity: {as: user},
+      note: `Acting as the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name} (${runnerSa.source}): the permission checks, the dry run and the pod are judged as the runner's are.`,
+      checks: [],
+    }
   return {
     identity: {},
     note: `Acting as ${me}: it may not impersonate the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name}.`,
@@ -70,7 +89,8 @@ export async function chooseIdentity(kube: KubeApi, explicit: Identity, runnerSa
         status: 'warn',
         summary: `Permissions and admission were checked for ${me}, not for the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name}: ${me} may not impersonate it.`,
         evidence: [`${runnerSa.source}`, `impersonate serviceaccounts/${runnerSa.name} in namespace ${runnerSa.namespace}: denied`],
-        cause: 'A pass here does not prove the runner may create these pods: its RBAC, and admission policies that judge the requesting user (OpenShift SCCs, Kyverno, Gatekeeper), can still reject its jobs.',
+        cause:
+          'A pass here does not prove the runner may create these pods: its RBAC, and admission policies that judge the requesting user (OpenShift SCCs, Kyverno, Gatekeeper), can still reject its jobs.',
         remediation: `Rerun as someone allowed to impersonate it (verb impersonate on serviceaccounts), or with a kubeconfig for ${user}.`,
         durationMs: 0,
       },
@@ -82,20 +102,36 @@ export async function chooseIdentity(kube: KubeApi, explicit: Identity, runnerSa
  * The runner's own RBAC for this config's features, asked as the runner (the kube passed in impersonates it). A
  * missing permission is named as the API server words it in a job log.
  */
-export async function runnerPermissionsCheck(kube: KubeApi, user: string, namespace: string, runner: RunnerSettings | undefined): Promise<CheckResult> {
+export async function runnerPermissionsCheck(
+  kube: KubeApi,
+  user: string,
+  namespace: string,
+  runner: RunnerSettings | undefined,
+): Promise<CheckResult> {
   const kubernetes = runner?.kubernetes ?? {}
   const needed = EXECUTOR_PERMISSIONS.filter((p) => p.neededBy(kubernetes))
-  const answers = await Promise.all(needed.map((p) => kube.selfSubjectAccessReview({verb: p.verb, resource: p.resource, subresource: p.subresource, group: p.group, namespace})))
+  const answers = await Promise.all(
+    needed.map((p) =>
+      kube.selfSubjectAccessReview({verb: p.verb, resource: p.resource, subresource: p.subresource, group: p.group, namespace}),
+    ),
+  )
   const missing = needed.filter((_, i) => !answers[i]!.allowed)
   if (!missing.length) {
-    return {id: 'runner-permissions', status: 'pass', summary: `${user} has the ${needed.length} permissions the executor uses for this config in namespace ${namespace}.`, evidence: needed.map(permissionText), durationMs: 0}
+    return {
+      id: 'runner-permissions',
+      status: 'pass',
+      summary: `${user} has the ${needed.length} permissions the executor uses for this config in namespace ${namespace}.`,
+      evidence: needed.map(permissionText),
+      durationMs: 0,
+    }
   }
   return {
     id: 'runner-permissions',
     status: 'fail',
     summary: `${user} lacks ${missing.length} permission${missing.length === 1 ? '' : 's'} the executor needs in namespace ${namespace}: ${missing.map(permissionText).join(', ')}.`,
     evidence: missing.map(
-      (p) => `${p.subresource ? `${p.resource}/${p.subresource}` : p.resource} is forbidden: User "${user}" cannot ${p.verb} resource "${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}" in API group "${p.group ?? ''}" in the namespace "${namespace}" (needed for ${p.purpose})`,
+      (p) =>
+        `${p.subresource ? `${p.resource}/${p.subresource}` : p.resource} is forbidden: User "${user}" cannot ${p.verb} resource "${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}" in API group "${p.group ?? ''}" in the namespace "${namespace}" (needed for ${p.purpose})`,
     ),
     cause: 'Jobs fail with these "is forbidden" errors when the executor reaches that step.',
     remediation: `Add the missing verbs to the Role bound to ${user} in namespace ${namespace} (GitLab Runner docs: "Configure runner API permissions").`,

@@ -20,7 +20,15 @@ import {
   tolerationsFor,
 } from './mirror-pod.js'
 import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
-import {type ClusterMode, degradedBy, describePermission, missingPermissions, type Permission, requiredPermissions, roleSnippet} from './preflight.js'
+import {
+  type ClusterMode,
+  degradedBy,
+  describePermission,
+  missingPermissions,
+  type Permission,
+  requiredPermissions,
+  roleSnippet,
+} from './preflight.js'
 import {dindExitCheck} from '../checks/dind-container.js'
 import {ephemeralAgentContainer} from './ephemeral.js'
 import {findCauses} from '../report/causes.js'
@@ -29,7 +37,6 @@ import {blockedReport, mergeNodeReports, parseAgentReport, tail} from './report.
 import {waitForContainer, type WaitTimings} from './wait.js'
 import {execRefusedFinding, noReportFinding} from './exec-diagnosis.js'
 import {stdinAgentInvocation} from '../agent/stdin-framing.js'
-
 
 export interface ClusterProbeOptions {
   /** `mirror` (default): a pod like a job pod; `attach`: an existing job pod; `all-nodes`: one mirror pod per node. */
@@ -171,7 +178,9 @@ class PodLedger {
           this.names.delete(name)
         } catch (error) {
           leftovers.push(name)
-          this.progress(`Could not delete pod ${name}: ${toKubeError(error).message} Remove it with: runner-doctor probe --cleanup --namespace ${this.namespace}`)
+          this.progress(
+            `Could not delete pod ${name}: ${toKubeError(error).message} Remove it with: runner-doctor probe --cleanup --namespace ${this.namespace}`,
+          )
         }
       }),
     )
@@ -221,7 +230,13 @@ interface PreflightOutcome {
   degraded: Permission[]
 }
 
-async function preflight(kube: KubeApi, namespace: string, mode: ClusterMode, findByJobId: boolean, progress: (m: string) => void): Promise<PreflightOutcome> {
+async function preflight(
+  kube: KubeApi,
+  namespace: string,
+  mode: ClusterMode,
+  findByJobId: boolean,
+  progress: (m: string) => void,
+): Promise<PreflightOutcome> {
   const permissions = requiredPermissions(mode, {findByJobId})
   progress(`Checking ${permissions.length} permissions in namespace ${namespace}${kube.identity?.as ? ` as ${kube.identity.as}` : ''}.`)
   const all = await missingPermissions(kube, namespace, permissions)
@@ -229,13 +244,18 @@ async function preflight(kube: KubeApi, namespace: string, mode: ClusterMode, fi
   if (degraded.length) progress(`${degradedBy(degraded)}.`)
   const missing = all.filter((p) => !p.optional)
   if (!missing.length) return {degraded}
-  return {degraded, denied: {
-    id: 'kube-permissions',
-    summary: `Missing permission${missing.length === 1 ? '' : 's'} in namespace ${namespace}: ${missing.map(describePermission).join(', ')}.`,
-    evidence: [...missing.map((p) => `${describePermission(p)}: needed ${p.why}`), roleSnippet(namespace, missing)],
-    cause: kube.identity?.as ? `${kube.identity.as} is not bound to a Role granting what the probe needs.` : 'The kubeconfig user or service account is not bound to a Role granting what the probe needs.',
-    remediation: `Apply examples/probe-rbac.yaml in namespace ${namespace} (or add the rules above to your Role) and bind it to ${kube.identity?.as ?? 'your user'}.`,
-  }}
+  return {
+    degraded,
+    denied: {
+      id: 'kube-permissions',
+      summary: `Missing permission${missing.length === 1 ? '' : 's'} in namespace ${namespace}: ${missing.map(describePermission).join(', ')}.`,
+      evidence: [...missing.map((p) => `${describePermission(p)}: needed ${p.why}`), roleSnippet(namespace, missing)],
+      cause: kube.identity?.as
+        ? `${kube.identity.as} is not bound to a Role granting what the probe needs.`
+        : 'The kubeconfig user or service account is not bound to a Role granting what the probe needs.',
+      remediation: `Apply examples/probe-rbac.yaml in namespace ${namespace} (or add the rules above to your Role) and bind it to ${kube.identity?.as ?? 'your user'}.`,
+    },
+  }
 }
 
 /** A warning naming the optional permissions that are missing and what the report lacks because of them. */
@@ -251,11 +271,16 @@ function degradedCheck(degraded: Permission[], namespace: string): CheckResult {
 }
 
 function withExtraChecks(report: ProbeReport, extra: CheckResult[]): ProbeReport {
-  if (!extra.length || report.summary.exitCode === 2 && report.checks.length === 0) return report
+  if (!extra.length || (report.summary.exitCode === 2 && report.checks.length === 0)) return report
   // After the run's own checks: a blocked report's first check stays the one that blocked it.
   const checks = [...report.checks, ...extra]
   const causes = findCauses(checks)
-  return {...report, checks, causes, summary: {...summarize(checks, causes), ...(report.summary.exitCode === 2 ? {exitCode: 2 as const} : {})}}
+  return {
+    ...report,
+    checks,
+    causes,
+    summary: {...summarize(checks, causes), ...(report.summary.exitCode === 2 ? {exitCode: 2 as const} : {})},
+  }
 }
 
 const POD_SECURITY_LEVEL = /violates PodSecurity "([a-z]+):([^"]+)"/
@@ -348,7 +373,12 @@ async function runMirrorPod(run: MirrorRun, name: string, hostname?: string): Pr
   })
   const target = {namespace, pod: name, nodes: outcome.timings.node ? [outcome.timings.node] : undefined}
   if (outcome.kind === 'failed') {
-    const blocked = blockedReport('mirror-pod', {id: 'pod-start', summary: outcome.summary, evidence: outcome.evidence, cause: outcome.cause, remediation: outcome.remediation}, Date.now() - started, target)
+    const blocked = blockedReport(
+      'mirror-pod',
+      {id: 'pod-start', summary: outcome.summary, evidence: outcome.evidence, cause: outcome.cause, remediation: outcome.remediation},
+      Date.now() - started,
+      target,
+    )
     return {report: withTimings(blocked, outcome.timings, undefined, started), node: outcome.timings.node}
   }
   const log = await kube.readPodLog(namespace, name, BUILD_CONTAINER)
@@ -368,7 +398,10 @@ async function runMirrorPod(run: MirrorRun, name: string, hostname?: string): Pr
     )
     return {report: withTimings(blocked, outcome.timings, undefined, started), node: outcome.timings.node}
   }
-  return {report: withTimings(combine('mirror-pod', agentReport, extraChecks, target), outcome.timings, agentReport, started), node: outcome.timings.node}
+  return {
+    report: withTimings(combine('mirror-pod', agentReport, extraChecks, target), outcome.timings, agentReport, started),
+    node: outcome.timings.node,
+  }
 }
 
 function combine(mode: ProbeReport['mode'], agentReport: ProbeReport, extra: CheckResult[], target: ProbeReport['target']): ProbeReport {
@@ -412,7 +445,18 @@ async function dryRun(kube: KubeApi, namespace: string, run: MirrorRun, mode: Pr
     })
   } catch (error) {
     if (!(error instanceof PodSpecPatchError)) throw error
-    return blockedReport(mode, {id: 'pod-spec-patch', summary: error.message, evidence: [], cause: 'The runner applies pod_spec patches before it creates the job pod; this one fails, so every job fails the same way.', remediation: 'Fix the [[runners.kubernetes.pod_spec]] entry named above.'}, 0, {namespace})
+    return blockedReport(
+      mode,
+      {
+        id: 'pod-spec-patch',
+        summary: error.message,
+        evidence: [],
+        cause: 'The runner applies pod_spec patches before it creates the job pod; this one fails, so every job fails the same way.',
+        remediation: 'Fix the [[runners.kubernetes.pod_spec]] entry named above.',
+      },
+      0,
+      {namespace},
+    )
   }
   const {pod, notes} = built
   for (const note of notes) run.deps.progress(note)
@@ -429,7 +473,11 @@ async function dryRun(kube: KubeApi, namespace: string, run: MirrorRun, mode: Pr
   }
 }
 
-function schedulableNodes(nodes: V1Node[], runner: RunnerSettings | undefined, progress: (m: string) => void): {name: string; hostname: string}[] {
+function schedulableNodes(
+  nodes: V1Node[],
+  runner: RunnerSettings | undefined,
+  progress: (m: string) => void,
+): {name: string; hostname: string}[] {
   const selector = runner?.kubernetes?.node_selector
   const wanted = selector && typeof selector === 'object' ? (selector as Record<string, string>) : {}
   const tolerations = tolerationsFor(runner?.kubernetes?.node_tolerations)
@@ -446,10 +494,14 @@ function schedulableNodes(nodes: V1Node[], runner: RunnerSettings | undefined, p
     const blocking = (node.spec?.taints ?? []).find(
       (taint) =>
         taint.effect !== 'PreferNoSchedule' &&
-        !tolerations.some((t) => t.key === taint.key && (t.operator === 'Exists' || t.value === taint.value) && (!t.effect || t.effect === taint.effect)),
+        !tolerations.some(
+          (t) => t.key === taint.key && (t.operator === 'Exists' || t.value === taint.value) && (!t.effect || t.effect === taint.effect),
+        ),
     )
     if (blocking) {
-      progress(`Skipping node ${name}: the runner does not tolerate its taint ${blocking.key}${blocking.value ? `=${blocking.value}` : ''}:${blocking.effect}.`)
+      progress(
+        `Skipping node ${name}: the runner does not tolerate its taint ${blocking.key}${blocking.value ? `=${blocking.value}` : ''}:${blocking.effect}.`,
+      )
       continue
     }
     result.push({name, hostname: labels['kubernetes.io/hostname'] ?? name})
@@ -484,7 +536,10 @@ async function findJobPod(kube: KubeApi, namespace: string, options: ClusterProb
   }
   const pods = await kube.listPods(namespace)
   const match = pods.find((p) => p.metadata?.annotations?.[JOB_ID_ANNOTATION] === options.jobId)
-  return match ?? `No pod in namespace ${namespace} has the annotation ${JOB_ID_ANNOTATION}=${options.jobId}; the job may have finished or run elsewhere.`
+  return (
+    match ??
+    `No pod in namespace ${namespace} has the annotation ${JOB_ID_ANNOTATION}=${options.jobId}; the job may have finished or run elsewhere.`
+  )
 }
 
 async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
@@ -492,12 +547,27 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
   const started = Date.now()
   const found = await findJobPod(kube, namespace, options)
   if (typeof found === 'string') {
-    return blockedReport('job-pod', {id: 'job-pod', summary: found, evidence: [], remediation: 'Pass --pod with a running job pod, or --job-id of a running job.'}, Date.now() - started, {namespace})
+    return blockedReport(
+      'job-pod',
+      {id: 'job-pod', summary: found, evidence: [], remediation: 'Pass --pod with a running job pod, or --job-id of a running job.'},
+      Date.now() - started,
+      {namespace},
+    )
   }
   const podName = found.metadata!.name!
   const target = {namespace, pod: podName, nodes: found.spec?.nodeName ? [found.spec.nodeName] : undefined}
   if (found.status?.phase !== 'Running') {
-    return blockedReport('job-pod', {id: 'job-pod', summary: `Pod ${podName} is ${found.status?.phase ?? 'in an unknown phase'}, not Running.`, evidence: [], remediation: 'Attach while the job runs.'}, Date.now() - started, target)
+    return blockedReport(
+      'job-pod',
+      {
+        id: 'job-pod',
+        summary: `Pod ${podName} is ${found.status?.phase ?? 'in an unknown phase'}, not Running.`,
+        evidence: [],
+        remediation: 'Attach while the job runs.',
+      },
+      Date.now() - started,
+      target,
+    )
   }
   const agentOptions: AgentOptions = {dindWaitMs: 5000, certDir: '/certs/client', ...options.agentOptions}
   const running = (found.status.containerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name)
@@ -508,16 +578,27 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
     try {
       probe = await kube.exec(namespace, podName, container, ['sh', '-c', 'command -v node && node --version'], {timeoutMs: 15_000})
     } catch (error) {
-      return blockedReport('job-pod', execRefusedFinding(toKubeError(error), container, podName, viaLoopbackHttp), Date.now() - started, target)
+      return blockedReport(
+        'job-pod',
+        execRefusedFinding(toKubeError(error), container, podName, viaLoopbackHttp),
+        Date.now() - started,
+        target,
+      )
     }
     const [nodePath, nodeVersion] = probe.stdout.trim().split('\n')
     if (probe.exitCode !== 0 || !nodePath) continue
-    deps.progress(`Running the checks in container ${container} of pod ${podName} (node at ${nodePath})${nodeVersion ? `, node ${nodeVersion}` : ''}.`)
+    deps.progress(
+      `Running the checks in container ${container} of pod ${podName} (node at ${nodePath})${nodeVersion ? `, node ${nodeVersion}` : ''}.`,
+    )
     // The program goes through stdin: as an exec argument it would bloat the request URL past server limits.
     const invocation = stdinAgentInvocation(run.agentSource, JSON.stringify(agentOptions))
-    const result = await kube.exec(namespace, podName, container, invocation.command, {stdin: invocation.stdin, timeoutMs: options.runTimeoutMs ?? 300_000})
+    const result = await kube.exec(namespace, podName, container, invocation.command, {
+      stdin: invocation.stdin,
+      timeoutMs: options.runTimeoutMs ?? 300_000,
+    })
     const report = parseAgentReport(result.stdout)
-    if (!report) return blockedReport('job-pod', noReportFinding(result, container, nodeVersion, viaLoopbackHttp), Date.now() - started, target)
+    if (!report)
+      return blockedReport('job-pod', noReportFinding(result, container, nodeVersion, viaLoopbackHttp), Date.now() - started, target)
     return {...combine('job-pod', report, [], target), timings: {...report.timings, totalMs: Date.now() - started}}
   }
   if (!options.ephemeral) {
@@ -527,7 +608,8 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
         id: 'job-pod',
         summary: `No running container in pod ${podName} has node (looked in: ${ordered.join(', ') || 'none'}).`,
         evidence: [],
-        remediation: 'Rerun with --ephemeral to add a Node container to the pod (it stays until the pod ends), or use the default mirror pod.',
+        remediation:
+          'Rerun with --ephemeral to add a Node container to the pod (it stays until the pod ends), or use the default mirror pod.',
       },
       Date.now() - started,
       target,
@@ -535,8 +617,13 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
   }
   const name = `rd-probe-${run.runId}`
   deps.progress(`Adding ephemeral container ${name} to pod ${podName}. Kubernetes cannot remove it: it stays until the pod ends.`)
-  const ephemeral = ephemeralAgentContainer(found, {name, image: options.image ?? DEFAULT_PROBE_IMAGE, command: agentCommand(run.agentSource, agentOptions)})
-  if (ephemeral.leftOut.length) deps.progress(`Not mounted in the ephemeral container (the API server forbids subPath there): ${ephemeral.leftOut.join(', ')}.`)
+  const ephemeral = ephemeralAgentContainer(found, {
+    name,
+    image: options.image ?? DEFAULT_PROBE_IMAGE,
+    command: agentCommand(run.agentSource, agentOptions),
+  })
+  if (ephemeral.leftOut.length)
+    deps.progress(`Not mounted in the ephemeral container (the API server forbids subPath there): ${ephemeral.leftOut.join(', ')}.`)
   await kube.patchEphemeralContainers(namespace, podName, [ephemeral.container])
   const outcome = await waitForContainer(kube, {
     namespace,
@@ -546,12 +633,22 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
     ...waitSettings(run),
   })
   if (outcome.kind === 'failed') {
-    return blockedReport('ephemeral', {id: 'pod-start', summary: outcome.summary, evidence: outcome.evidence, cause: outcome.cause, remediation: outcome.remediation}, Date.now() - started, target)
+    return blockedReport(
+      'ephemeral',
+      {id: 'pod-start', summary: outcome.summary, evidence: outcome.evidence, cause: outcome.cause, remediation: outcome.remediation},
+      Date.now() - started,
+      target,
+    )
   }
   const log = await kube.readPodLog(namespace, podName, name)
   const report = parseAgentReport(log)
   if (!report) {
-    return blockedReport('ephemeral', {id: 'probe-agent', summary: `The check program exited with code ${outcome.exitCode} without a report.`, evidence: tail(log)}, Date.now() - started, target)
+    return blockedReport(
+      'ephemeral',
+      {id: 'probe-agent', summary: `The check program exited with code ${outcome.exitCode} without a report.`, evidence: tail(log)},
+      Date.now() - started,
+      target,
+    )
   }
   return withTimings(combine('ephemeral', report, [], target), outcome.timings, report, started)
 }
@@ -567,7 +664,8 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
   const kube = guarded(deps.kube, interruption)
   const namespace = namespaceFor(options, deps.kube)
   const ledger = new PodLedger(deps.kube, namespace, deps.progress)
-  const reportMode: ProbeReport['mode'] = options.mode === 'attach' ? (options.ephemeral ? 'ephemeral' : 'job-pod') : options.mode === 'all-nodes' ? 'all-nodes' : 'mirror-pod'
+  const reportMode: ProbeReport['mode'] =
+    options.mode === 'attach' ? (options.ephemeral ? 'ephemeral' : 'job-pod') : options.mode === 'all-nodes' ? 'all-nodes' : 'mirror-pod'
   const onSignal = (signal: NodeJS.Signals) => () => {
     if (!interruption.signal) {
       deps.progress(`Interrupted by ${signal}: cleaning up (press Ctrl-C again to quit without cleanup).`)
@@ -605,7 +703,17 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
 
     const nodes = schedulableNodes(await kube.listNodes(), options.runner, deps.progress)
     if (!nodes.length) {
-      return blockedReport('all-nodes', {id: 'nodes', summary: 'No schedulable node matches the runner node_selector and tolerations.', evidence: [], remediation: 'Check node_selector and node_tolerations against the node labels and taints.'}, Date.now() - started, {namespace})
+      return blockedReport(
+        'all-nodes',
+        {
+          id: 'nodes',
+          summary: 'No schedulable node matches the runner node_selector and tolerations.',
+          evidence: [],
+          remediation: 'Check node_selector and node_tolerations against the node labels and taints.',
+        },
+        Date.now() - started,
+        {namespace},
+      )
     }
     deps.progress(`Probing ${nodes.length} node(s), ${Math.min(options.parallelism ?? 3, nodes.length)} at a time.`)
     const reports = await inBatches(nodes, options.parallelism ?? 3, async (node, index = nodes.indexOf(node)) => {
@@ -650,7 +758,8 @@ export async function cleanupLeftovers(
     const name = pod.metadata!.name!
     const labels = pod.metadata?.labels ?? {}
     // The selector already matched; checked again so a server that ignores selectors cannot widen the sweep.
-    if (labels['app.kubernetes.io/managed-by'] !== PROBE_LABELS['app.kubernetes.io/managed-by'] || labels['runner-doctor/probe'] !== 'true') continue
+    if (labels['app.kubernetes.io/managed-by'] !== PROBE_LABELS['app.kubernetes.io/managed-by'] || labels['runner-doctor/probe'] !== 'true')
+      continue
     const expiresAt = Date.parse(pod.metadata?.annotations?.[EXPIRES_AT_ANNOTATION] ?? '')
     if (options.expiredOnly && !(expiresAt < now)) {
       result.kept.push(name)

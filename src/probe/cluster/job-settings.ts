@@ -15,7 +15,10 @@ export function parseVarFlags(flags: string[]): Record<string, string> {
   for (const flag of flags) {
     const at = flag.indexOf('=')
     const key = at > 0 ? flag.slice(0, at) : ''
-    if (!VARIABLE_NAME.test(key)) throw new JobSettingsError(`--var ${JSON.stringify(flag.length > 40 ? `${flag.slice(0, 40)}…` : flag)} is not KEY=VALUE with a variable name as KEY.`)
+    if (!VARIABLE_NAME.test(key))
+      throw new JobSettingsError(
+        `--var ${JSON.stringify(flag.length > 40 ? `${flag.slice(0, 40)}…` : flag)} is not KEY=VALUE with a variable name as KEY.`,
+      )
     variables[key] = flag.slice(at + 1)
   }
   return variables
@@ -26,7 +29,10 @@ export function parseVarFlags(flags: string[]): Record<string, string> {
  * default, inherit; src/model/gitlab-ci.ts), and its image. Variables from the file's `include`s, the project or
  * the group are not known; `--var` adds them.
  */
-export async function jobFromCiFile(path: string, jobName: string): Promise<Required<Pick<JobSettings, 'jobServices' | 'jobVariables'>> & Pick<JobSettings, 'jobImage'> & {partial: boolean}> {
+export async function jobFromCiFile(
+  path: string,
+  jobName: string,
+): Promise<Required<Pick<JobSettings, 'jobServices' | 'jobVariables'>> & Pick<JobSettings, 'jobImage'> & {partial: boolean}> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -41,7 +47,9 @@ export async function jobFromCiFile(path: string, jobName: string): Promise<Requ
   const job = config.jobs.find((j) => j.name === jobName)
   if (!job) {
     const names = config.jobs.map((j) => j.name)
-    throw new JobSettingsError(`${path} has no job "${jobName}" (jobs: ${names.slice(0, 12).join(', ') || 'none'}${names.length > 12 ? ', …' : ''}).`)
+    throw new JobSettingsError(
+      `${path} has no job "${jobName}" (jobs: ${names.slice(0, 12).join(', ') || 'none'}${names.length > 12 ? ', …' : ''}).`,
+    )
   }
   return {
     jobServices: job.services.map((s) => ({

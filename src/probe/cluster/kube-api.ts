@@ -82,15 +82,7 @@ export interface KubeApi {
 }
 
 export type KubeErrorKind =
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'invalid'
-  | 'server'
-  | 'unreachable'
-  | 'timeout'
-  | 'other'
+  'unauthorized' | 'forbidden' | 'not-found' | 'conflict' | 'invalid' | 'server' | 'unreachable' | 'timeout' | 'other'
 
 /** A failed API call, reduced to what the probe needs to explain it. */
 export class KubeError extends Error {
@@ -249,14 +241,21 @@ class ImpersonatingKubeConfig extends KubeConfig {
  * http only on loopback, the proxy from proxy-url or the environment, an exec credential plugin run once (with a
  * deadline, without stdin) instead of once per parallel request, and the identity to act as.
  */
-export function prepareKubeConfig(options: LoadKubeConfigOptions & {identity?: Identity}, env: NodeJS.ProcessEnv = process.env): PreparedKubeConfig {
+export function prepareKubeConfig(
+  options: LoadKubeConfigOptions & {identity?: Identity},
+  env: NodeJS.ProcessEnv = process.env,
+): PreparedKubeConfig {
   const loaded = loadKubeConfig(options)
   const identity = options.identity ?? {}
   const cluster = loaded.getCurrentCluster()!
   const user = loaded.getCurrentUser()
   let plainHttpLoopback: boolean
   try {
-    plainHttpLoopback = checkServerScheme(new URL(cluster.server), {name: cluster.name, insecureSkipTlsVerify: cluster.skipTLSVerify, file: options.kubeconfig}).plainHttpLoopback
+    plainHttpLoopback = checkServerScheme(new URL(cluster.server), {
+      name: cluster.name,
+      insecureSkipTlsVerify: cluster.skipTLSVerify,
+      file: options.kubeconfig,
+    }).plainHttpLoopback
   } catch (error) {
     if (error instanceof PlainHttpRefusedError) throw new KubeConfigError(error.message)
     throw error
@@ -275,7 +274,9 @@ export function prepareKubeConfig(options: LoadKubeConfigOptions & {identity?: I
     userOverride = {
       exec: undefined,
       token: credential.token,
-      ...(credential.clientCertificateData ? {certData: Buffer.from(credential.clientCertificateData).toString('base64'), certFile: undefined} : {}),
+      ...(credential.clientCertificateData
+        ? {certData: Buffer.from(credential.clientCertificateData).toString('base64'), certFile: undefined}
+        : {}),
       ...(credential.clientKeyData ? {keyData: Buffer.from(credential.clientKeyData).toString('base64'), keyFile: undefined} : {}),
     }
   }
@@ -283,7 +284,9 @@ export function prepareKubeConfig(options: LoadKubeConfigOptions & {identity?: I
   const kc = identity.asGroup ? new ImpersonatingKubeConfig(identity.asGroup) : new KubeConfig()
   kc.loadFromOptions({
     // The client library refuses http without skipTLSVerify; on loopback there is no TLS to verify.
-    clusters: loaded.clusters.map((c) => (c.name === cluster.name ? {...c, skipTLSVerify: c.skipTLSVerify || plainHttpLoopback, proxyUrl: proxy} : c)),
+    clusters: loaded.clusters.map((c) =>
+      c.name === cluster.name ? {...c, skipTLSVerify: c.skipTLSVerify || plainHttpLoopback, proxyUrl: proxy} : c,
+    ),
     users: loaded.users.map((u) => (user && u.name === user.name ? {...u, ...userOverride} : u)),
     contexts: loaded.contexts,
     currentContext: loaded.getCurrentContext(),
@@ -359,10 +362,7 @@ export class ClientKubeApi implements KubeApi {
   readonly identity: Identity
   readonly proxy?: string
 
-  constructor(
-    kubeConfig: KubeConfig | PreparedKubeConfig,
-    options: ClientKubeApiOptions = {},
-  ) {
+  constructor(kubeConfig: KubeConfig | PreparedKubeConfig, options: ClientKubeApiOptions = {}) {
     const prepared = kubeConfig instanceof KubeConfig ? undefined : kubeConfig
     const kc = prepared?.kc ?? (kubeConfig as KubeConfig)
     this.kc = kc
@@ -383,10 +383,7 @@ export class ClientKubeApi implements KubeApi {
     return withRetry(async () => {
       attempt++
       try {
-        return await this.core.createNamespacedPod(
-          {namespace, body: pod, dryRun: options.dryRun ? 'All' : undefined},
-          this.options,
-        )
+        return await this.core.createNamespacedPod({namespace, body: pod, dryRun: options.dryRun ? 'All' : undefined}, this.options)
       } catch (error) {
         const failure = toKubeError(error)
         // A create whose answer was lost may still have landed; the fixed name makes that visible as 409.
@@ -405,11 +402,7 @@ export class ClientKubeApi implements KubeApi {
   async deletePod(namespace: string, name: string): Promise<'deleted' | 'absent'> {
     try {
       await withRetry(
-        () =>
-          this.core.deleteNamespacedPod(
-            {namespace, name, gracePeriodSeconds: 0, propagationPolicy: 'Background'},
-            this.options,
-          ),
+        () => this.core.deleteNamespacedPod({namespace, name, gracePeriodSeconds: 0, propagationPolicy: 'Background'}, this.options),
         this.retry,
       )
       return 'deleted'
@@ -426,11 +419,7 @@ export class ClientKubeApi implements KubeApi {
 
   async listEvents(namespace: string, involvedObjectName: string): Promise<CoreV1Event[]> {
     const list = await withRetry(
-      () =>
-        this.core.listNamespacedEvent(
-          {namespace, fieldSelector: `involvedObject.name=${involvedObjectName}`},
-          this.options,
-        ),
+      () => this.core.listNamespacedEvent({namespace, fieldSelector: `involvedObject.name=${involvedObjectName}`}, this.options),
       this.retry,
     )
     return list.items
@@ -470,7 +459,9 @@ export class ClientKubeApi implements KubeApi {
 
   async whoAmI(): Promise<string | undefined> {
     try {
-      const review = await this.kc.makeApiClient(AuthenticationV1Api).createSelfSubjectReview({body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}}, this.options)
+      const review = await this.kc
+        .makeApiClient(AuthenticationV1Api)
+        .createSelfSubjectReview({body: {apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview'}}, this.options)
       return review.status?.userInfo?.username
     } catch {
       return undefined
@@ -534,10 +525,7 @@ export class ClientKubeApi implements KubeApi {
     const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch, this.options)
     return withRetry(
       () =>
-        this.core.patchNamespacedPodEphemeralcontainers(
-          {namespace, name: pod, body: {spec: {ephemeralContainers: containers}}},
-          options,
-        ),
+        this.core.patchNamespacedPodEphemeralcontainers({namespace, name: pod, body: {spec: {ephemeralContainers: containers}}}, options),
       this.retry,
     )
   }
@@ -557,7 +545,15 @@ function toExecError(error: unknown): KubeError {
   if (match) {
     const code = Number(match[1])
     const kind: KubeErrorKind =
-      code === 403 ? 'forbidden' : code === 404 ? 'not-found' : code === 401 ? 'unauthorized' : TRANSIENT_HTTP.has(code) ? 'server' : 'other'
+      code === 403
+        ? 'forbidden'
+        : code === 404
+          ? 'not-found'
+          : code === 401
+            ? 'unauthorized'
+            : TRANSIENT_HTTP.has(code)
+              ? 'server'
+              : 'other'
     return new KubeError(kind, `The exec request was refused with HTTP ${code}.`, code)
   }
   return toKubeError(error)

@@ -1,5 +1,15 @@
 import {readFileSync} from 'node:fs'
-import type {V1Container, V1EnvVar, V1HostAlias, V1Pod, V1PodDNSConfig, V1PodSpec, V1Toleration, V1Volume, V1VolumeMount} from '@kubernetes/client-node'
+import type {
+  V1Container,
+  V1EnvVar,
+  V1HostAlias,
+  V1Pod,
+  V1PodDNSConfig,
+  V1PodSpec,
+  V1Toleration,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node'
 import {AGENT_BUNDLE_MAX_BYTES} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
 import type {RunnerConfigView} from '../../inputs/runner-configs.js'
@@ -129,9 +139,7 @@ export function tolerationsFor(value: unknown): V1Toleration[] {
   return Object.entries(record(value)).map(([keyValue, effect]) => {
     const at = keyValue.indexOf('=')
     const toleration: V1Toleration =
-      at >= 0
-        ? {key: keyValue.slice(0, at), operator: 'Equal', value: keyValue.slice(at + 1)}
-        : {key: keyValue, operator: 'Exists'}
+      at >= 0 ? {key: keyValue.slice(0, at), operator: 'Equal', value: keyValue.slice(at + 1)} : {key: keyValue, operator: 'Exists'}
     if (typeof effect === 'string' && effect !== '') toleration.effect = effect
     return toleration
   })
@@ -142,9 +150,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
 /** Values with CI variables are expanded per job by the runner; a probe has no job, so they are left out. */
 function staticEntries(value: unknown): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(record(value)).filter(
-      (entry): entry is [string, string] => typeof entry[1] === 'string' && !entry[1].includes('$'),
-    ),
+    Object.entries(record(value)).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !entry[1].includes('$')),
   )
 }
 
@@ -209,7 +215,11 @@ function runnerDockerEnvironment(environment: Map<string, string>): Map<string, 
   return new Map([...environment].filter(([key]) => key.startsWith('DOCKER_') || PROXY_VARIABLE.test(key)))
 }
 
-const initPermissionsCommand = (logsDir: string) => ['sh', '-c', `touch ${logsDir}/output.log && (chmod 777 ${logsDir}/output.log || exit 0)`]
+const initPermissionsCommand = (logsDir: string) => [
+  'sh',
+  '-c',
+  `touch ${logsDir}/output.log && (chmod 777 ${logsDir}/output.log || exit 0)`,
+]
 
 /**
  * Builds the pod the kubernetes executor would create for a job of this runner: its build container runs the check
@@ -236,10 +246,16 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
   const jobVariables = new Map(Object.entries(options.jobVariables ?? {}))
   // The runner's environment comes first and job variables override it, as in a job.
   const variables = new Map([...environment, ...jobVariables])
-  const featureFlags = {settings: runner.settings ?? {}, environment: [...(runner.environment ?? []), ...[...jobVariables].map(([k, v]) => `${k}=${v}`)]}
+  const featureFlags = {
+    settings: runner.settings ?? {},
+    environment: [...(runner.environment ?? []), ...[...jobVariables].map(([k, v]) => `${k}=${v}`)],
+  }
 
   // Services: the runner's own, then the job's; the dind one is overridden by --dind-image, left out by --no-dind.
-  let services: MirrorService[] = [...runnerServices(k8s).map(({image, alias, command, entrypoint}) => ({image, alias, command, entrypoint})), ...(options.jobServices ?? [])]
+  let services: MirrorService[] = [
+    ...runnerServices(k8s).map(({image, alias, command, entrypoint}) => ({image, alias, command, entrypoint})),
+    ...(options.jobServices ?? []),
+  ]
   if (options.dind === false) services = services.filter((s) => !isDindImage(s.image))
   else if (options.dindImage) {
     const at = services.findIndex((s) => isDindImage(s.image))
@@ -317,7 +333,7 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
   const serviceContainers: V1Container[] = services.map((service, i) => {
     const own = new Map(Object.entries(service.variables ?? {}))
     const env = new Map([...dockerEnvironment, ...staticVariables(jobVariables), ...staticVariables(own)])
-    if (i === dindIndex) env.set('DOCKER_TLS_CERTDIR', dindTls ? (dindCertDir || '/certs') : '')
+    if (i === dindIndex) env.set('DOCKER_TLS_CERTDIR', dindTls ? dindCertDir || '/certs' : '')
     return {
       name: names[i]!,
       image: service.image,
@@ -361,7 +377,8 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
   const serviceAccount = str(k8s.service_account)
   const grace = typeof k8s.pod_termination_grace_period_seconds === 'number' ? k8s.pod_termination_grace_period_seconds : undefined
   const podLabels = runnerPodLabels(k8s)
-  for (const key of podLabels.dropped) notes.push(`pod_labels "${key}" is in the runner's own label namespace; the runner ignores it, so does the probe.`)
+  for (const key of podLabels.dropped)
+    notes.push(`pod_labels "${key}" is in the runner's own label namespace; the runner ignores it, so does the probe.`)
   const podAffinity = affinity(k8s)
   const podResources = resourceRequirements(k8s, 'pod_')
   const podSecurity = podSecurityContext(k8s)
@@ -391,7 +408,10 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
   if (featureFlagOn(featureFlags, 'FF_USE_ADVANCED_POD_SPEC_CONFIGURATION')) {
     const patches = podSpecPatches(k8s, options.readPatchFile ?? ((path) => readFileSync(path, 'utf8')))
     spec = applyPodSpecPatches(spec, patches)
-    if (patches.length) notes.push(`Applied ${patches.length} pod_spec patch${patches.length === 1 ? '' : 'es'} (${patches.map((p) => `${p.name}: ${p.type}`).join(', ')}).`)
+    if (patches.length)
+      notes.push(
+        `Applied ${patches.length} pod_spec patch${patches.length === 1 ? '' : 'es'} (${patches.map((p) => `${p.name}: ${p.type}`).join(', ')}).`,
+      )
   } else if (Array.isArray(k8s.pod_spec) && k8s.pod_spec.length) {
     notes.push('pod_spec patches are ignored, as the runner ignores them, because FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is off.')
   }

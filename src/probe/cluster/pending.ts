@@ -18,11 +18,15 @@ export interface PendingState {
 
 const when = (e: CoreV1Event): number => new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp ?? 0).getTime()
 // Timestamps have second resolution; the resourceVersion orders events written within the same second.
-const order = (a: CoreV1Event, b: CoreV1Event): number => when(a) - when(b) || Number(a.metadata?.resourceVersion ?? 0) - Number(b.metadata?.resourceVersion ?? 0)
+const order = (a: CoreV1Event, b: CoreV1Event): number =>
+  when(a) - when(b) || Number(a.metadata?.resourceVersion ?? 0) - Number(b.metadata?.resourceVersion ?? 0)
 
 /** The most recent event with one of these reasons: the pod moves, and its latest trouble is the one that holds it. */
 const latest = (events: CoreV1Event[], reasons: string[]): CoreV1Event | undefined =>
-  events.filter((e) => e.reason && reasons.includes(e.reason)).sort(order).at(-1)
+  events
+    .filter((e) => e.reason && reasons.includes(e.reason))
+    .sort(order)
+    .at(-1)
 
 const MOUNT_REASONS = ['FailedMount', 'FailedAttachVolume']
 const SANDBOX_REASONS = ['FailedCreatePodSandBox', 'NetworkNotReady']
@@ -40,7 +44,8 @@ export function pendingState(pod: V1Pod, events: CoreV1Event[] = []): PendingSta
     return {
       kind: 'volume-mount',
       reason: `a volume cannot be mounted on ${node}: ${trouble.message ?? trouble.reason}`,
-      cause: 'A volume of the runner config (ConfigMap, Secret, PVC, CSI or host path) does not exist or cannot be attached; job pods stay in ContainerCreating the same way.',
+      cause:
+        'A volume of the runner config (ConfigMap, Secret, PVC, CSI or host path) does not exist or cannot be attached; job pods stay in ContainerCreating the same way.',
       remediation: 'Create the object the message names in the job namespace, or fix the [[runners.kubernetes.volumes.*]] entry.',
     }
   }
@@ -61,14 +66,24 @@ export function pendingState(pod: V1Pod, events: CoreV1Event[] = []): PendingSta
       reason: failed
         ? `init container "${init.name}" failed with exit code ${failed.exitCode}`
         : `init container "${init.name}" is ${waiting ? `waiting (${waiting})` : 'running'}`,
-      ...(failed ? {cause: 'The init-permissions container (helper image) cannot prepare the shared volumes.', remediation: `Read its log: kubectl logs ${pod.metadata?.name ?? 'POD'} -c ${init.name}.`} : {}),
+      ...(failed
+        ? {
+            cause: 'The init-permissions container (helper image) cannot prepare the shared volumes.',
+            remediation: `Read its log: kubectl logs ${pod.metadata?.name ?? 'POD'} -c ${init.name}.`,
+          }
+        : {}),
     }
   }
   const pulling = latest(events, ['Pulling'])
   const creating = (pod.status?.containerStatuses ?? []).filter((s) => s.state?.waiting?.reason === 'ContainerCreating')
   if (pulling && creating.length) return {kind: 'pulling', reason: `images are being pulled on ${node} (${pulling.message ?? 'Pulling'})`}
   if (pod.status?.phase === 'Running' && !(pod.status.podIPs?.length || pod.status.podIP)) {
-    return {kind: 'no-pod-ip', reason: `the pod runs on ${node} but has no pod IP`, cause: 'The CNI plugin gave the pod no address.', remediation: 'Check the CNI pods and IP capacity on that node.'}
+    return {
+      kind: 'no-pod-ip',
+      reason: `the pod runs on ${node} but has no pod IP`,
+      cause: 'The CNI plugin gave the pod no address.',
+      remediation: 'Check the CNI pods and IP capacity on that node.',
+    }
   }
   return {kind: 'creating', reason: `the containers are being created on ${node}`}
 }

@@ -24,7 +24,12 @@ const POD_LIFECYCLE: Permission[] = [
 
 const EXEC: Permission[] = [
   {verb: 'get', resource: 'pods', subresource: 'exec', why: 'to run the checks in the job pod (WebSocket exec is a GET)'},
-  {verb: 'create', resource: 'pods', subresource: 'exec', why: 'to run the checks in the job pod (required for WebSocket exec since Kubernetes 1.35)'},
+  {
+    verb: 'create',
+    resource: 'pods',
+    subresource: 'exec',
+    why: 'to run the checks in the job pod (required for WebSocket exec since Kubernetes 1.35)',
+  },
 ]
 
 /** Every permission a mode needs, so a missing one is named before anything is created. */
@@ -62,7 +67,9 @@ export function describePermission(permission: Permission): string {
 
 /** The report line for an optional permission that is missing: what the probe could not do without it. */
 export function degradedBy(missing: Permission[]): string {
-  return missing.map((p) => `${describePermission(p)} is missing: the probe runs without it, but cannot ${p.why.replace(/^to /, '')}`).join('; ')
+  return missing
+    .map((p) => `${describePermission(p)} is missing: the probe runs without it, but cannot ${p.why.replace(/^to /, '')}`)
+    .join('; ')
 }
 
 /** Asks the API server about each permission (SelfSubjectAccessReview needs no grant of its own). */
@@ -88,6 +95,9 @@ export function roleSnippet(namespace: string, missing: Permission[]): string {
     const resource = permission.subresource ? `${permission.resource}/${permission.subresource}` : permission.resource
     byResource.set(resource, (byResource.get(resource) ?? new Set()).add(permission.verb))
   }
-  const rules = [...byResource].map(([resource, verbs]) => `  - apiGroups: [""]\n    resources: ["${resource}"]\n    verbs: [${[...verbs].map((v) => `"${v}"`).join(', ')}]`)
+  const rules = [...byResource].map(
+    ([resource, verbs]) =>
+      `  - apiGroups: [""]\n    resources: ["${resource}"]\n    verbs: [${[...verbs].map((v) => `"${v}"`).join(', ')}]`,
+  )
   return [`kind: Role`, `metadata: {name: runner-doctor-probe, namespace: ${namespace}}`, 'rules:', ...rules].join('\n')
 }

@@ -7,12 +7,17 @@ function pick(runners: RunnerSettings[], source: string, name?: string): RunnerS
   const kubernetes = runners.filter((r) => r.executor === undefined || r.executor === 'kubernetes')
   if (name) {
     const match = runners.find((r) => r.name === name)
-    if (!match) throw new RunnerSettingsError(`${source} has no runner named "${name}" (found: ${runners.map((r) => r.name ?? '(unnamed)').join(', ') || 'none'}).`)
+    if (!match)
+      throw new RunnerSettingsError(
+        `${source} has no runner named "${name}" (found: ${runners.map((r) => r.name ?? '(unnamed)').join(', ') || 'none'}).`,
+      )
     return match
   }
   if (kubernetes.length === 0) throw new RunnerSettingsError(`${source} has no runner with the kubernetes executor.`)
   if (kubernetes.length > 1) {
-    throw new RunnerSettingsError(`${source} has ${kubernetes.length} kubernetes runners (${kubernetes.map((r) => r.name ?? '(unnamed)').join(', ')}); choose one with --runner.`)
+    throw new RunnerSettingsError(
+      `${source} has ${kubernetes.length} kubernetes runners (${kubernetes.map((r) => r.name ?? '(unnamed)').join(', ')}); choose one with --runner.`,
+    )
   }
   return kubernetes[0]!
 }

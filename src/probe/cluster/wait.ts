@@ -67,7 +67,8 @@ async function podEvents(kube: KubeApi, namespace: string, pod: string): Promise
 
 function imageRemedy(reason: string, image: string | undefined): string {
   if (reason === 'InvalidImageName') return `Fix the image name "${image}".`
-  if (reason === 'ErrImageNeverPull') return `The pull policy is Never and "${image}" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.`
+  if (reason === 'ErrImageNeverPull')
+    return `The pull policy is Never and "${image}" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.`
   if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff')
     return `Check that "${image}" exists and that the cluster can pull it (registry reachable, image_pull_secrets set); pass --image with a mirror for air-gapped clusters.`
   if (reason === 'CrashLoopBackOff') return 'Read the container log (kubectl logs --previous) and fix what makes it exit.'
@@ -125,8 +126,10 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
           kind: 'failed',
           summary: `The probe pod was not scheduled within ${Math.round(options.startTimeoutMs / 1000)}s: ${scheduled.message ?? scheduled.reason}`,
           evidence: events.length ? events : [`PodScheduled=False ${scheduled.reason ?? ''}: ${scheduled.message ?? ''}`],
-          cause: 'No node satisfies the pod: its resource requests, node_selector or tolerations (the same ones job pods get) rule them all out.',
-          remediation: 'Lower the runner resource requests, fix node_selector/node_tolerations, or add capacity; job pods with these settings stay Pending too.',
+          cause:
+            'No node satisfies the pod: its resource requests, node_selector or tolerations (the same ones job pods get) rule them all out.',
+          remediation:
+            'Lower the runner resource requests, fix node_selector/node_tolerations, or add capacity; job pods with these settings stay Pending too.',
           timings,
         }
       }
@@ -140,12 +143,15 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
           kind: 'failed',
           summary: `Container "${status.name}" cannot start: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}.`,
           evidence: events.length ? events : [`${status.name}: ${waiting.reason} ${waiting.message ?? ''}`.trim()],
-          cause: waiting.reason.includes('Image') ? `The image "${image}" cannot be pulled on node ${pod.spec?.nodeName ?? 'unknown'}.` : `Container "${status.name}" keeps failing.`,
+          cause: waiting.reason.includes('Image')
+            ? `The image "${image}" cannot be pulled on node ${pod.spec?.nodeName ?? 'unknown'}.`
+            : `Container "${status.name}" keeps failing.`,
           remediation: imageRemedy(waiting.reason, image),
           timings,
         }
       }
-      if (waiting?.reason && waiting.reason !== 'ContainerCreating') lastPending = `container "${status.name}" is waiting: ${waiting.reason}`
+      if (waiting?.reason && waiting.reason !== 'ContainerCreating')
+        lastPending = `container "${status.name}" is waiting: ${waiting.reason}`
     }
     if (timings.startedMs === undefined && (scheduled?.status === 'True' || pod.spec?.nodeName)) {
       if (Date.now() - eventsReadAt >= EVENTS_EVERY_MS) {
@@ -162,13 +168,17 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
     const target = statusOf(pod, options.container, options.ephemeral)
     if ((target?.state?.running || target?.state?.terminated) && timings.startedMs === undefined) {
       timings.startedMs = elapsed
-      say(`Running the checks in ${options.ephemeral ? 'ephemeral container' : 'pod'} ${options.ephemeral ? `${options.container} of ${options.pod}` : options.pod}.`)
+      say(
+        `Running the checks in ${options.ephemeral ? 'ephemeral container' : 'pod'} ${options.ephemeral ? `${options.container} of ${options.pod}` : options.pod}.`,
+      )
     }
     if (options.sidecar && !sidecarReported) {
       const sidecar = statusOf(pod, options.sidecar, false)
       if (sidecar?.state?.terminated) {
         sidecarReported = true
-        say(`The ${options.sidecar} service container exited with code ${sidecar.state.terminated.exitCode} (${sidecar.state.terminated.reason ?? 'no reason'}).`)
+        say(
+          `The ${options.sidecar} service container exited with code ${sidecar.state.terminated.exitCode} (${sidecar.state.terminated.reason ?? 'no reason'}).`,
+        )
         await options.onSidecarExit?.(sidecar)
       }
     }
@@ -181,7 +191,10 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         summary: `The probe pod ended (${pod.status.phase}${pod.status.reason ? `, ${pod.status.reason}` : ''}) before the checks finished.`,
         evidence: [pod.status.message ?? `phase ${pod.status.phase}`],
         cause: pod.status.reason === 'DeadlineExceeded' ? 'The pod hit its activeDeadlineSeconds.' : 'The pod stopped early.',
-        remediation: pod.status.reason === 'DeadlineExceeded' ? 'Raise --checks-timeout (the pod deadline is --start-timeout plus --checks-timeout), or read the pod events for what stopped it.' : 'Read the pod events for what stopped it.',
+        remediation:
+          pod.status.reason === 'DeadlineExceeded'
+            ? 'Raise --checks-timeout (the pod deadline is --start-timeout plus --checks-timeout), or read the pod events for what stopped it.'
+            : 'Read the pod events for what stopped it.',
         timings,
       }
     }
@@ -191,7 +204,9 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         kind: 'failed',
         summary: `The probe pod did not start within ${Math.round(options.startTimeoutMs / 1000)}s: ${lastPending}.`,
         evidence: events.length ? events : [`phase ${pod.status?.phase ?? 'unknown'}`],
-        cause: pending?.cause ?? 'Scheduling or image pulls are slower than the wait; jobs would time out the same way ("timed out waiting for pod to start").',
+        cause:
+          pending?.cause ??
+          'Scheduling or image pulls are slower than the wait; jobs would time out the same way ("timed out waiting for pod to start").',
         remediation: pending?.remediation ?? 'Raise --start-timeout and the runner poll_timeout, or pre-pull the images on the nodes.',
         timings,
       }
@@ -202,7 +217,8 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         summary: `The checks did not finish within ${Math.round(options.runTimeoutMs / 1000)}s.`,
         evidence: [`container ${options.container} still running`],
         cause: 'The check program hangs, most likely on the network.',
-        remediation: 'Raise --checks-timeout, or run the probe with --format json and look at the last progress line (--timeout is per DNS query and connection, not for the whole run).',
+        remediation:
+          'Raise --checks-timeout, or run the probe with --format json and look at the last progress line (--timeout is per DNS query and connection, not for the whole run).',
         timings,
       }
     }

@@ -3,7 +3,11 @@ import {findCauses} from './causes.js'
 
 /** Text that stays literal inside a Markdown table cell or list item. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/([*_`<>[\]])/g, '\\$1')
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ')
+    .replace(/([*_`<>[\]])/g, '\\$1')
 }
 
 const ICON: Record<CheckResult['status'], string> = {fail: '❌ fail', warn: '⚠️ warn', pass: '✅ pass', skip: '⏭️ skip'}

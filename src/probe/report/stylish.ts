@@ -49,7 +49,8 @@ export function renderStylish(report: ProbeReport, options: StylishOptions = {})
   const {color, verbose, width} = options
   const lines: string[] = []
   const verdictColor = report.summary.exitCode === 0 ? (report.summary.warn > 0 ? COLORS.warn : COLORS.pass) : COLORS.fail
-  for (const line of wrap(`runner-doctor probe (${describeMode(report)}): ${report.summary.verdict}`, width, '  ', '')) lines.push(paint(line, `${BOLD}${verdictColor}`, color))
+  for (const line of wrap(`runner-doctor probe (${describeMode(report)}): ${report.summary.verdict}`, width, '  ', ''))
+    lines.push(paint(line, `${BOLD}${verdictColor}`, color))
   lines.push('')
   const causes = report.causes ?? findCauses(report.checks)
   const byId = new Map(report.checks.map((c) => [c.id, c]))
@@ -63,7 +64,8 @@ export function renderStylish(report: ProbeReport, options: StylishOptions = {})
     const inner = `${indent}${' '.repeat(8)}`
     if (detail && check.cause) lines.push(...wrap(`cause: ${check.cause}`, width, `${inner}       `, inner))
     if ((detail || verbose) && check.evidence.length > 0) {
-      for (const item of check.evidence.filter((e) => e.trim() !== '')) lines.push(...wrap(`- ${item}`, width, `${inner}  `, inner).map((l) => paint(l, COLORS.skip, color)))
+      for (const item of check.evidence.filter((e) => e.trim() !== ''))
+        lines.push(...wrap(`- ${item}`, width, `${inner}  `, inner).map((l) => paint(l, COLORS.skip, color)))
     }
   }
   causes.forEach((cause, index) => {
@@ -84,6 +86,7 @@ export function renderStylish(report: ProbeReport, options: StylishOptions = {})
   const {pass, warn, fail, skip} = report.summary
   const timing = report.timings.totalMs >= 1000 ? `${(report.timings.totalMs / 1000).toFixed(1)} s` : `${report.timings.totalMs} ms`
   lines.push('', `${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed, ${skip} skipped in ${timing}.`)
-  if (!verbose && others.some((c) => c.status === 'pass' && c.evidence.length > 0)) lines.push('Run with --verbose to see the evidence of every check.')
+  if (!verbose && others.some((c) => c.status === 'pass' && c.evidence.length > 0))
+    lines.push('Run with --verbose to see the evidence of every check.')
   return `${lines.join('\n')}\n`
 }

@@ -6,7 +6,7 @@ export const REPORT_LINE_PREFIX = 'RUNNER_DOCTOR_REPORT '
 
 /** The verdict names the first root cause and its fix: what a person should do first. */
 export function summarize(checks: CheckResult[], causes: ProbeCause[] = findCauses(checks)): ProbeSummary {
-  const count = (status: CheckResult['status']): number => checks.filter(c => c.status === status).length
+  const count = (status: CheckResult['status']): number => checks.filter((c) => c.status === status).length
   const pass = count('pass')
   const warn = count('warn')
   const fail = count('fail')
@@ -20,7 +20,12 @@ export function summarize(checks: CheckResult[], causes: ProbeCause[] = findCaus
   return {pass, warn, fail, skip, verdict, exitCode: fail > 0 ? 1 : 0}
 }
 
-export function buildReport(mode: ProbeReport['mode'], checks: CheckResult[], timings: ProbeTimings, target?: ProbeReport['target']): ProbeReport {
+export function buildReport(
+  mode: ProbeReport['mode'],
+  checks: CheckResult[],
+  timings: ProbeTimings,
+  target?: ProbeReport['target'],
+): ProbeReport {
   const causes = findCauses(checks)
   const report: ProbeReport = {mode, checks, causes, timings, summary: summarize(checks, causes)}
   if (target) report.target = target
@@ -29,5 +34,10 @@ export function buildReport(mode: ProbeReport['mode'], checks: CheckResult[], ti
 
 /** A report for a probe that could not run at all (exit 2), so callers still get one parseable answer. */
 export function couldNotRunReport(mode: ProbeReport['mode'], reason: string, totalMs: number): ProbeReport {
-  return {mode, checks: [], timings: {totalMs}, summary: {pass: 0, warn: 0, fail: 0, skip: 0, verdict: `The probe could not run: ${reason}`, exitCode: 2}}
+  return {
+    mode,
+    checks: [],
+    timings: {totalMs},
+    summary: {pass: 0, warn: 0, fail: 0, skip: 0, verdict: `The probe could not run: ${reason}`, exitCode: 2},
+  }
 }

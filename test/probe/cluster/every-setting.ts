@@ -162,9 +162,13 @@ export function everySettingRunner(): RunnerSettings {
     name: 'full',
     executor: 'kubernetes',
     url: 'https://gitlab.example.com',
-    environment: ['DOCKER_HOST=tcp://docker:2376', 'DOCKER_TLS_CERTDIR=/certs', 'FF_USE_ADVANCED_POD_SPEC_CONFIGURATION=true', 'API_TOKEN=do-not-leak'],
+    environment: [
+      'DOCKER_HOST=tcp://docker:2376',
+      'DOCKER_TLS_CERTDIR=/certs',
+      'FF_USE_ADVANCED_POD_SPEC_CONFIGURATION=true',
+      'API_TOKEN=do-not-leak',
+    ],
     kubernetes: parseToml(EVERY_SETTING_TOML) as Record<string, unknown>,
     settings: {builds_dir: '/builds'},
   }
 }
-

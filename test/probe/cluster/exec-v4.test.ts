@@ -12,7 +12,10 @@ const noSignals = {on: () => undefined, off: () => undefined}
 async function runningJobPod(kube: ClientKubeApi, name: string): Promise<void> {
   await kube.createPod('ci', {
     metadata: {name},
-    spec: {restartPolicy: 'Never', containers: [{name: 'build', image: 'node:22-alpine', command: ['node', '-e', 'setTimeout(() => {}, 120000)']}]},
+    spec: {
+      restartPolicy: 'Never',
+      containers: [{name: 'build', image: 'node:22-alpine', command: ['node', '-e', 'setTimeout(() => {}, 120000)']}],
+    },
   })
   for (let i = 0; i < 100; i++) {
     if ((await kube.readPod('ci', name)).status?.phase === 'Running') return
@@ -30,7 +33,16 @@ describe.each([['v4.channel.k8s.io'], ['v5.channel.k8s.io']])('attach mode over 
     fake = await startFakeKube({
       namespaces: {ci: {}},
       execProtocols: [protocol],
-      kubelet: {agentOptions: (options) => ({...options, dockerHosts: ['tcp://127.0.0.1:9'], dindWaitMs: 200, timeoutMs: 300, dnsTries: 1, gitlabUrl: undefined})},
+      kubelet: {
+        agentOptions: (options) => ({
+          ...options,
+          dockerHosts: ['tcp://127.0.0.1:9'],
+          dindWaitMs: 200,
+          timeoutMs: 300,
+          dnsTries: 1,
+          gitlabUrl: undefined,
+        }),
+      },
     })
     kube = new ClientKubeApi(loadKubeConfig({kubeconfig: fake.kubeconfigPath}))
     agentSource = await buildAgentSource()
@@ -59,8 +71,16 @@ describe.each([['v4.channel.k8s.io'], ['v5.channel.k8s.io']])('attach mode over 
     const {noReportFinding} = await import('../../../src/probe/cluster/exec-diagnosis.js')
     const invocation = stdinAgentInvocation('process.exit(0)', '{}')
     // The loader itself, as a server that ends stdin early makes it: 999 bytes announced, 15 sent, then EOF.
-    const loader = spawnSync(process.execPath, [...invocation.command.slice(1, 4), '999', '{}'], {input: invocation.stdin, encoding: 'utf8'})
-    const finding = noReportFinding({stdout: loader.stdout, stderr: loader.stderr, exitCode: loader.status, protocol}, 'build', 'v22.1.0', false)
+    const loader = spawnSync(process.execPath, [...invocation.command.slice(1, 4), '999', '{}'], {
+      input: invocation.stdin,
+      encoding: 'utf8',
+    })
+    const finding = noReportFinding(
+      {stdout: loader.stdout, stderr: loader.stderr, exitCode: loader.status, protocol},
+      'build',
+      'v22.1.0',
+      false,
+    )
     expect(finding.summary).toBe('The check program in container build did not receive all of its code over stdin.')
     expect(finding.evidence).toContain(`exec protocol: ${protocol}`)
     expect(JSON.stringify(finding)).not.toMatch(/Node version|18 or newer/)

@@ -24,7 +24,10 @@ async function withFake<T>(options: FakeKubeOptions, body: (fake: FakeKube) => P
 }
 
 function probe(fake: FakeKube, extra: string[] = [], config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG), cli: CliOptions = {}) {
-  return runCli(['probe', '--kubeconfig', fake.kubeconfigPath, '--config', config, '--format', 'json', '--poll-interval', '100ms', ...extra], cli)
+  return runCli(
+    ['probe', '--kubeconfig', fake.kubeconfigPath, '--config', config, '--format', 'json', '--poll-interval', '100ms', ...extra],
+    cli,
+  )
 }
 
 const createdForReal = (fake: FakeKube) =>

@@ -43,8 +43,21 @@ kaniko:
 describe('--ci-file/--job and --var', () => {
   it('takes the job services, variables and image as lint resolves them (extends, default, inherit)', async () => {
     const job = await jobFromCiFile(write('.gitlab-ci.yml', CI), 'build-image')
-    expect(job.jobServices).toEqual([{image: 'registry.example.com/mirror/docker:27-dind', alias: 'docker', command: ['--mtu=1450'], entrypoint: [], variables: {HEALTHCHECK_TCP_PORT: '2376'}}])
-    expect(job.jobVariables).toEqual({DOCKER_TLS_CERTDIR: '/certs', GLOBAL_ONLY: 'yes', DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_VERIFY: '1'})
+    expect(job.jobServices).toEqual([
+      {
+        image: 'registry.example.com/mirror/docker:27-dind',
+        alias: 'docker',
+        command: ['--mtu=1450'],
+        entrypoint: [],
+        variables: {HEALTHCHECK_TCP_PORT: '2376'},
+      },
+    ])
+    expect(job.jobVariables).toEqual({
+      DOCKER_TLS_CERTDIR: '/certs',
+      GLOBAL_ONLY: 'yes',
+      DOCKER_HOST: 'tcp://docker:2376',
+      DOCKER_TLS_VERIFY: '1',
+    })
     expect(job.jobImage).toBe('docker:27')
     const kaniko = await jobFromCiFile(write('.gitlab-ci.yml', CI), 'kaniko')
     expect(kaniko).toMatchObject({jobServices: [], jobVariables: {}, jobImage: 'gcr.io/kaniko-project/executor:v1.23.2-debug'})
@@ -67,8 +80,19 @@ describe('--ci-file/--job and --var', () => {
     const [build, , dind] = pod.spec!.containers
     expect(pod.metadata!.annotations![DIND_CONTAINER_ANNOTATION]).toBe('docker')
     expect(dind).toMatchObject({name: 'docker', image: 'registry.example.com/mirror/docker:27-dind', args: ['--mtu=1450']})
-    expect(dind!.env).toEqual(expect.arrayContaining([{name: 'HEALTHCHECK_TCP_PORT', value: '2376'}, {name: 'DOCKER_TLS_CERTDIR', value: '/certs'}]))
-    expect(build!.env).toEqual(expect.arrayContaining([{name: 'DOCKER_HOST', value: 'tcp://localhost:2376'}, {name: 'DOCKER_TLS_VERIFY', value: '1'}, {name: 'EMPTY', value: ''}]))
+    expect(dind!.env).toEqual(
+      expect.arrayContaining([
+        {name: 'HEALTHCHECK_TCP_PORT', value: '2376'},
+        {name: 'DOCKER_TLS_CERTDIR', value: '/certs'},
+      ]),
+    )
+    expect(build!.env).toEqual(
+      expect.arrayContaining([
+        {name: 'DOCKER_HOST', value: 'tcp://localhost:2376'},
+        {name: 'DOCKER_TLS_VERIFY', value: '1'},
+        {name: 'EMPTY', value: ''},
+      ]),
+    )
     expect(pod.spec!.hostAliases![0]!.hostnames).toContain('docker')
   })
 

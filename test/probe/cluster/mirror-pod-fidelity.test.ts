@@ -4,7 +4,13 @@ import {join} from 'node:path'
 import {describe, expect, it} from '@jest/globals'
 import {Pod} from 'kubernetes-models/v1'
 import {validatePod} from '../../fake-kube/admission.js'
-import {buildMirrorPod, buildMirrorPodWithNotes, DIND_CONTAINER_ANNOTATION, runnerNamespace, type RunnerSettings} from '../../../src/probe/cluster/mirror-pod.js'
+import {
+  buildMirrorPod,
+  buildMirrorPodWithNotes,
+  DIND_CONTAINER_ANNOTATION,
+  runnerNamespace,
+  type RunnerSettings,
+} from '../../../src/probe/cluster/mirror-pod.js'
 import {MIRRORED_SETTINGS, UNMIRRORED_SETTINGS} from '../../../src/probe/cluster/mirror-pod-settings.js'
 import {PodSpecPatchError} from '../../../src/model/executor/pod-spec-patch.js'
 import {REPO_ROOT} from './helpers.js'
@@ -13,7 +19,17 @@ import {everySettingRunner} from './every-setting.js'
 const NOW = new Date('2026-11-29T10:00:00Z')
 
 function build(runner: RunnerSettings) {
-  return buildMirrorPodWithNotes({runner, runId: 'abcd1234', name: 'rd-probe-abcd1234', namespace: 'ci-jobs', agentSource: 'void 0', agentOptions: {}, deadlineSeconds: 300, now: NOW, runnerVersion: '18.6.1'})
+  return buildMirrorPodWithNotes({
+    runner,
+    runId: 'abcd1234',
+    name: 'rd-probe-abcd1234',
+    namespace: 'ci-jobs',
+    agentSource: 'void 0',
+    agentOptions: {},
+    deadlineSeconds: 300,
+    now: NOW,
+    runnerVersion: '18.6.1',
+  })
 }
 
 describe('the mirror pod carries every setting the executor turns into the job pod', () => {
@@ -28,7 +44,12 @@ describe('the mirror pod carries every setting the executor turns into the job p
     expect(pod.metadata!.annotations![DIND_CONTAINER_ANNOTATION]).toBe('docker')
     // Helper image: the default for the release and the flavor, in helper and init-permissions.
     expect(helper!.image).toBe('registry.gitlab.com/gitlab-org/gitlab-runner/gitlab-runner-helper:ubuntu-x86_64-v18.6.1')
-    expect(init).toMatchObject({name: 'init-permissions', image: helper!.image, securityContext: {runAsUser: 0}, resources: {requests: {cpu: '50m'}, limits: {memory: '128Mi'}}})
+    expect(init).toMatchObject({
+      name: 'init-permissions',
+      image: helper!.image,
+      securityContext: {runAsUser: 0},
+      resources: {requests: {cpu: '50m'}, limits: {memory: '128Mi'}},
+    })
     expect(init.command).toEqual(['sh', '-c', 'touch /var/tmp/logs-0-0/output.log && (chmod 777 /var/tmp/logs-0-0/output.log || exit 0)'])
     // Security contexts: runner-wide privileged/escalation/caps under each container's own.
     expect(build_!.securityContext).toEqual({
@@ -42,18 +63,50 @@ describe('the mirror pod carries every setting the executor turns into the job p
       seccompProfile: {type: 'RuntimeDefault'},
       appArmorProfile: {type: 'Localhost', localhostProfile: 'ci-build'},
     })
-    expect(helper!.securityContext).toEqual({capabilities: {add: ['SYS_PTRACE'], drop: ['ALL']}, privileged: true, allowPrivilegeEscalation: true, runAsUser: 2000})
-    expect(dind!.securityContext).toEqual({capabilities: {add: ['SYS_PTRACE'], drop: ['NET_RAW', 'MKNOD']}, privileged: true, allowPrivilegeEscalation: true, seccompProfile: {type: 'Unconfined'}})
+    expect(helper!.securityContext).toEqual({
+      capabilities: {add: ['SYS_PTRACE'], drop: ['ALL']},
+      privileged: true,
+      allowPrivilegeEscalation: true,
+      runAsUser: 2000,
+    })
+    expect(dind!.securityContext).toEqual({
+      capabilities: {add: ['SYS_PTRACE'], drop: ['NET_RAW', 'MKNOD']},
+      privileged: true,
+      allowPrivilegeEscalation: true,
+      seccompProfile: {type: 'Unconfined'},
+    })
     expect(postgres!.securityContext).toEqual(dind!.securityContext)
-    expect(spec.securityContext).toEqual({fsGroup: 65533, runAsGroup: 65533, supplementalGroups: [44], seLinuxOptions: {type: 'spc_t'}, seccompProfile: {type: 'RuntimeDefault'}})
+    expect(spec.securityContext).toEqual({
+      fsGroup: 65533,
+      runAsGroup: 65533,
+      supplementalGroups: [44],
+      seLinuxOptions: {type: 'spc_t'},
+      seccompProfile: {type: 'RuntimeDefault'},
+    })
     // Scheduling.
     expect(spec.affinity).toEqual({
       nodeAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [{matchExpressions: [{key: 'kubernetes.io/os', operator: 'In', values: ['linux']}]}]},
-        preferredDuringSchedulingIgnoredDuringExecution: [{weight: 10, preference: {matchExpressions: [{key: 'pool', operator: 'In', values: ['ci']}]}}],
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [{matchExpressions: [{key: 'kubernetes.io/os', operator: 'In', values: ['linux']}]}],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {weight: 10, preference: {matchExpressions: [{key: 'pool', operator: 'In', values: ['ci']}]}},
+        ],
       },
-      podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey: 'topology.kubernetes.io/zone', namespaces: ['ci-jobs'], labelSelector: {matchExpressions: [{key: 'app', operator: 'Exists'}]}}]},
-      podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 50, podAffinityTerm: {topologyKey: 'kubernetes.io/hostname', labelSelector: {matchLabels: {team: 'platform'}}}}]},
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          {
+            topologyKey: 'topology.kubernetes.io/zone',
+            namespaces: ['ci-jobs'],
+            labelSelector: {matchExpressions: [{key: 'app', operator: 'Exists'}]},
+          },
+        ],
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {weight: 50, podAffinityTerm: {topologyKey: 'kubernetes.io/hostname', labelSelector: {matchLabels: {team: 'platform'}}}},
+        ],
+      },
     })
     expect(spec).toMatchObject({
       runtimeClassName: 'gvisor',
@@ -71,14 +124,20 @@ describe('the mirror pod carries every setting the executor turns into the job p
     // The json patch appended to the runner's tolerations.
     // use_service_account_image_pull_secrets: the pod names none, so the ServiceAccount's apply.
     expect(spec.imagePullSecrets).toBeUndefined()
-    expect(spec.tolerations).toEqual([{key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule'}, {key: 'spot', operator: 'Exists'}])
+    expect(spec.tolerations).toEqual([
+      {key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule'},
+      {key: 'spot', operator: 'Exists'},
+    ])
     expect(build_!.env).toContainEqual({name: 'PATCHED_BY', value: 'strategic'})
     expect(build_!.resources).toEqual({requests: {cpu: '500m', memory: '256Mi'}, limits: {cpu: '1'}})
     expect(dind!.resources).toEqual({requests: {cpu: '250m'}, limits: {memory: '1Gi'}})
     for (const c of [build_!, helper!, dind!, postgres!, init]) expect(c.imagePullPolicy).toBe('IfNotPresent')
     expect(dind).toMatchObject({image: 'docker:27-dind', args: ['--mtu=1450']})
     expect(dind!.env).toContainEqual({name: 'DOCKER_TLS_CERTDIR', value: '/certs'})
-    expect(spec.hostAliases).toEqual([{ip: '127.0.0.1', hostnames: ['docker', 'postgres']}, {ip: '127.0.0.2', hostnames: ['registry.local']}])
+    expect(spec.hostAliases).toEqual([
+      {ip: '127.0.0.1', hostnames: ['docker', 'postgres']},
+      {ip: '127.0.0.2', hostnames: ['registry.local']},
+    ])
     // Labels NetworkPolicies select on, without the runner's own namespace.
     expect(pod.metadata!.labels).toMatchObject({team: 'platform'})
     expect(pod.metadata!.labels!['project.runner.gitlab.com/id']).toBeUndefined()
@@ -92,7 +151,10 @@ describe('the mirror pod carries every setting the executor turns into the job p
       {name: 'dind-config', configMap: {name: 'dind-config', items: [{key: 'daemon.json', path: 'daemon.json'}]}},
       {name: 'docker-certs', emptyDir: {medium: 'Memory', sizeLimit: '16Mi'}},
       // The runner always sends fsType, empty when unset (FSType: &volume.FSType).
-      {name: 'secrets-store', csi: {driver: 'secrets-store.csi.k8s.io', fsType: '', readOnly: true, volumeAttributes: {secretProviderClass: 'ci'}}},
+      {
+        name: 'secrets-store',
+        csi: {driver: 'secrets-store.csi.k8s.io', fsType: '', readOnly: true, volumeAttributes: {secretProviderClass: 'ci'}},
+      },
       {name: 'shared', nfs: {path: '/exports/ci', server: '127.0.0.9', readOnly: false}},
       {name: 'repo', emptyDir: {}},
       {name: 'scripts', emptyDir: {}},
@@ -172,7 +234,9 @@ describe('the mirror pod carries every setting the executor turns into the job p
     runner.environment = runner.environment!.filter((e) => !e.startsWith('FF_USE_ADVANCED'))
     const {pod, notes} = build(runner)
     expect(pod.spec!.shareProcessNamespace).toBeUndefined()
-    expect(notes).toContain('pod_spec patches are ignored, as the runner ignores them, because FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is off.')
+    expect(notes).toContain(
+      'pod_spec patches are ignored, as the runner ignores them, because FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is off.',
+    )
     runner.settings = {feature_flags: {FF_USE_ADVANCED_POD_SPEC_CONFIGURATION: true}}
     expect(build(runner).pod.spec!.shareProcessNamespace).toBe(true)
   })
@@ -191,14 +255,43 @@ describe('the mirror pod carries every setting the executor turns into the job p
     delete runner.kubernetes!.image
     const withDind = build(runner).pod
     expect(withDind.spec!.containers.map((c) => c.name)).toEqual(['build', 'helper', 'docker', 'postgres'])
-    const noDind = buildMirrorPod({runner, runId: 'a', name: 'p', namespace: 'n', agentSource: '0', agentOptions: {}, deadlineSeconds: 60, now: NOW, dind: false})
+    const noDind = buildMirrorPod({
+      runner,
+      runId: 'a',
+      name: 'p',
+      namespace: 'n',
+      agentSource: '0',
+      agentOptions: {},
+      deadlineSeconds: 60,
+      now: NOW,
+      dind: false,
+    })
     expect(noDind.spec!.containers.map((c) => c.name)).toEqual(['build', 'helper', 'postgres'])
     expect(noDind.metadata!.annotations![DIND_CONTAINER_ANNOTATION]).toBeUndefined()
-    const replaced = buildMirrorPod({runner, runId: 'a', name: 'p', namespace: 'n', agentSource: '0', agentOptions: {}, deadlineSeconds: 60, now: NOW, dindImage: 'mirror.example/docker:28-dind'})
+    const replaced = buildMirrorPod({
+      runner,
+      runId: 'a',
+      name: 'p',
+      namespace: 'n',
+      agentSource: '0',
+      agentOptions: {},
+      deadlineSeconds: 60,
+      now: NOW,
+      dindImage: 'mirror.example/docker:28-dind',
+    })
     expect(replaced.spec!.containers[2]!.image).toBe('mirror.example/docker:28-dind')
     delete runner.kubernetes!.services
     runner.environment = []
-    const none = buildMirrorPod({runner, runId: 'a', name: 'p', namespace: 'n', agentSource: '0', agentOptions: {}, deadlineSeconds: 60, now: NOW})
+    const none = buildMirrorPod({
+      runner,
+      runId: 'a',
+      name: 'p',
+      namespace: 'n',
+      agentSource: '0',
+      agentOptions: {},
+      deadlineSeconds: 60,
+      now: NOW,
+    })
     expect(none.spec!.containers.map((c) => c.name)).toEqual(['build', 'helper'])
     expect(JSON.parse(none.spec!.containers[0]!.command![4]!)).toEqual({docker: false})
     expect(none.spec!.hostAliases?.[0]?.hostnames).not.toContain('docker')
@@ -207,7 +300,10 @@ describe('the mirror pod carries every setting the executor turns into the job p
   it('buildah is recognised as well; an ordinary image is not a builder', () => {
     const runner = everySettingRunner()
     runner.kubernetes!.image = 'quay.io/buildah/stable:v1.38'
-    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({builder: 'buildah', daemonJson: '/etc/docker/daemon.json'})
+    expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({
+      builder: 'buildah',
+      daemonJson: '/etc/docker/daemon.json',
+    })
     runner.kubernetes!.image = 'alpine:3.20'
     // The host_path volume at /etc/docker/daemon.json is in the build container too: the checks read its mtu there.
     expect(JSON.parse(build(runner).pod.spec!.containers[0]!.command![4]!)).toEqual({daemonJson: '/etc/docker/daemon.json'})

@@ -20,7 +20,17 @@ async function settingsFrom(toml: string): Promise<RunnerSettings> {
 
 async function podFor(toml: string, overrides: Partial<Parameters<typeof buildMirrorPod>[0]> = {}) {
   const runner = await settingsFrom(toml)
-  const pod = buildMirrorPod({runner, runId: 'abcd1234', name: 'rd-probe-abcd1234', namespace: 'ci', agentSource: 'console.log(1)', agentOptions: {targets: ['example.test']}, deadlineSeconds: 480, now: NOW, ...overrides})
+  const pod = buildMirrorPod({
+    runner,
+    runId: 'abcd1234',
+    name: 'rd-probe-abcd1234',
+    namespace: 'ci',
+    agentSource: 'console.log(1)',
+    agentOptions: {targets: ['example.test']},
+    deadlineSeconds: 480,
+    now: NOW,
+    ...overrides,
+  })
   // Both the published schema and the API server's own field checks must accept it.
   new Pod(pod as ConstructorParameters<typeof Pod>[0]).validate()
   validatePod(pod)
@@ -39,7 +49,8 @@ ${kubernetes}
 
 describe('buildMirrorPod', () => {
   it('privileged dind with TLS: shared /certs/client, DOCKER_TLS_CERTDIR, hostAliases, labels, expiry, deadline', async () => {
-    const pod = await podFor(runner(`    namespace = "ci"
+    const pod = await podFor(
+      runner(`    namespace = "ci"
     privileged = true
     service_account = "runner-jobs"
     image_pull_secrets = ["regcred"]
@@ -48,16 +59,29 @@ describe('buildMirrorPod', () => {
     [[runners.kubernetes.volumes.empty_dir]]
       name = "docker-certs"
       mount_path = "/certs/client"
-      medium = "Memory"`))
+      medium = "Memory"`),
+    )
     const [build, helper, dind] = pod.spec!.containers
     expect(build!.command!.slice(0, 4)).toEqual(['node', '-e', 'console.log(1)', AGENT_ARGV_NAME])
     expect(JSON.parse(build!.command![4]!)).toEqual({targets: ['example.test']})
-    expect(build!.env).toEqual(expect.arrayContaining([{name: 'DOCKER_HOST', value: 'tcp://docker:2376'}, {name: 'DOCKER_TLS_CERTDIR', value: '/certs'}]))
+    expect(build!.env).toEqual(
+      expect.arrayContaining([
+        {name: 'DOCKER_HOST', value: 'tcp://docker:2376'},
+        {name: 'DOCKER_TLS_CERTDIR', value: '/certs'},
+      ]),
+    )
     expect(JSON.stringify(pod)).not.toContain('secret-value')
     expect(helper!.name).toBe('helper')
-    expect(dind).toMatchObject({name: 'docker', image: 'docker:dind', securityContext: {privileged: true, capabilities: {drop: ['NET_RAW']}}})
+    expect(dind).toMatchObject({
+      name: 'docker',
+      image: 'docker:dind',
+      securityContext: {privileged: true, capabilities: {drop: ['NET_RAW']}},
+    })
     // Services get the job's variables, as the runner passes them (GetServiceVariables), and dind its cert dir.
-    expect(dind!.env).toEqual([{name: 'DOCKER_TLS_CERTDIR', value: '/certs'}, {name: 'DOCKER_HOST', value: 'tcp://docker:2376'}])
+    expect(dind!.env).toEqual([
+      {name: 'DOCKER_TLS_CERTDIR', value: '/certs'},
+      {name: 'DOCKER_HOST', value: 'tcp://docker:2376'},
+    ])
     // The runner's scripts, logs and builds volumes around the configured one, in every container.
     for (const container of [...pod.spec!.containers, ...pod.spec!.initContainers!]) {
       expect(container.volumeMounts).toEqual([
@@ -67,23 +91,45 @@ describe('buildMirrorPod', () => {
         {name: 'repo', mountPath: '/builds'},
       ])
     }
-    expect(pod.spec!.volumes).toEqual([{name: 'docker-certs', emptyDir: {medium: 'Memory'}}, {name: 'repo', emptyDir: {}}, {name: 'scripts', emptyDir: {}}, {name: 'logs', emptyDir: {}}])
+    expect(pod.spec!.volumes).toEqual([
+      {name: 'docker-certs', emptyDir: {medium: 'Memory'}},
+      {name: 'repo', emptyDir: {}},
+      {name: 'scripts', emptyDir: {}},
+      {name: 'logs', emptyDir: {}},
+    ])
     expect(pod.spec!.hostAliases).toEqual([{ip: '127.0.0.1', hostnames: ['docker']}])
-    expect(pod.spec).toMatchObject({restartPolicy: 'Never', activeDeadlineSeconds: 480, serviceAccountName: 'runner-jobs', imagePullSecrets: [{name: 'regcred'}], automountServiceAccountToken: false})
-    expect(pod.metadata!.labels).toMatchObject({'app.kubernetes.io/managed-by': 'runner-doctor', 'runner-doctor/probe': 'true', 'runner-doctor/run-id': 'abcd1234'})
+    expect(pod.spec).toMatchObject({
+      restartPolicy: 'Never',
+      activeDeadlineSeconds: 480,
+      serviceAccountName: 'runner-jobs',
+      imagePullSecrets: [{name: 'regcred'}],
+      automountServiceAccountToken: false,
+    })
+    expect(pod.metadata!.labels).toMatchObject({
+      'app.kubernetes.io/managed-by': 'runner-doctor',
+      'runner-doctor/probe': 'true',
+      'runner-doctor/run-id': 'abcd1234',
+    })
     expect(pod.metadata!.annotations!['runner-doctor/expires-at']).toBe('2026-11-29T10:09:00Z')
   })
 
   it('no TLS: DOCKER_TLS_CERTDIR empty and no cert volume', async () => {
-    const pod = await podFor(runner('    privileged = true'+`
+    const pod = await podFor(
+      runner(
+        '    privileged = true' +
+          `
     [[runners.kubernetes.services]]
-      name = "docker:dind"`, '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"'))
+      name = "docker:dind"`,
+        '"DOCKER_TLS_CERTDIR=", "DOCKER_HOST=tcp://docker:2375"',
+      ),
+    )
     expect(pod.spec!.containers[2]!.env).toContainEqual({name: 'DOCKER_TLS_CERTDIR', value: ''})
     expect(pod.spec!.volumes!.map((v) => v.name)).toEqual(['repo', 'scripts', 'logs'])
   })
 
   it('dns_policy none with nameservers, searches and options', async () => {
-    const pod = await podFor(runner(`    dns_policy = "none"
+    const pod = await podFor(
+      runner(`    dns_policy = "none"
     [runners.kubernetes.dns_config]
       nameservers = ["10.0.0.10", "1.1.1.1"]
       searches = ["corp.example"]
@@ -91,13 +137,23 @@ describe('buildMirrorPod', () => {
         name = "ndots"
         value = "2"
       [[runners.kubernetes.dns_config.options]]
-        name = "edns0"`))
+        name = "edns0"`),
+    )
     expect(pod.spec!.dnsPolicy).toBe('None')
-    expect(pod.spec!.dnsConfig).toEqual({nameservers: ['10.0.0.10', '1.1.1.1'], searches: ['corp.example'], options: [{name: 'ndots', value: '2'}, {name: 'edns0'}]})
+    expect(pod.spec!.dnsConfig).toEqual({
+      nameservers: ['10.0.0.10', '1.1.1.1'],
+      searches: ['corp.example'],
+      options: [{name: 'ndots', value: '2'}, {name: 'edns0'}],
+    })
   })
 
   it('maps every runner dns_policy and leaves unknown ones to the cluster default', async () => {
-    for (const [value, expected] of [['cluster-first', 'ClusterFirst'], ['cluster-first-with-host-net', 'ClusterFirstWithHostNet'], ['default', 'Default'], ['ClusterFirst', undefined]]) {
+    for (const [value, expected] of [
+      ['cluster-first', 'ClusterFirst'],
+      ['cluster-first-with-host-net', 'ClusterFirstWithHostNet'],
+      ['default', 'Default'],
+      ['ClusterFirst', undefined],
+    ]) {
       expect((await podFor(runner(`    dns_policy = "${value}"`))).spec!.dnsPolicy).toBe(expected)
     }
   })
@@ -115,7 +171,10 @@ describe('buildMirrorPod', () => {
       {hostname: 'node-b'},
     )
     expect(pod.spec!.nodeSelector).toEqual({'node-pool': 'ci', 'kubernetes.io/hostname': 'node-b'})
-    expect(pod.spec!.tolerations).toEqual([{key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule'}, {key: 'spot', operator: 'Exists'}])
+    expect(pod.spec!.tolerations).toEqual([
+      {key: 'dedicated', operator: 'Equal', value: 'ci', effect: 'NoSchedule'},
+      {key: 'spot', operator: 'Exists'},
+    ])
     // No service, so no service alias entry: the runner's host_aliases come first.
     expect(pod.spec!.hostAliases).toEqual([{ip: '127.0.0.2', hostnames: ['registry.local']}])
   })
@@ -141,11 +200,13 @@ describe('buildMirrorPod', () => {
   })
 
   it('a dind service declared in the runner config keeps its alias and --mtu command', async () => {
-    const pod = await podFor(runner(`    privileged = true
+    const pod = await podFor(
+      runner(`    privileged = true
     [[runners.kubernetes.services]]
       name = "registry.example.com/mirror/docker:27-dind"
       alias = "docker"
-      command = ["--mtu=1450"]`))
+      command = ["--mtu=1450"]`),
+    )
     const dind = pod.spec!.containers[2]!
     expect(dind).toMatchObject({name: 'docker', image: 'registry.example.com/mirror/docker:27-dind', args: ['--mtu=1450']})
     expect(pod.spec!.hostAliases![0]!.hostnames).toEqual(['docker', 'registry.example.com-mirror-docker'])
@@ -158,7 +219,18 @@ describe('buildMirrorPod', () => {
 
   it('is rejected by the API server checks when the runner settings are invalid', async () => {
     const settings = await settingsFrom(runner('    dns_policy = "none"'))
-    const pod = buildMirrorPod({runner: settings, runId: 'abcd1234', name: 'rd-probe-abcd1234', namespace: 'ci', agentSource: '1', agentOptions: {}, deadlineSeconds: 60, now: NOW})
-    expect(() => validatePod(pod)).toThrow('Pod "rd-probe-abcd1234" is invalid: spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None')
+    const pod = buildMirrorPod({
+      runner: settings,
+      runId: 'abcd1234',
+      name: 'rd-probe-abcd1234',
+      namespace: 'ci',
+      agentSource: '1',
+      agentOptions: {},
+      deadlineSeconds: 60,
+      now: NOW,
+    })
+    expect(() => validatePod(pod)).toThrow(
+      'Pod "rd-probe-abcd1234" is invalid: spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None',
+    )
   })
 })

@@ -34,7 +34,20 @@ describe('probe --all-nodes against the fake API server', () => {
   })
 
   it('runs one pod per schedulable node and shows where they differ', async () => {
-    const run = await runCli(['probe', '--kubeconfig', fake.kubeconfigPath, '-n', 'ci', '--format', 'json', '--poll-interval', '100ms', '--all-nodes', '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG)])
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      fake.kubeconfigPath,
+      '-n',
+      'ci',
+      '--format',
+      'json',
+      '--poll-interval',
+      '100ms',
+      '--all-nodes',
+      '--config',
+      writeRunnerConfig(PRIVILEGED_TLS_CONFIG),
+    ])
     const report = run.report!
     expect(report.mode).toBe('all-nodes')
     expect(report.target?.nodes).toEqual(['node-a', 'node-b'])

@@ -15,7 +15,12 @@ describe('probe diagnosis wording (fake API server)', () => {
     silent = createServer((socket) => void sockets.add(socket))
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const docker = `tcp://127.0.0.1:${(silent.address() as AddressInfo).port}`
-    fake = await startFakeKube({namespaces: {ci: {}}, kubelet: {agentOptions: (o) => ({...o, dockerHosts: [docker], dindWaitMs: 200, timeoutMs: 30_000, dnsTries: 1, gitlabUrl: undefined})}})
+    fake = await startFakeKube({
+      namespaces: {ci: {}},
+      kubelet: {
+        agentOptions: (o) => ({...o, dockerHosts: [docker], dindWaitMs: 200, timeoutMs: 30_000, dnsTries: 1, gitlabUrl: undefined}),
+      },
+    })
   })
 
   afterAll(async () => {
@@ -27,18 +32,48 @@ describe('probe diagnosis wording (fake API server)', () => {
   it('ErrImageNeverPull is fatal at once: pull policy Never and the image is not on the node', async () => {
     const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('privileged = true', 'privileged = true\n    pull_policy = "never"'))
     const started = Date.now()
-    const run = await runCli(['probe', '--kubeconfig', fake.kubeconfigPath, '--config', config, '--format', 'json', '--poll-interval', '100ms', '--image', 'registry.example.com/not-preloaded/node:24', '--start-timeout', '60s'])
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      fake.kubeconfigPath,
+      '--config',
+      config,
+      '--format',
+      'json',
+      '--poll-interval',
+      '100ms',
+      '--image',
+      'registry.example.com/not-preloaded/node:24',
+      '--start-timeout',
+      '60s',
+    ])
     expect(run.code).toBe(2)
     const check = run.report!.checks[0]!
     expect(check.summary).toMatch(/Container "build" cannot start: ErrImageNeverPull/)
-    expect(check.remediation).toBe('The pull policy is Never and "registry.example.com/not-preloaded/node:24" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.')
+    expect(check.remediation).toBe(
+      'The pull policy is Never and "registry.example.com/not-preloaded/node:24" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.',
+    )
     // Not a wait for --start-timeout: it fails as soon as the kubelet says so.
     expect(Date.now() - started).toBeLessThan(15_000)
     expect(fake.state.podNames()).toEqual([])
   }, 30_000)
 
   it('checks that outlast their time name --checks-timeout, the flag that controls it, not --timeout', async () => {
-    const run = await runCli(['probe', '--kubeconfig', fake.kubeconfigPath, '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG), '--format', 'json', '--poll-interval', '100ms', '--dind-wait', '20s', '--checks-timeout', '1s'])
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      fake.kubeconfigPath,
+      '--config',
+      writeRunnerConfig(PRIVILEGED_TLS_CONFIG),
+      '--format',
+      'json',
+      '--poll-interval',
+      '100ms',
+      '--dind-wait',
+      '20s',
+      '--checks-timeout',
+      '1s',
+    ])
     expect(run.code).toBe(2)
     const check = run.report!.checks[0]!
     expect(check.summary).toBe('The checks did not finish within 1s.')

@@ -37,19 +37,24 @@ afterAll(async () => {
 })
 
 function probe(options: Record<string, unknown>) {
-  return runLocalProbe({
-    resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dindWaitMs: 0,
-    timeoutMs: 1500,
-    dnsLossQueries: 0,
-    tlsCaFile: tls.serverCa,
-    ...options,
-  }, {env: {DOCKER_HOST: 'tcp://docker:2376'}})
+  return runLocalProbe(
+    {
+      resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dindWaitMs: 0,
+      timeoutMs: 1500,
+      dnsLossQueries: 0,
+      tlsCaFile: tls.serverCa,
+      ...options,
+    },
+    {env: {DOCKER_HOST: 'tcp://docker:2376'}},
+  )
 }
 
 test('kaniko: no Docker check at all, even with DOCKER_HOST set, and the registry API is reached with the CA in use', async () => {
-  const registry = await httpsServer((path) => (path === '/v2/' ? {status: 401, body: '{"errors":[{"code":"UNAUTHORIZED"}]}'} : {status: 404, body: '{}'}))
+  const registry = await httpsServer((path) =>
+    path === '/v2/' ? {status: 401, body: '{"errors":[{"code":"UNAUTHORIZED"}]}'} : {status: 404, body: '{}'},
+  )
   const report = await probe({builder: 'kaniko', registries: [`127.0.0.1:${registry}`]})
   expectWellFormed(report)
   expect(report.checks.filter((c) => c.id.startsWith('docker') || c.id === 'dind-container')).toEqual([])
@@ -65,7 +70,9 @@ test('buildah: a TLS server that is not a registry fails; without the CA the han
   expect(check_.status).toBe('fail')
   expect(check_.summary).toBe(`127.0.0.1:${notRegistry} answers TLS but not as a container registry (GET /v2/: 404).`)
   const untrusted = await probe({builder: 'buildah', registries: [`127.0.0.1:${notRegistry}`], tlsCaFile: undefined})
-  expect(check(untrusted, `builder-buildah-registry-127-0-0-1-${notRegistry}`).summary).toMatch(/presents a certificate this container does not trust/)
+  expect(check(untrusted, `builder-buildah-registry-127-0-0-1-${notRegistry}`).summary).toMatch(
+    /presents a certificate this container does not trust/,
+  )
   expect(untrusted.checks.some((c) => c.id.startsWith('docker'))).toBe(false)
 })
 

@@ -44,15 +44,18 @@ afterAll(async () => {
 }, 60_000)
 
 function probe(options: Record<string, unknown>, env: Record<string, string> = {}) {
-  return runLocalProbe({
-    resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, `nameserver ${dnsmasq.address}\n`),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dindWaitMs: 0,
-    timeoutMs: 1500,
-    dnsTries: 2,
-    certDir: emptyCertDir,
-    ...options,
-  }, {env})
+  return runLocalProbe(
+    {
+      resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, `nameserver ${dnsmasq.address}\n`),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dindWaitMs: 0,
+      timeoutMs: 1500,
+      dnsTries: 2,
+      certDir: emptyCertDir,
+      ...options,
+    },
+    {env},
+  )
 }
 
 const firstLine = (report: ProbeReport) => renderProbeReport(report, 'stylish').split('\n')[0]!
@@ -73,7 +76,10 @@ test('2375 against a TLS daemon: one cause, named for the port/TLS mismatch, wit
 
 test('DOCKER_HOST on the plain port while only the TLS daemon answers is the same mismatch', async () => {
   const dead = await freeLoopbackPort()
-  const report = await probe({dockerHosts: [`tcp://127.0.0.1:${dead}`, secure.url], certDir: tls.clientDir}, {DOCKER_HOST: `tcp://127.0.0.1:${dead}`})
+  const report = await probe(
+    {dockerHosts: [`tcp://127.0.0.1:${dead}`, secure.url], certDir: tls.clientDir},
+    {DOCKER_HOST: `tcp://127.0.0.1:${dead}`},
+  )
   expect(report.causes![0]!.id).toBe('docker-port-tls-mismatch')
   expect(report.summary.verdict).toMatch(/^Your DOCKER_HOST port does not match the daemon's TLS setting/)
 })
@@ -83,7 +89,9 @@ test('no certs volume: TLS daemon, DOCKER_TLS_VERIFY set, no client certificates
   const cause = report.causes![0]!
   expect(cause.id).toBe('docker-certs-volume-missing')
   expect(firstLine(report)).toContain('no volume at /certs/client')
-  expect(firstLine(report)).toContain('Fix: Add [[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client"')
+  expect(firstLine(report)).toContain(
+    'Fix: Add [[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client"',
+  )
   expect(cause.checks).toEqual(expect.arrayContaining([`docker-daemon-127-0-0-1-${secure.port}`, 'docker-daemon', 'docker-env']))
 })
 
@@ -95,7 +103,10 @@ test('no docker alias: DOCKER_HOST=tcp://docker:… and a hosts file without the
   expect(firstLine(report)).toContain('Fix: Add alias: docker to the dind service')
   expect(cause.checks).toEqual(expect.arrayContaining(['hosts-aliases', `docker-daemon-docker-${plain.port}`]))
   // With the alias in place the same daemon answers: the cause was the alias, not the daemon.
-  const fixed = await probe({dockerHosts: [`tcp://docker:${plain.port}`], hostsFile: files.write('hosts-alias', '127.0.0.1 localhost\n127.0.0.1 docker\n')}, {DOCKER_HOST: `tcp://docker:${plain.port}`})
+  const fixed = await probe(
+    {dockerHosts: [`tcp://docker:${plain.port}`], hostsFile: files.write('hosts-alias', '127.0.0.1 localhost\n127.0.0.1 docker\n')},
+    {DOCKER_HOST: `tcp://docker:${plain.port}`},
+  )
   expect(fixed.causes!.map((c) => c.id)).not.toContain('docker-alias-missing')
   expect(fixed.checks.find((c) => c.id === 'docker-daemon')!.status).toBe('pass')
 })
@@ -104,8 +115,25 @@ test('no docker alias: DOCKER_HOST=tcp://docker:… and a hosts file without the
 function unprivilegedDockerd(port: number): Promise<{code: number | null; log: string}> {
   const root = mkdtempSync(join(tmpdir(), 'rd-dockerd-unpriv-'))
   return new Promise((resolve) => {
-    const child = spawn('setpriv', ['--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', 'dockerd', '-H', `tcp://127.0.0.1:${port}`, '--iptables=false', '--ip6tables=false', '--bridge=none',
-      '--storage-driver=vfs', `--data-root=${join(root, 'data')}`, `--exec-root=${join(root, 'exec')}`, `--pidfile=${join(root, 'dockerd.pid')}`], {stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(
+      'setpriv',
+      [
+        '--bounding-set=-all',
+        '--inh-caps=-all',
+        '--ambient-caps=-all',
+        'dockerd',
+        '-H',
+        `tcp://127.0.0.1:${port}`,
+        '--iptables=false',
+        '--ip6tables=false',
+        '--bridge=none',
+        '--storage-driver=vfs',
+        `--data-root=${join(root, 'data')}`,
+        `--exec-root=${join(root, 'exec')}`,
+        `--pidfile=${join(root, 'dockerd.pid')}`,
+      ],
+      {stdio: ['ignore', 'ignore', 'pipe']},
+    )
     let log = ''
     child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()))
     const limit = setTimeout(() => child.kill('SIGKILL'), 60_000)
@@ -127,19 +155,37 @@ test('dind without privileged: the daemon dies on missing privileges, and that i
   const combined = buildReport('mirror-pod', [dindExitCheck('docker', dind.code ?? undefined, dind.log), ...report.checks], report.timings)
   expect(combined.causes![0]!.id).toBe('dind-not-privileged')
   expect(firstLine(combined)).toContain('dind is not privileged, so the Docker daemon cannot start. Fix: Set privileged = true')
-  expect(combined.causes![0]!.checks).toEqual(expect.arrayContaining(['dind-container', 'docker-daemon', `docker-daemon-127-0-0-1-${port}`]))
+  expect(combined.causes![0]!.checks).toEqual(
+    expect.arrayContaining(['dind-container', 'docker-daemon', `docker-daemon-127-0-0-1-${port}`]),
+  )
   expect(combined.causes!.filter((c) => c.checks.some((id) => id.startsWith('docker-')))).toHaveLength(1)
 }, 90_000)
 
 test('a dead nameserver explains every lookup through it and the connection that needed the name', async () => {
   const dead = randomLoopbackAddress()
-  const report = await probe({dockerHosts: [plain.url], gitlabUrl: 'https://gitlab.example.com', resolvConf: files.write('resolv-dead.conf', `nameserver ${dead}\n`), timeoutMs: 300}, {DOCKER_HOST: plain.url})
+  const report = await probe(
+    {
+      dockerHosts: [plain.url],
+      gitlabUrl: 'https://gitlab.example.com',
+      resolvConf: files.write('resolv-dead.conf', `nameserver ${dead}\n`),
+      timeoutMs: 300,
+    },
+    {DOCKER_HOST: plain.url},
+  )
   const cause = report.causes![0]!
   expect(cause.id).toBe(`nameserver-dead-${dead.replaceAll('.', '-')}`)
   expect(firstLine(report)).toContain(`Nameserver ${dead} does not answer`)
   expect(cause.checks).toEqual(expect.arrayContaining(['dns-gitlab-host', 'outbound-gitlab']))
   // A second, live nameserver: lookups work through it, and the dead one is still named (as a warning).
-  const mixed = await probe({dockerHosts: [plain.url], gitlabUrl: 'https://gitlab.example.com', resolvConf: files.write('resolv-mixed.conf', `nameserver ${dnsmasq.address}\nnameserver ${dead}\n`), timeoutMs: 300}, {DOCKER_HOST: plain.url})
+  const mixed = await probe(
+    {
+      dockerHosts: [plain.url],
+      gitlabUrl: 'https://gitlab.example.com',
+      resolvConf: files.write('resolv-mixed.conf', `nameserver ${dnsmasq.address}\nnameserver ${dead}\n`),
+      timeoutMs: 300,
+    },
+    {DOCKER_HOST: plain.url},
+  )
   expect(mixed.causes!.map((c) => c.id)).toContain(`nameserver-dead-${dead.replaceAll('.', '-')}`)
 })
 
@@ -154,12 +200,28 @@ test('stylish output fits the width it is given, and markdown keeps table cells 
   const report = await probe({dockerHosts: [secure.url]}, {DOCKER_HOST: secure.url})
   const narrow = renderProbeReport(report, 'stylish', {width: 72})
   // A line may only overflow when a single word (a path, a URL) is longer than the room left for it.
-  const overlong = narrow.split('\n').filter((line) => line.length > 72 && !line.trim().split(/\s+/).some((word) => word.length > 30))
+  const overlong = narrow.split('\n').filter(
+    (line) =>
+      line.length > 72 &&
+      !line
+        .trim()
+        .split(/\s+/)
+        .some((word) => word.length > 30),
+  )
   expect(overlong).toEqual([])
   expect(narrow.split('\n').filter((line) => line.length > 72).length).toBeLessThan(3)
   expect(narrow.split('\n')[1]).toMatch(/^ {2}\S/)
   const wide = renderProbeReport(report, 'stylish')
   expect(wide.split('\n')[0]!.length).toBeGreaterThan(72)
-  const markdown = renderProbeReport({...report, checks: [...report.checks, {id: 'pipe-check', status: 'fail', summary: 'a | b', evidence: [], cause: 'c', remediation: 'R.', durationMs: 0}]}, 'markdown')
+  const markdown = renderProbeReport(
+    {
+      ...report,
+      checks: [
+        ...report.checks,
+        {id: 'pipe-check', status: 'fail', summary: 'a | b', evidence: [], cause: 'c', remediation: 'R.', durationMs: 0},
+      ],
+    },
+    'markdown',
+  )
   expect(markdown).toContain('| ❌ fail | `pipe-check` | a \\| b |')
 })

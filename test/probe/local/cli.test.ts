@@ -29,10 +29,14 @@ function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
     const child = spawn(process.execPath, args, {cwd: ROOT, env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env}})
     let stdout = ''
     let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString()
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+    })
     child.once('error', reject)
-    child.once('close', code => resolve({code, stdout, stderr}))
+    child.once('close', (code) => resolve({code, stdout, stderr}))
   })
 }
 
@@ -59,34 +63,81 @@ afterAll(async () => {
 }, 60_000)
 
 test('probe --local --format json against dnsmasq and a real dockerd exits 0 with a parseable report', async () => {
-  const result = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
-    '--docker-host', `tcp://docker:${dockerd.port}`, '--target', 'gitlab.example.com', '--dind-wait', '0', '--timeout', '1s', '--format', 'json'])
+  const result = await run([
+    'bin/run.cjs',
+    'probe',
+    '--local',
+    '--resolv-conf',
+    resolvConf,
+    '--hosts-file',
+    hostsFile,
+    '--docker-host',
+    `tcp://docker:${dockerd.port}`,
+    '--target',
+    'gitlab.example.com',
+    '--dind-wait',
+    '0',
+    '--timeout',
+    '1s',
+    '--format',
+    'json',
+  ])
   expect(result.stderr).not.toContain('    at ')
   const report = JSON.parse(result.stdout) as ProbeReport
   expect(report.mode).toBe('local')
   expect(report.summary.exitCode).toBe(0)
   expect(result.code).toBe(0)
-  expect(report.checks.find(c => c.id === `docker-daemon-docker-${dockerd.port}`)?.status).toBe('pass')
-  expect(report.checks.find(c => c.id === 'dns-target-gitlab-example-com')?.summary).toContain('127.0.0.12')
-  expect(report.checks.every(c => ['id', 'status', 'summary', 'evidence', 'durationMs'].every(k => k in c))).toBe(true)
+  expect(report.checks.find((c) => c.id === `docker-daemon-docker-${dockerd.port}`)?.status).toBe('pass')
+  expect(report.checks.find((c) => c.id === 'dns-target-gitlab-example-com')?.summary).toContain('127.0.0.12')
+  expect(report.checks.every((c) => ['id', 'status', 'summary', 'evidence', 'durationMs'].every((k) => k in c))).toBe(true)
 })
 
 test('probe --local with a dead Docker port exits 1 and the stylish report leads with the verdict', async () => {
   const dead = await freeLoopbackPort()
-  const result = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
-    '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0'])
+  const result = await run([
+    'bin/run.cjs',
+    'probe',
+    '--local',
+    '--resolv-conf',
+    resolvConf,
+    '--hosts-file',
+    hostsFile,
+    '--docker-host',
+    `tcp://127.0.0.1:${dead}`,
+    '--dind-wait',
+    '0',
+  ])
   expect(result.code).toBe(1)
   const firstLine = result.stdout.split('\n')[0]
   // The root cause and its fix first; the checks it explains are listed under it.
-  expect(firstLine).toBe('runner-doctor probe (local): No Docker daemon answers, so every Docker check after it fails. Fix: Add a docker:dind service (privileged) to the job or the runner config, and give it time to start; read the service log for why it stopped.')
+  expect(firstLine).toBe(
+    'runner-doctor probe (local): No Docker daemon answers, so every Docker check after it fails. Fix: Add a docker:dind service (privileged) to the job or the runner config, and give it time to start; read the service log for why it stopped.',
+  )
   expect(result.stdout).toMatch(/^ {2}1\. FAIL No Docker daemon answers/m)
   expect(result.stdout).toMatch(/^ {5}fail {4}docker-daemon-127-0-0-1-\d+ +Nothing listens/m)
   // Piped: nothing is wrapped, whatever COLUMNS says.
   expect(result.stdout.split('\n').some((line) => line.length > 120)).toBe(true)
-  const markdown = await run(['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile,
-    '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0', '--format', 'markdown'])
+  const markdown = await run([
+    'bin/run.cjs',
+    'probe',
+    '--local',
+    '--resolv-conf',
+    resolvConf,
+    '--hosts-file',
+    hostsFile,
+    '--docker-host',
+    `tcp://127.0.0.1:${dead}`,
+    '--dind-wait',
+    '0',
+    '--format',
+    'markdown',
+  ])
   expect(markdown.code).toBe(1)
-  expect(markdown.stdout.split('\n').slice(0, 3)).toEqual(['### runner-doctor probe: local', '', `**${firstLine.slice('runner-doctor probe (local): '.length).replace(/([*_\`<>[\]])/g, '\\$1')}**`])
+  expect(markdown.stdout.split('\n').slice(0, 3)).toEqual([
+    '### runner-doctor probe: local',
+    '',
+    `**${firstLine.slice('runner-doctor probe (local): '.length).replace(/([*_`<>[\]])/g, '\\$1')}**`,
+  ])
   expect(markdown.stdout).toMatch(/^1\. ❌ \*\*No Docker daemon answers/m)
   expect(markdown.stdout).toMatch(/^\| ❌ fail \| `docker-daemon` \|/m)
   expect(result.stderr).toContain('Checking DNS')
@@ -122,7 +173,12 @@ test('the agent bundle runs alone and prints one RUNNER_DOCTOR_REPORT line last'
 test('buildAgentSource gives the cluster side the same program as one string under the argv limit', async () => {
   const source = await buildAgentSource()
   expect(Buffer.byteLength(source)).toBeLessThan(AGENT_BUNDLE_MAX_BYTES)
-  const result = await run(['-e', source, 'runner-doctor-probe', JSON.stringify({resolvConf, hostsFile, dockerHosts: [dockerd.url], dindWaitMs: 0, timeoutMs: 1000})])
+  const result = await run([
+    '-e',
+    source,
+    'runner-doctor-probe',
+    JSON.stringify({resolvConf, hostsFile, dockerHosts: [dockerd.url], dindWaitMs: 0, timeoutMs: 1000}),
+  ])
   expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^RUNNER_DOCTOR_REPORT \{"mode":"local"/)
   expect(result.code).toBe(0)
 })

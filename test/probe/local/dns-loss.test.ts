@@ -30,7 +30,16 @@ afterAll(async () => {
 })
 
 function context(resolvConf: string, targets: string[], timeoutMs = 300) {
-  const options = resolveAgentOptions({resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, resolvConf), hostsFile: files.write('hosts', '127.0.0.1 localhost\n'), targets, timeoutMs}, {}, {dindWaitMs: 0})
+  const options = resolveAgentOptions(
+    {
+      resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, resolvConf),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      targets,
+      timeoutMs,
+    },
+    {},
+    {dindWaitMs: 0},
+  )
   return buildContext(options, {env: {}, progress: () => undefined}).ctx
 }
 
@@ -45,7 +54,9 @@ test('a nameserver that drops one UDP query in 20 is caught: 3 of 60 lost, a war
   const [check] = await checkDnsLoss(ctx, dnsNamesToCheck(ctx))
   expect(check!.id).toBe(`dns-loss-${faults.address.replaceAll('.', '-')}`)
   expect(check!.status).toBe('warn')
-  expect(check!.summary).toBe(`${faults.address} lost 3 of 60 queries (5.0 %); a resolver waits 5 s per lost query before it retries (the 5 s stall), so about one lookup in 20 stalls.`)
+  expect(check!.summary).toBe(
+    `${faults.address} lost 3 of 60 queries (5.0 %); a resolver waits 5 s per lost query before it retries (the 5 s stall), so about one lookup in 20 stalls.`,
+  )
   expect(check!.evidence[1]).toBe('a 1-in-20 loss shows in 60 queries with 95.4 % probability')
   expect(faults.received.filter((q) => q.name === 'lossy20.example.com' && q.transport === 'udp').length).toBeGreaterThanOrEqual(60)
 })
@@ -68,7 +79,9 @@ test('a dead nameserver loses everything and becomes the nameserver cause', asyn
 test('a search domain with a wildcard record is flagged; ordinary search domains are not', async () => {
   const wild = await checkSearchWildcards(context(`nameserver ${dnsmasq.address}\nsearch example.com corp.example\noptions ndots:5\n`, []))
   expect(wild.status).toBe('fail')
-  expect(wild.summary).toBe('Search domain corp.example (→ 127.0.0.77) answers any name: a wildcard record catches external names with fewer than 5 dots.')
+  expect(wild.summary).toBe(
+    'Search domain corp.example (→ 127.0.0.77) answers any name: a wildcard record catches external names with fewer than 5 dots.',
+  )
   expect(wild.evidence.some((e) => /^rd-probe-[a-z0-9]+\.example\.com: NXDOMAIN$/.test(e))).toBe(true)
   const clean = await checkSearchWildcards(context(`nameserver ${dnsmasq.address}\nsearch example.com\n`, []))
   expect(clean.status).toBe('pass')

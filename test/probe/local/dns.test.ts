@@ -13,7 +13,11 @@ let files: TempFiles
 
 beforeAll(async () => {
   dnsmasq = await startDnsmasq({
-    records: {'kubernetes.default.svc.cluster.local': '127.0.0.11', 'gitlab.example.com': '127.0.0.12', 'registry.example.com': '127.0.0.13'},
+    records: {
+      'kubernetes.default.svc.cluster.local': '127.0.0.11',
+      'gitlab.example.com': '127.0.0.12',
+      'registry.example.com': '127.0.0.13',
+    },
     localDomains: ['cluster.local', 'example.com'],
   })
   faults = await startFaultDnsServer({
@@ -34,45 +38,69 @@ afterAll(async () => {
 })
 
 function probe(resolvConf: string, extra: Record<string, unknown> = {}) {
-  return runLocalProbe({
-    resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, resolvConf),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dockerHosts: ['tcp://127.0.0.1:9'],
-    dindWaitMs: 0,
-    timeoutMs: 300,
-    dnsTries: 3,
-    ...extra,
-  }, {env: {}})
+  return runLocalProbe(
+    {
+      resolvConf: files.write(`resolv-${Math.random().toString(36).slice(2)}.conf`, resolvConf),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dockerHosts: ['tcp://127.0.0.1:9'],
+      dindWaitMs: 0,
+      timeoutMs: 300,
+      dnsTries: 3,
+      ...extra,
+    },
+    {env: {}},
+  )
 }
 
 describe('raw DNS against a real dnsmasq', () => {
   test('cluster name, GitLab host and registry resolve, with latency and the getaddrinfo note', async () => {
-    const report = await probe(`nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`, {
-      gitlabUrl: 'https://gitlab.example.com', registries: ['registry.example.com:5050']})
+    const report = await probe(
+      `nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
+      {
+        gitlabUrl: 'https://gitlab.example.com',
+        registries: ['registry.example.com:5050'],
+      },
+    )
     expectWellFormed(report)
     const cluster = check(report, 'dns-cluster-name')
     expect(cluster.status).toBe('pass')
     expect(cluster.summary).toContain('127.0.0.11')
-    expect(cluster.evidence.some(e => e.startsWith(`${dnsmasq.address} udp A: NOERROR, 127.0.0.11, median`))).toBe(true)
-    expect(cluster.evidence.some(e => e.startsWith(`${dnsmasq.address} tcp A: NOERROR`))).toBe(true)
+    expect(cluster.evidence.some((e) => e.startsWith(`${dnsmasq.address} udp A: NOERROR, 127.0.0.11, median`))).toBe(true)
+    expect(cluster.evidence.some((e) => e.startsWith(`${dnsmasq.address} tcp A: NOERROR`))).toBe(true)
     expect(check(report, 'dns-gitlab-host').summary).toContain('127.0.0.12')
     expect(check(report, 'dns-registry-registry-example-com').status).toBe('pass')
-    expect(check(report, 'dns-gitlab-host').evidence).toContain('getaddrinfo: not compared, because the resolv.conf or hosts file under test is not the system one.')
+    expect(check(report, 'dns-gitlab-host').evidence).toContain(
+      'getaddrinfo: not compared, because the resolv.conf or hosts file under test is not the system one.',
+    )
   })
 
   test('ndots:5 with a search list is called out for external names, with the dns_config fix and the real cost', async () => {
-    const report = await probe(`nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`, {
-      gitlabUrl: 'https://gitlab.example.com'})
+    const report = await probe(
+      `nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n`,
+      {
+        gitlabUrl: 'https://gitlab.example.com',
+      },
+    )
     const expansion = check(report, 'dns-search-expansion')
     expect(expansion.status).toBe('warn')
     expect(expansion.summary).toBe('ndots:5 with 3 search domains costs 6 extra queries for each lookup of gitlab.example.com.')
     expect(expansion.remediation).toContain('[[runners.kubernetes.dns_config.options]] name = "ndots" value = "2"')
-    expect(expansion.evidence.some(e => e.startsWith('gitlab.example.com: 6 extra queries (gitlab.example.com.ci.svc.cluster.local, gitlab.example.com.svc.cluster.local, gitlab.example.com.cluster.local)'))).toBe(true)
+    expect(
+      expansion.evidence.some((e) =>
+        e.startsWith(
+          'gitlab.example.com: 6 extra queries (gitlab.example.com.ci.svc.cluster.local, gitlab.example.com.svc.cluster.local, gitlab.example.com.cluster.local)',
+        ),
+      ),
+    ).toBe(true)
   })
 
   test('ndots:2 lets the same name skip the search list', async () => {
-    const report = await probe(`nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:2\n`, {
-      gitlabUrl: 'https://gitlab.example.com'})
+    const report = await probe(
+      `nameserver ${dnsmasq.address}\nsearch ci.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:2\n`,
+      {
+        gitlabUrl: 'https://gitlab.example.com',
+      },
+    )
     expect(check(report, 'dns-search-expansion').status).toBe('pass')
   })
 
@@ -88,22 +116,24 @@ describe('DNS faults from the dns-packet server', () => {
   const conf = (): string => `nameserver ${faults.address}\noptions timeout:5\n`
 
   test('truncation: TC bit over UDP, then the TCP fallback is observed and warned about', async () => {
-    const before = faults.received.filter(q => q.name === 'big.example.com' && q.transport === 'tcp').length
+    const before = faults.received.filter((q) => q.name === 'big.example.com' && q.transport === 'tcp').length
     const report = await probe(conf(), {targets: ['big.example.com']})
     const big = check(report, 'dns-target-big-example-com')
     expect(big.status).toBe('warn')
     expect(big.summary).toBe('The answer for big.example.com does not fit in UDP (TC bit set); it arrives only through the TCP fallback.')
-    expect(big.evidence.some(e => e.includes('udp A: NOERROR') && e.includes('TC bit set'))).toBe(true)
-    expect(big.evidence.some(e => e.includes('tcp A: NOERROR') && e.includes('(+36)'))).toBe(true)
-    expect(faults.received.filter(q => q.name === 'big.example.com' && q.transport === 'tcp').length).toBeGreaterThan(before)
+    expect(big.evidence.some((e) => e.includes('udp A: NOERROR') && e.includes('TC bit set'))).toBe(true)
+    expect(big.evidence.some((e) => e.includes('tcp A: NOERROR') && e.includes('(+36)'))).toBe(true)
+    expect(faults.received.filter((q) => q.name === 'big.example.com' && q.transport === 'tcp').length).toBeGreaterThan(before)
   })
 
   test('drop: the timeout is named as the 5 s stall and the check fails', async () => {
     const report = await probe(conf(), {targets: ['dropped.example.com']})
     const dropped = check(report, 'dns-target-dropped-example-com')
     expect(dropped.status).toBe('fail')
-    expect(dropped.summary).toBe('No nameserver answered for dropped.example.com within 300 ms; a resolver waits 5 s per lost query before it retries (the 5 s stall), then the lookup fails.')
-    expect(dropped.evidence.some(e => e.includes('0/3 answered') && e.includes('errors: timeout'))).toBe(true)
+    expect(dropped.summary).toBe(
+      'No nameserver answered for dropped.example.com within 300 ms; a resolver waits 5 s per lost query before it retries (the 5 s stall), then the lookup fails.',
+    )
+    expect(dropped.evidence.some((e) => e.includes('0/3 answered') && e.includes('errors: timeout'))).toBe(true)
     expect(report.summary.exitCode).toBe(1)
   })
 
@@ -140,7 +170,7 @@ describe('DNS faults from the dns-packet server', () => {
   test('DNS checks for several names run concurrently', async () => {
     const names = ['big.example.com', 'dropped.example.com', 'broken.example.com', 'v4only.example.com']
     const report = await probe(conf(), {targets: names})
-    const durations = names.map(n => check(report, `dns-target-${n.replace(/\./g, '-')}`).durationMs)
+    const durations = names.map((n) => check(report, `dns-target-${n.replace(/\./g, '-')}`).durationMs)
     const sum = durations.reduce((a, b) => a + b, 0)
     // dropped.example.com alone waits 3 tries x 300 ms; run one after another the checks would take the sum.
     expect(report.timings.checksMs!).toBeLessThan(sum)
@@ -149,9 +179,17 @@ describe('DNS faults from the dns-packet server', () => {
 
 describe('resolver arithmetic', () => {
   test('resolv.conf parsing keeps the last search line and reads the options', () => {
-    const conf = parseResolvConf('# comment\nnameserver 10.96.0.10\nsearch a b\nsearch ns.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5 timeout:2 attempts:3 single-request-reopen\n')
-    expect(conf).toEqual({nameservers: ['10.96.0.10'], search: ['ns.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], ndots: 5, timeoutSeconds: 2, attempts: 3,
-      options: ['ndots:5', 'timeout:2', 'attempts:3', 'single-request-reopen']})
+    const conf = parseResolvConf(
+      '# comment\nnameserver 10.96.0.10\nsearch a b\nsearch ns.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5 timeout:2 attempts:3 single-request-reopen\n',
+    )
+    expect(conf).toEqual({
+      nameservers: ['10.96.0.10'],
+      search: ['ns.svc.cluster.local', 'svc.cluster.local', 'cluster.local'],
+      ndots: 5,
+      timeoutSeconds: 2,
+      attempts: 3,
+      options: ['ndots:5', 'timeout:2', 'attempts:3', 'single-request-reopen'],
+    })
   })
 
   test('names below ndots are tried with every search domain first; names at ndots are asked as is', () => {

@@ -30,15 +30,18 @@ function netClass(mtu: number): string {
 }
 
 function probe(extra: Record<string, unknown>) {
-  return runLocalProbe({
-    resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dockerHosts: [dockerd.url],
-    dindWaitMs: 0,
-    timeoutMs: 2000,
-    dnsLossQueries: 0,
-    ...extra,
-  }, {env: {DOCKER_HOST: dockerd.url}})
+  return runLocalProbe(
+    {
+      resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dockerHosts: [dockerd.url],
+      dindWaitMs: 0,
+      timeoutMs: 2000,
+      dnsLossQueries: 0,
+      ...extra,
+    },
+    {env: {DOCKER_HOST: dockerd.url}},
+  )
 }
 
 test('the storage driver and Docker root come from the daemon: vfs is a warning with the /var/lib/docker fix', async () => {
@@ -87,7 +90,7 @@ test('registry reachability is asked of the daemon itself: a registry that answe
   try {
     const report = await probe({registries: [`127.0.0.1:${port}`, `127.0.0.1:${closed}`]})
     const reached = check(report, `docker-registry-127-0-0-1-${port}`)
-    expect(reached.status).toBe("pass")
+    expect(reached.status).toBe('pass')
     expect(reached.summary).toMatch(new RegExp(`^The Docker daemon reaches the registry 127\\.0\\.0\\.1:${port}`))
     const refused = check(report, `docker-registry-127-0-0-1-${closed}`)
     expect(refused.status).toBe('fail')
@@ -105,10 +108,20 @@ describe('--deep: a container really runs on the daemon', () => {
     const dir = join(files.dir, 'tiny')
     mkdirSync(dir, {recursive: true})
     writeFileSync(join(dir, 'go.mod'), 'module tiny\n\ngo 1.22\n')
-    writeFileSync(join(dir, 'main.go'), 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("tiny")\n}\n')
-    execFileSync('go', ['build', '-o', 'hello', '.'], {cwd: dir, env: {...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOCACHE: join(files.dir, 'gocache')}})
+    writeFileSync(
+      join(dir, 'main.go'),
+      'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("tiny")\n}\n',
+    )
+    execFileSync('go', ['build', '-o', 'hello', '.'], {
+      cwd: dir,
+      env: {...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=mod', GOCACHE: join(files.dir, 'gocache')},
+    })
     execFileSync('tar', ['cf', 'image.tar', 'hello'], {cwd: dir})
-    const docker = (...args: string[]) => execFileSync('docker', ['-H', dockerd.url, ...args], {env: {...process.env, DOCKER_CONFIG: join(files.dir, 'docker-config')}, stdio: ['ignore', 'pipe', 'pipe']})
+    const docker = (...args: string[]) =>
+      execFileSync('docker', ['-H', dockerd.url, ...args], {
+        env: {...process.env, DOCKER_CONFIG: join(files.dir, 'docker-config')},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
     docker('import', '--change', 'CMD ["/hello"]', join(dir, 'image.tar'), 'rd-tiny:ok')
     docker('import', '--change', 'CMD ["/hello", "fail"]', join(dir, 'image.tar'), 'rd-tiny:fails')
   }
@@ -122,7 +135,9 @@ describe('--deep: a container really runs on the daemon', () => {
         let body = ''
         response.on('data', (c: Buffer) => (body += c.toString()))
         response.on('end', () => resolve(JSON.parse(body) as unknown[]))
-      }).on('error', reject).end()
+      })
+        .on('error', reject)
+        .end()
     })
   }
 
@@ -145,6 +160,8 @@ describe('--deep: a container really runs on the daemon', () => {
     const closed = await freeLoopbackPort()
     const unpullable = check(await probe({deepImage: `127.0.0.1:${closed}/missing:1`}), 'docker-run')
     expect(unpullable.status).toBe('fail')
-    expect(unpullable.summary).toMatch(new RegExp(`^The Docker daemon cannot pull 127\\.0\\.0\\.1:${closed}/missing:1: .*connection refused`))
+    expect(unpullable.summary).toMatch(
+      new RegExp(`^The Docker daemon cannot pull 127\\.0\\.0\\.1:${closed}/missing:1: .*connection refused`),
+    )
   }, 60_000)
 })

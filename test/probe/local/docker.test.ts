@@ -28,14 +28,17 @@ afterAll(async () => {
 }, 60_000)
 
 function probe(options: Record<string, unknown>, env: Record<string, string> = {}) {
-  return runLocalProbe({
-    resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dindWaitMs: 0,
-    timeoutMs: 2000,
-    certDir: emptyCertDir,
-    ...options,
-  }, {env})
+  return runLocalProbe(
+    {
+      resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dindWaitMs: 0,
+      timeoutMs: 2000,
+      certDir: emptyCertDir,
+      ...options,
+    },
+    {env},
+  )
 }
 
 const id = (d: Dockerd): string => `docker-daemon-127-0-0-1-${d.port}`
@@ -67,10 +70,18 @@ test('waiting for dind: a daemon that is not up is waited for until the deadline
   const dead = await freeLoopbackPort()
   const progress: string[] = []
   const startedAt = Date.now()
-  const report = await runLocalProbe({resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'), hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
-    dockerHosts: [`tcp://127.0.0.1:${dead}`], dindWaitMs: 800, timeoutMs: 500}, {env: {}, progress: m => progress.push(m)})
+  const report = await runLocalProbe(
+    {
+      resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n'),
+      dockerHosts: [`tcp://127.0.0.1:${dead}`],
+      dindWaitMs: 800,
+      timeoutMs: 500,
+    },
+    {env: {}, progress: (m) => progress.push(m)},
+  )
   expect(Date.now() - startedAt).toBeGreaterThanOrEqual(800)
-  expect(progress.some(m => m.startsWith('Waiting up to 800 ms for a Docker daemon'))).toBe(true)
+  expect(progress.some((m) => m.startsWith('Waiting up to 800 ms for a Docker daemon'))).toBe(true)
   expect(check(report, 'docker-daemon').summary).toContain('after waiting 800 ms')
 })
 
@@ -78,8 +89,10 @@ test('a TLS daemon hit with plain HTTP is diagnosed', async () => {
   const report = await probe({dockerHosts: [secure.url]})
   const endpoint = check(report, id(secure))
   expect(endpoint.status).toBe('fail')
-  expect(endpoint.summary).toBe(`${secure.url} speaks TLS, but the client sends plain HTTP ("Client sent an HTTP request to an HTTPS server").`)
-  expect(endpoint.evidence.some(e => e.startsWith('plain GET /_ping: 400 Client sent an HTTP request to an HTTPS server'))).toBe(true)
+  expect(endpoint.summary).toBe(
+    `${secure.url} speaks TLS, but the client sends plain HTTP ("Client sent an HTTP request to an HTTPS server").`,
+  )
+  expect(endpoint.evidence.some((e) => e.startsWith('plain GET /_ping: 400 Client sent an HTTP request to an HTTPS server'))).toBe(true)
   expect(endpoint.remediation).toContain('DOCKER_TLS_VERIFY=1')
 })
 
@@ -93,7 +106,10 @@ test('TLS expected but certificates missing is named', async () => {
 })
 
 test('mutual TLS with the client certificates passes', async () => {
-  const report = await probe({dockerHosts: [secure.url], certDir: tls.clientDir}, {DOCKER_HOST: secure.url, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: tls.clientDir})
+  const report = await probe(
+    {dockerHosts: [secure.url], certDir: tls.clientDir},
+    {DOCKER_HOST: secure.url, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: tls.clientDir},
+  )
   expectWellFormed(report)
   const endpoint = check(report, id(secure))
   expect(endpoint.status).toBe('pass')
@@ -110,13 +126,18 @@ test('certificates from another dind are rejected, and named so', async () => {
 })
 
 test('the docker alias is resolved through the hosts file under test, and its absence is called out', async () => {
-  const withAlias = await probe({dockerHosts: [`tcp://docker:${plain.port}`], hostsFile: files.write('hosts-alias', '127.0.0.1 localhost\n127.0.0.1 docker minio\n')})
+  const withAlias = await probe({
+    dockerHosts: [`tcp://docker:${plain.port}`],
+    hostsFile: files.write('hosts-alias', '127.0.0.1 localhost\n127.0.0.1 docker minio\n'),
+  })
   expect(check(withAlias, 'hosts-aliases').summary).toBe('Service aliases on loopback: docker, minio.')
   expect(check(withAlias, `docker-daemon-docker-${plain.port}`).status).toBe('pass')
   expect(check(withAlias, `docker-daemon-docker-${plain.port}`).evidence).toContain('address: 127.0.0.1 via hosts file')
 
-  const withoutAlias = await probe({dockerHosts: [`tcp://docker:${plain.port}`], hostsFile: files.write('hosts-plain', '127.0.0.1 localhost\n')},
-    {DOCKER_HOST: `tcp://docker:${plain.port}`})
+  const withoutAlias = await probe(
+    {dockerHosts: [`tcp://docker:${plain.port}`], hostsFile: files.write('hosts-plain', '127.0.0.1 localhost\n')},
+    {DOCKER_HOST: `tcp://docker:${plain.port}`},
+  )
   const aliases = check(withoutAlias, 'hosts-aliases')
   expect(aliases.status).toBe('fail')
   expect(aliases.summary).toBe('The Docker client targets host "docker" but the hosts file has no "docker" alias.')
@@ -125,7 +146,10 @@ test('the docker alias is resolved through the hosts file under test, and its ab
 
 test('DOCKER_HOST on the plain port while only the TLS daemon answers points at the TLS setup', async () => {
   const dead = await freeLoopbackPort()
-  const report = await probe({dockerHosts: [`tcp://127.0.0.1:${dead}`, secure.url], certDir: tls.clientDir}, {DOCKER_HOST: `tcp://127.0.0.1:${dead}`})
+  const report = await probe(
+    {dockerHosts: [`tcp://127.0.0.1:${dead}`, secure.url], certDir: tls.clientDir},
+    {DOCKER_HOST: `tcp://127.0.0.1:${dead}`},
+  )
   const verdict = check(report, 'docker-daemon')
   expect(verdict.status).toBe('fail')
   expect(verdict.summary).toBe(`DOCKER_HOST=tcp://127.0.0.1:${dead} does not work, but a daemon answers on ${secure.url} over TLS.`)

@@ -26,8 +26,8 @@ export function tempFiles(): TempFiles {
 }
 
 export function check(report: ProbeReport, id: string): CheckResult {
-  const found = report.checks.find(c => c.id === id)
-  if (!found) throw new Error(`No check ${id}; the report has ${report.checks.map(c => c.id).join(', ')}.`)
+  const found = report.checks.find((c) => c.id === id)
+  if (!found) throw new Error(`No check ${id}; the report has ${report.checks.map((c) => c.id).join(', ')}.`)
   return found
 }
 

@@ -14,25 +14,28 @@ let port: number
 beforeAll(async () => {
   files = tempFiles()
   tls = generateDockerTls(join(files.dir, 'certs'))
-  server = createTlsServer({cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey)}, socket => socket.end())
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  server = createTlsServer({cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey)}, (socket) => socket.end())
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   port = (server.address() as {port: number}).port
 })
 
 afterAll(async () => {
-  await new Promise(resolve => server.close(resolve))
+  await new Promise((resolve) => server.close(resolve))
   files.remove()
 })
 
 function probe(options: Record<string, unknown>, env: Record<string, string> = {}) {
-  return runLocalProbe({
-    resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
-    hostsFile: files.write('hosts', '127.0.0.1 localhost\n127.0.0.1 gitlab.test\n'),
-    dockerHosts: ['tcp://127.0.0.1:9'],
-    dindWaitMs: 0,
-    timeoutMs: 1000,
-    ...options,
-  }, {env})
+  return runLocalProbe(
+    {
+      resolvConf: files.write('resolv.conf', 'nameserver 127.0.0.1\n'),
+      hostsFile: files.write('hosts', '127.0.0.1 localhost\n127.0.0.1 gitlab.test\n'),
+      dockerHosts: ['tcp://127.0.0.1:9'],
+      dindWaitMs: 0,
+      timeoutMs: 1000,
+      ...options,
+    },
+    {env},
+  )
 }
 
 describe('outbound TCP and TLS', () => {
@@ -42,7 +45,7 @@ describe('outbound TCP and TLS', () => {
     expect(outbound.status).toBe('pass')
     expect(outbound.summary).toMatch(new RegExp(`^GitLab at localhost:${port}: TCP in .+, TLS handshake in .+\\.$`))
     expect(outbound.evidence[0]).toBe('localhost -> 127.0.0.1 via hosts file')
-    expect(outbound.evidence.some(e => e.startsWith('TLS TLSv1.3 handshake in'))).toBe(true)
+    expect(outbound.evidence.some((e) => e.startsWith('TLS TLSv1.3 handshake in'))).toBe(true)
   })
 
   test('an untrusted certificate fails with the tls-ca-file advice', async () => {
@@ -50,7 +53,9 @@ describe('outbound TCP and TLS', () => {
     expectWellFormed(report)
     const outbound = check(report, 'outbound-gitlab')
     expect(outbound.status).toBe('fail')
-    expect(outbound.summary).toBe(`GitLab at localhost:${port} presents a certificate this container does not trust (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`)
+    expect(outbound.summary).toBe(
+      `GitLab at localhost:${port} presents a certificate this container does not trust (UNABLE_TO_VERIFY_LEAF_SIGNATURE).`,
+    )
     expect(outbound.remediation).toContain('tls-ca-file')
   })
 
@@ -80,7 +85,11 @@ describe('outbound TCP and TLS', () => {
 describe('environment checks', () => {
   test('MTU is read per interface and eth0 is the pod interface', async () => {
     const net = join(files.dir, 'net')
-    for (const [name, mtu] of [['lo', 65536], ['eth0', 1450], ['eth1', 9000]] as const) {
+    for (const [name, mtu] of [
+      ['lo', 65536],
+      ['eth0', 1450],
+      ['eth1', 9000],
+    ] as const) {
       mkdirSync(join(net, name), {recursive: true})
       writeFileSync(join(net, name, 'mtu'), `${mtu}\n`)
     }
@@ -102,7 +111,9 @@ describe('environment checks', () => {
     expect(env.summary).toBe('DOCKER_HOST uses port 2375 but DOCKER_TLS_CERTDIR=/certs makes docker:dind listen with TLS on 2376 only.')
 
     const plainOnTls = await probe({}, {DOCKER_HOST: 'tcp://docker:2376'})
-    expect(check(plainOnTls, 'docker-env').summary).toBe('DOCKER_HOST uses port 2376 (TLS) but DOCKER_TLS_VERIFY is not set, so the docker CLI sends plain HTTP to a TLS port.')
+    expect(check(plainOnTls, 'docker-env').summary).toBe(
+      'DOCKER_HOST uses port 2376 (TLS) but DOCKER_TLS_VERIFY is not set, so the docker CLI sends plain HTTP to a TLS port.',
+    )
 
     const noCertPath = await probe({}, {DOCKER_HOST: 'tcp://docker:2376', DOCKER_TLS_VERIFY: '1'})
     expect(check(noCertPath, 'docker-env').status).toBe('warn')
@@ -110,7 +121,11 @@ describe('environment checks', () => {
   })
 
   test('resolv.conf with too many nameservers warns, and a missing file fails', async () => {
-    const crowded = await probe({resolvConf: files.write('crowded.conf', 'nameserver 127.0.0.2\nnameserver 127.0.0.3\nnameserver 127.0.0.4\nnameserver 127.0.0.5\n'), dnsTries: 1, timeoutMs: 100})
+    const crowded = await probe({
+      resolvConf: files.write('crowded.conf', 'nameserver 127.0.0.2\nnameserver 127.0.0.3\nnameserver 127.0.0.4\nnameserver 127.0.0.5\n'),
+      dnsTries: 1,
+      timeoutMs: 100,
+    })
     expect(check(crowded, 'resolv-conf').summary).toContain('glibc uses only the first 3')
     const missing = await probe({resolvConf: join(files.dir, 'absent.conf')})
     expect(check(missing, 'resolv-conf').status).toBe('fail')

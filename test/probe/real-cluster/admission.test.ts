@@ -11,7 +11,20 @@ describe('probe against the real API server: admission', () => {
   }, 45 * 60_000)
 
   const probe = (namespace: string, config: string, extra: string[] = []) =>
-    runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--config', config, '--format', 'json', '--poll-interval', '200ms', ...extra])
+    runCli([
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      namespace,
+      '--config',
+      config,
+      '--format',
+      'json',
+      '--poll-interval',
+      '200ms',
+      ...extra,
+    ])
 
   it('PodSecurity baseline refuses the privileged dind mirror pod: said in plain words, exit 2, nothing created', async () => {
     const namespace = await freshNamespace(cluster, 'psa-baseline', {'pod-security.kubernetes.io/enforce': 'baseline'})
@@ -19,9 +32,13 @@ describe('probe against the real API server: admission', () => {
     expect(run.code).toBe(2)
     const check = run.report!.checks[0]!
     expect(check.id).toBe('kube-admission')
-    expect(check.summary).toBe(`PodSecurity refuses the probe pod in namespace ${namespace}: the namespace label pod-security.kubernetes.io/enforce=baseline (version latest) forbids what dind needs.`)
+    expect(check.summary).toBe(
+      `PodSecurity refuses the probe pod in namespace ${namespace}: the namespace label pod-security.kubernetes.io/enforce=baseline (version latest) forbids what dind needs.`,
+    )
     // The real admission plugin's own words (it names every privileged container of the pod, dind among them).
-    expect(check.evidence[0]).toMatch(/^pods "rd-probe-[0-9a-f]{8}" is forbidden: violates PodSecurity "baseline:latest": privileged \(containers (?=.*"build")(?=.*"docker").* must not set securityContext\.privileged=true\)$/)
+    expect(check.evidence[0]).toMatch(
+      /^pods "rd-probe-[0-9a-f]{8}" is forbidden: violates PodSecurity "baseline:latest": privileged \(containers (?=.*"build")(?=.*"docker").* must not set securityContext\.privileged=true\)$/,
+    )
     expect(run.stderr).toContain('server-side dry run')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
@@ -36,7 +53,9 @@ describe('probe against the real API server: admission', () => {
     const run = await probe(namespace, config)
     expect(run.code).toBe(2)
     expect(run.report!.checks[0]!.summary).toContain('pod-security.kubernetes.io/enforce=restricted')
-    expect(run.report!.checks[0]!.evidence[0]).toContain('violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), allowPrivilegeEscalation != false (containers ')
+    expect(run.report!.checks[0]!.evidence[0]).toContain(
+      'violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), allowPrivilegeEscalation != false (containers ',
+    )
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)
 

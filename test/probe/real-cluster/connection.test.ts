@@ -23,7 +23,10 @@ function script(dir: string, name: string, body: string): string {
 
 function kubeconfigFile(dir: string, cluster: string, user: string): string {
   const path = join(dir, 'kubeconfig')
-  writeFileSync(path, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`)
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`,
+  )
   return path
 }
 
@@ -33,19 +36,27 @@ function kubeconfigFile(dir: string, cluster: string, user: string): string {
  */
 async function kubectlProxyLike(cluster: TestCluster): Promise<{server: Server; url: string}> {
   const api = new URL(cluster.server)
-  const tls = {ca: readFileSync(join(cluster.dir, 'pki', 'ca.crt')), cert: readFileSync(join(cluster.dir, 'pki', 'admin.crt')), key: readFileSync(join(cluster.dir, 'pki', 'admin.key'))}
+  const tls = {
+    ca: readFileSync(join(cluster.dir, 'pki', 'ca.crt')),
+    cert: readFileSync(join(cluster.dir, 'pki', 'admin.crt')),
+    key: readFileSync(join(cluster.dir, 'pki', 'admin.key')),
+  }
   const rejected = /^\/api\/.*\/pods\/.*\/(exec|attach)/
   const server = createServer((req, res) => {
     if (rejected.test(req.url!)) return void res.writeHead(403, {'Content-Type': 'text/plain'}).end('Forbidden')
-    const upstream = httpsRequest({host: api.hostname, port: api.port, path: req.url, method: req.method, headers: {...req.headers, host: api.host}, ...tls}, (answer) => {
-      res.writeHead(answer.statusCode!, answer.headers)
-      answer.pipe(res)
-    })
+    const upstream = httpsRequest(
+      {host: api.hostname, port: api.port, path: req.url, method: req.method, headers: {...req.headers, host: api.host}, ...tls},
+      (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers)
+        answer.pipe(res)
+      },
+    )
     upstream.on('error', () => res.destroy())
     req.pipe(upstream)
   })
   server.on('upgrade', (req, socket) => {
-    if (rejected.test(req.url!)) socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nForbidden')
+    if (rejected.test(req.url!))
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 9\r\nConnection: close\r\n\r\nForbidden')
     else socket.destroy()
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -63,7 +74,10 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
   beforeAll(async () => {
     cluster = await testCluster()
     namespace = await freshNamespace(cluster, 'connection')
-    certificate = {cert: readFileSync(join(cluster.dir, 'pki', 'admin.crt'), 'utf8'), key: readFileSync(join(cluster.dir, 'pki', 'admin.key'), 'utf8')}
+    certificate = {
+      cert: readFileSync(join(cluster.dir, 'pki', 'admin.crt'), 'utf8'),
+      key: readFileSync(join(cluster.dir, 'pki', 'admin.key'), 'utf8'),
+    }
   }, 45 * 60_000)
 
   afterAll(async () => {
@@ -78,29 +92,67 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
 
   it('an exec credential plugin runs once, without stdin, before any call: a whole mirror run makes one login', async () => {
     const dir = scratch()
-    const credential = JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {clientCertificateData: certificate.cert, clientKeyData: certificate.key}})
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: {clientCertificateData: certificate.cert, clientKeyData: certificate.key},
+    })
     writeFileSync(join(dir, 'credential.json'), credential)
     // Counts its runs, and proves stdin is closed (an interactive login would wait on it).
-    const plugin = script(dir, 'login.sh', `echo run >> "${dir}/runs"\nif read -r line; then echo "stdin was open" >&2; exit 3; fi\ncat "${dir}/credential.json"`)
-    const kubeconfig = kubeconfigFile(dir, `    server: ${cluster.server}\n${caLine()}`, `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}`)
-    const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms'])
+    const plugin = script(
+      dir,
+      'login.sh',
+      `echo run >> "${dir}/runs"\nif read -r line; then echo "stdin was open" >&2; exit 3; fi\ncat "${dir}/credential.json"`,
+    )
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: ${cluster.server}\n${caLine()}`,
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}`,
+    )
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      namespace,
+      '--format',
+      'json',
+      '--timeout',
+      '500ms',
+      '--poll-interval',
+      '200ms',
+    ])
     expect(run.report?.checks.some((c) => c.id === 'dns-cluster-name')).toBe(true)
     expect(readFileSync(join(dir, 'runs'), 'utf8')).toBe('run\n')
   }, 90_000)
 
   it('a missing plugin is named with the PATH searched, not "API server unreachable"', async () => {
     const dir = scratch()
-    const kubeconfig = kubeconfigFile(dir, `    server: ${cluster.server}\n${caLine()}`, '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: rd-no-such-auth-plugin\n      installHint: Install rd-no-such-auth-plugin from your cloud vendor.')
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: ${cluster.server}\n${caLine()}`,
+      '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: rd-no-such-auth-plugin\n      installHint: Install rd-no-such-auth-plugin from your cloud vendor.',
+    )
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json'])
     expect(run.code).toBe(2)
-    expect(run.report!.summary.verdict).toMatch(/^The probe could not run: The kubeconfig's credential plugin "rd-no-such-auth-plugin" was not found \(PATH=.+\): Install rd-no-such-auth-plugin from your cloud vendor\.$/)
+    expect(run.report!.summary.verdict).toMatch(
+      /^The probe could not run: The kubeconfig's credential plugin "rd-no-such-auth-plugin" was not found \(PATH=.+\): Install rd-no-such-auth-plugin from your cloud vendor\.$/,
+    )
     expect(run.stdout).not.toMatch(/unreachable|ENOENT/)
   }, 30_000)
 
   it('a failing plugin: its first stderr lines, secrets removed, not "API server refused"', async () => {
     const dir = scratch()
-    const plugin = script(dir, 'login.sh', `echo "error: refresh token expired for user ci" >&2\necho "request had Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789ABCDEF and token=s3cr3t-value" >&2\nexit 1`)
-    const kubeconfig = kubeconfigFile(dir, `    server: ${cluster.server}\n${caLine()}`, `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}`)
+    const plugin = script(
+      dir,
+      'login.sh',
+      `echo "error: refresh token expired for user ci" >&2\necho "request had Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789ABCDEF and token=s3cr3t-value" >&2\nexit 1`,
+    )
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: ${cluster.server}\n${caLine()}`,
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${plugin}`,
+    )
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json'])
     expect(run.code).toBe(2)
     expect(run.report!.summary.verdict).toBe(
@@ -121,8 +173,14 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
 
   it("expired credentials from a plugin are told apart from the plugin's failure", () => {
     const dir = scratch()
-    const plugin = script(dir, 'login.sh', `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"2020-01-01T00:00:00Z"}}'`)
-    expect(() => runCredentialPlugin({command: plugin}, dir, process.env)).toThrow(`the credentials from plugin "${plugin}" expired at 2020-01-01T00:00:00Z`)
+    const plugin = script(
+      dir,
+      'login.sh',
+      `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"2020-01-01T00:00:00Z"}}'`,
+    )
+    expect(() => runCredentialPlugin({command: plugin}, dir, process.env)).toThrow(
+      `the credentials from plugin "${plugin}" expired at 2020-01-01T00:00:00Z`,
+    )
   })
 
   it("the kubeconfig's proxy-url carries the API calls: the loopback proxy sees the CONNECT", async () => {
@@ -130,7 +188,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     proxies.push(proxy)
     const dir = scratch()
     const port = new URL(cluster.server).port
-    const kubeconfig = kubeconfigFile(dir, `    server: https://localhost:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`, `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`)
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: https://localhost:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`,
+      `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`,
+    )
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--cleanup'])
     expect(run.stderr).toContain(`Reaching the API through the proxy ${proxy.url}/.`)
     expect(run.stderr).toContain(`No probe pods in namespace ${namespace}.`)
@@ -143,7 +205,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     proxies.push(proxy)
     const dir = scratch()
     const port = new URL(cluster.server).port
-    const kubeconfig = kubeconfigFile(dir, `    server: https://kubernetes:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`, `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`)
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: https://kubernetes:${port}\n${caLine()}\n    proxy-url: ${proxy.url}`,
+      `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`,
+    )
     const reader = await KubeReader.open({kubeconfig})
     const version = await reader.get<{gitVersion: string}>('/version')
     expect(version.gitVersion).toMatch(/^v1\.\d+\.\d+/)
@@ -156,7 +222,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const dir = scratch()
     const port = new URL(cluster.server).port
     // `kubernetes` is in the server certificate; only the proxy knows where it is (it maps it to 127.0.0.1).
-    const kubeconfig = kubeconfigFile(dir, `    server: https://kubernetes:${port}\n${caLine()}`, `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`)
+    const kubeconfig = kubeconfigFile(
+      dir,
+      `    server: https://kubernetes:${port}\n${caLine()}`,
+      `    client-certificate: ${join(cluster.dir, 'pki', 'admin.crt')}\n    client-key: ${join(cluster.dir, 'pki', 'admin.key')}`,
+    )
     expect(prepareKubeConfig({kubeconfig}, {HTTPS_PROXY: proxy.url, NO_PROXY: 'kubernetes'}).proxy).toBeUndefined()
     const prepared = prepareKubeConfig({kubeconfig}, {HTTPS_PROXY: proxy.url, NO_PROXY: '.example.com,10.0.0.0/8'})
     // Guard: nothing below may try to resolve `kubernetes` itself.
@@ -175,7 +245,13 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     expect(cleanup.stderr).toContain(`No probe pods in namespace ${namespace}.`)
     expect(cleanup.code).toBe(0)
 
-    await cluster.core.createNamespacedPod({namespace, body: {metadata: {name: 'job'}, spec: {containers: [{name: 'build', image: 'node:22', command: ['node', '-e', 'setTimeout(() => {}, 600000)']}]}}})
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {name: 'job'},
+        spec: {containers: [{name: 'build', image: 'node:22', command: ['node', '-e', 'setTimeout(() => {}, 600000)']}]},
+      },
+    })
     await waitForPod(cluster, namespace, 'job', (pod) => pod.status?.phase === 'Running')
     const attach = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--pod', 'job', '--format', 'json'])
     expect(attach.stderr).toContain('kubectl proxy refuses exec by default')
@@ -200,4 +276,3 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     expect(Date.now() - started).toBeLessThan(10_000)
   }, 30_000)
 })
-

@@ -26,7 +26,10 @@ describe('--ephemeral sees what the build container sees', () => {
         metadata: {name, annotations: {'job.runner.gitlab.com/id': '77'}},
         spec: {
           restartPolicy: 'Never',
-          volumes: [{name: 'docker-certs', emptyDir: {medium: 'Memory'}}, {name: 'repo', emptyDir: {}}],
+          volumes: [
+            {name: 'docker-certs', emptyDir: {medium: 'Memory'}},
+            {name: 'repo', emptyDir: {}},
+          ],
           containers: [
             {
               name: 'build',
@@ -39,7 +42,10 @@ describe('--ephemeral sees what the build container sees', () => {
                 {name: 'CI_SERVER_URL', value: 'https://gitlab.example.com'},
                 {name: 'DEPLOY_PASSWORD', value: 'do-not-copy'},
               ],
-              volumeMounts: [{name: 'docker-certs', mountPath: '/certs/client'}, {name: 'repo', mountPath: '/builds/cache', subPath: 'cache'}],
+              volumeMounts: [
+                {name: 'docker-certs', mountPath: '/certs/client'},
+                {name: 'repo', mountPath: '/builds/cache', subPath: 'cache'},
+              ],
             },
           ],
         },
@@ -54,10 +60,35 @@ describe('--ephemeral sees what the build container sees', () => {
       version: 'v1alpha1',
       namespace,
       plural: 'execs',
-      body: {apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Exec', metadata: {name, namespace}, spec: {execs: [{local: {envs: [{name: 'PATH', value: bin}]}}]}},
+      body: {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'Exec',
+        metadata: {name, namespace},
+        spec: {execs: [{local: {envs: [{name: 'PATH', value: bin}]}}]},
+      },
     })
     await waitForPod(cluster, namespace, name, (pod) => pod.status?.phase === 'Running', 60_000)
-    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--pod', name, '--ephemeral', '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--dind-wait', '1s'], {timeoutMs: 90_000})
+    const run = await runCli(
+      [
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '-n',
+        namespace,
+        '--pod',
+        name,
+        '--ephemeral',
+        '--format',
+        'json',
+        '--poll-interval',
+        '200ms',
+        '--timeout',
+        '500ms',
+        '--dind-wait',
+        '1s',
+      ],
+      {timeoutMs: 90_000},
+    )
     expect(run.stderr).toContain('Not mounted in the ephemeral container (the API server forbids subPath there): /builds/cache (subPath).')
     expect(run.report?.mode).toBe('ephemeral')
     const pod = await cluster.core.readNamespacedPod({namespace, name})
@@ -65,7 +96,13 @@ describe('--ephemeral sees what the build container sees', () => {
     // Every mount of the build container but the subPath one, the ServiceAccount token the API server added included.
     expect(ephemeral.volumeMounts!.map((m) => m.mountPath)).toEqual(['/certs/client', '/var/run/secrets/kubernetes.io/serviceaccount'])
     expect(ephemeral.targetContainerName).toBe('build')
-    expect(ephemeral.env!.map((e) => e.name)).toEqual(['DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', 'CI_SERVER_URL', 'RUNNER_DOCTOR_NODE_NAME'])
+    expect(ephemeral.env!.map((e) => e.name)).toEqual([
+      'DOCKER_HOST',
+      'DOCKER_CERT_PATH',
+      'DOCKER_TLS_VERIFY',
+      'CI_SERVER_URL',
+      'RUNNER_DOCTOR_NODE_NAME',
+    ])
     expect(JSON.stringify(pod.spec!.ephemeralContainers)).not.toContain('do-not-copy')
     // The check program saw the job's Docker settings: the report's Docker checks are about tcp://docker:2376.
     const dockerEnv = run.report!.checks.find((c) => c.id === 'docker-env')!

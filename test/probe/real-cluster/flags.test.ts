@@ -21,17 +21,35 @@ describe('probe against the real API server: local flags in cluster mode', () =>
 
   it('--docker-host applies in the pod: the checks there try that endpoint', async () => {
     // A Docker API on loopback (kwok runs the pod's checks on this machine): GET /_ping answers as dockerd does.
-    const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47', 'Content-Type': 'text/plain'}).end(req.url === '/_ping' ? 'OK' : '{}'))
+    const docker = createServer((req, res) =>
+      res.writeHead(200, {'Api-Version': '1.47', 'Content-Type': 'text/plain'}).end(req.url === '/_ping' ? 'OK' : '{}'),
+    )
     await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
     const port = (docker.address() as AddressInfo).port
     try {
       const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
-      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', '--docker-host', `tcp://127.0.0.1:${port}`])
+      const run = await runCli([
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--timeout',
+        '500ms',
+        '--poll-interval',
+        '200ms',
+        '--docker-host',
+        `tcp://127.0.0.1:${port}`,
+      ])
       const ids = run.report!.checks.map((c) => c.id)
       // The endpoint asked for replaces the defaults (localhost:2375), as with --local; the runner's DOCKER_HOST is added.
       expect(ids).not.toContain('docker-daemon-localhost-2375')
       expect(ids).toContain('docker-daemon-docker-2376')
-      expect(run.report!.checks.find((c) => c.id === `docker-daemon-127-0-0-1-${port}`)?.evidence).toContain(`endpoint: tcp://127.0.0.1:${port} (from --docker-host)`)
+      expect(run.report!.checks.find((c) => c.id === `docker-daemon-127-0-0-1-${port}`)?.evidence).toContain(
+        `endpoint: tcp://127.0.0.1:${port} (from --docker-host)`,
+      )
       expect(run.report!.checks.find((c) => c.id === `docker-daemon-127-0-0-1-${port}`)?.status).toBe('pass')
       expect(await podNamesSettled(cluster, namespace)).toEqual([])
     } finally {
@@ -41,9 +59,29 @@ describe('probe against the real API server: local flags in cluster mode', () =>
 
   it("the runner's proxy variables reach the probe pod's environment, as a job's", async () => {
     const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
-    writeFileSync(config, readFileSync(config, 'utf8').replace('"SECRET_THING=do-not-leak"]', '"SECRET_THING=do-not-leak", "HTTPS_PROXY=http://127.0.0.1:3128", "no_proxy=.svc,.cluster.local"]'))
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '"SECRET_THING=do-not-leak"]',
+        '"SECRET_THING=do-not-leak", "HTTPS_PROXY=http://127.0.0.1:3128", "no_proxy=.svc,.cluster.local"]',
+      ),
+    )
     // The checks' verdict does not matter here (a test bed without dind waits for it): a short --checks-timeout ends the run.
-    const running = runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', '--checks-timeout', '3s'])
+    const running = runCli([
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--config',
+      config,
+      '--format',
+      'json',
+      '--timeout',
+      '500ms',
+      '--poll-interval',
+      '200ms',
+      '--checks-timeout',
+      '3s',
+    ])
     // Read the probe pod while it exists: its build container's environment as the API server stored it.
     let env: Record<string, string | undefined> | undefined
     for (let i = 0; i < 300 && !env; i++) {
@@ -66,7 +104,23 @@ describe('probe against the real API server: local flags in cluster mode', () =>
     const docker = createServer((req, res) => res.writeHead(200, {'Api-Version': '1.47'}).end(req.url === '/_ping' ? 'OK' : '{}'))
     await new Promise<void>((resolve) => docker.listen(0, '127.0.0.1', resolve))
     try {
-      const args = ['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://localhost:${(gitlab.address() as AddressInfo).port}`, '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`]
+      const args = [
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '-n',
+        namespace,
+        '--format',
+        'json',
+        '--timeout',
+        '2s',
+        '--poll-interval',
+        '200ms',
+        '--gitlab-url',
+        `https://localhost:${(gitlab.address() as AddressInfo).port}`,
+        '--docker-host',
+        `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`,
+      ]
       const trusted = await runCli([...args, '--tls-ca-file', certificate.caFile])
       expect(trusted.stderr).not.toContain('could not run')
       expect(trusted.report!.checks.find((c) => c.id === 'outbound-gitlab')?.status).toBe('pass')
@@ -90,9 +144,30 @@ describe('probe against the real API server: local flags in cluster mode', () =>
     try {
       const proxyUrl = proxy.url
       const config = writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))
-      writeFileSync(config, readFileSync(config, 'utf8').replace('"SECRET_THING=do-not-leak"]', `"HTTPS_PROXY=${proxyUrl}", "NO_PROXY=.svc,.cluster.local"]`))
+      writeFileSync(
+        config,
+        readFileSync(config, 'utf8').replace('"SECRET_THING=do-not-leak"]', `"HTTPS_PROXY=${proxyUrl}", "NO_PROXY=.svc,.cluster.local"]`),
+      )
       const gitlabPort = (gitlab.address() as AddressInfo).port
-      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--timeout', '2s', '--poll-interval', '200ms', '--gitlab-url', `https://gitlab.test:${gitlabPort}`, '--tls-ca-file', certificate.caFile, '--docker-host', `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`])
+      const run = await runCli([
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--timeout',
+        '2s',
+        '--poll-interval',
+        '200ms',
+        '--gitlab-url',
+        `https://gitlab.test:${gitlabPort}`,
+        '--tls-ca-file',
+        certificate.caFile,
+        '--docker-host',
+        `tcp://127.0.0.1:${(docker.address() as AddressInfo).port}`,
+      ])
       const outbound = run.report!.checks.find((c) => c.id === 'outbound-gitlab')!
       expect(outbound.status).toBe('pass')
       expect(outbound.summary).toMatch(new RegExp(`^GitLab at gitlab.test:${gitlabPort} through the proxy 127.0.0.1:\\d+: CONNECT in `))
@@ -106,14 +181,24 @@ describe('probe against the real API server: local flags in cluster mode', () =>
   }, 90_000)
 
   it.each([
-    ['--resolv-conf', "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it."],
-    ['--hosts-file', "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it."],
-  ])('%s is refused with exit 2 and one line, before anything is created', async (flag, message) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'rd-flag-')), 'file')
-    writeFileSync(file, '')
-    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, flag, file])
-    expect(run.code).toBe(2)
-    expect(run.stderr).toBe(`runner-doctor probe: ${message}\n`)
-    expect(await podNamesSettled(cluster, namespace)).toEqual([])
-  }, 30_000)
+    [
+      '--resolv-conf',
+      "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it.",
+    ],
+    [
+      '--hosts-file',
+      "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it.",
+    ],
+  ])(
+    '%s is refused with exit 2 and one line, before anything is created',
+    async (flag, message) => {
+      const file = join(mkdtempSync(join(tmpdir(), 'rd-flag-')), 'file')
+      writeFileSync(file, '')
+      const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, flag, file])
+      expect(run.code).toBe(2)
+      expect(run.stderr).toBe(`runner-doctor probe: ${message}\n`)
+      expect(await podNamesSettled(cluster, namespace)).toEqual([])
+    },
+    30_000,
+  )
 })

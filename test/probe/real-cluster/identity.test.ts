@@ -45,14 +45,33 @@ describe('probe against the real API server: acting as the runner', () => {
     await cluster.rbac.createNamespacedRole({namespace, body: {metadata: {name}, rules: rules.map((r) => ({apiGroups: [''], ...r}))}})
     await cluster.rbac.createNamespacedRoleBinding({
       namespace,
-      body: {metadata: {name}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name}, subjects: [{kind: 'ServiceAccount', name, namespace}]},
+      body: {
+        metadata: {name},
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name},
+        subjects: [{kind: 'ServiceAccount', name, namespace}],
+      },
     })
   }
 
   it("the admin's run acts as the runner's ServiceAccount the values name, and is denied where the admin itself would pass", async () => {
     const namespace = await freshNamespace(cluster, 'as-runner')
-    await runnerServiceAccount(namespace, 'gitlab-runner', [{resources: ['pods'], verbs: ['get', 'list', 'delete']}, {resources: ['pods/log'], verbs: ['get']}])
-    const common = ['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms']
+    await runnerServiceAccount(namespace, 'gitlab-runner', [
+      {resources: ['pods'], verbs: ['get', 'list', 'delete']},
+      {resources: ['pods/log'], verbs: ['get']},
+    ])
+    const common = [
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      namespace,
+      '--format',
+      'json',
+      '--timeout',
+      '500ms',
+      '--poll-interval',
+      '200ms',
+    ]
 
     const asRunner = await runCli([...common, '--config', valuesNaming('gitlab-runner', namespace)])
     expect(asRunner.stderr).toContain(`Acting as the runner's ServiceAccount ${namespace}/gitlab-runner (serviceAccount.name in `)
@@ -71,7 +90,11 @@ describe('probe against the real API server: acting as the runner', () => {
     expect(asRunner.stderr).toContain('list events is missing: the probe runs without it')
 
     // The same pod, asked for by the admin itself (a config that names no ServiceAccount): it passes the preflight.
-    const asAdmin = await runCli([...common, '--config', writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`))])
+    const asAdmin = await runCli([
+      ...common,
+      '--config',
+      writeRunnerConfig(PRIVILEGED_TLS_CONFIG.replace('namespace = "ci"', `namespace = "${namespace}"`)),
+    ])
     expect(asAdmin.stderr).toMatch(/Acting as .*; the config names no runner ServiceAccount/)
     expect(asAdmin.report!.checks.map((c) => c.id)).not.toContain('kube-permissions')
     expect(asAdmin.report!.checks.map((c) => c.id)).not.toContain('probe-identity')
@@ -82,14 +105,44 @@ describe('probe against the real API server: acting as the runner', () => {
   it('--as acts as whoever it names, and a user who may not impersonate the runner is told whose permissions were checked', async () => {
     const namespace = await freshNamespace(cluster, 'as-flag')
     await runnerServiceAccount(namespace, 'gitlab-runner', [{resources: ['pods'], verbs: ['get']}])
-    await runnerServiceAccount(namespace, 'operator', [{resources: ['pods'], verbs: ['create', 'get', 'list', 'delete']}, {resources: ['pods/log'], verbs: ['get']}, {resources: ['events'], verbs: ['list']}])
-    const explicit = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--as', `system:serviceaccount:${namespace}:gitlab-runner`])
+    await runnerServiceAccount(namespace, 'operator', [
+      {resources: ['pods'], verbs: ['create', 'get', 'list', 'delete']},
+      {resources: ['pods/log'], verbs: ['get']},
+      {resources: ['events'], verbs: ['list']},
+    ])
+    const explicit = await runCli([
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      namespace,
+      '--format',
+      'json',
+      '--as',
+      `system:serviceaccount:${namespace}:gitlab-runner`,
+    ])
     expect(explicit.stderr).toContain(`Acting as system:serviceaccount:${namespace}:gitlab-runner (--as).`)
     expect(explicit.code).toBe(2)
-    expect(explicit.report!.checks[0]!.summary).toBe(`Missing permissions in namespace ${namespace}: create pods, delete pods, get pods/log.`)
+    expect(explicit.report!.checks[0]!.summary).toBe(
+      `Missing permissions in namespace ${namespace}: create pods, delete pods, get pods/log.`,
+    )
 
     const operator = await serviceAccountKubeconfig(cluster, namespace, 'operator')
-    const run = await runCli(['probe', '--kubeconfig', operator, '-n', namespace, '--format', 'json', '--timeout', '500ms', '--poll-interval', '200ms', '--config', valuesNaming('gitlab-runner', namespace)])
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      operator,
+      '-n',
+      namespace,
+      '--format',
+      'json',
+      '--timeout',
+      '500ms',
+      '--poll-interval',
+      '200ms',
+      '--config',
+      valuesNaming('gitlab-runner', namespace),
+    ])
     const identity = run.report!.checks.find((c) => c.id === 'probe-identity')!
     expect(identity.status).toBe('warn')
     expect(identity.summary).toBe(

@@ -30,7 +30,17 @@ describe('the mirror pod of a config using every setting, on the real API server
     const namespace = await freshNamespace(cluster, 'fidelity')
     await cluster.core.createNamespacedServiceAccount({namespace, body: {metadata: {name: 'runner-jobs'}}})
     const runner = everySettingRunner()
-    const pod = buildMirrorPod({runner, runId: 'f1de1170', name: 'rd-probe-f1de1170', namespace, agentSource: 'void 0', agentOptions: {}, deadlineSeconds: 120, now: new Date(), runnerVersion: '18.6.1'})
+    const pod = buildMirrorPod({
+      runner,
+      runId: 'f1de1170',
+      name: 'rd-probe-f1de1170',
+      namespace,
+      agentSource: 'void 0',
+      agentOptions: {},
+      deadlineSeconds: 120,
+      now: new Date(),
+      runnerVersion: '18.6.1',
+    })
     const dry = await cluster.core.createNamespacedPod({namespace, body: pod, dryRun: 'All'})
     expect(dry.spec?.runtimeClassName).toBe('gvisor')
     // The Priority admission plugin resolved the class to its value.
@@ -52,7 +62,18 @@ describe('the mirror pod of a config using every setting, on the real API server
     expect(spec.containers[0]!.securityContext?.appArmorProfile).toEqual({type: 'Localhost', localhostProfile: 'ci-build'})
     expect(spec.containers[2]!.securityContext?.seccompProfile).toEqual({type: 'Unconfined'})
     // automount_service_account_token = true: the ServiceAccount admission plugin adds the token volume.
-    expect(spec.volumes!.map((v) => v.name).filter((n) => !n.startsWith('kube-api-access-'))).toEqual(['docker-daemon-json', 'registry-ca', 'ci-cache', 'dind-config', 'docker-certs', 'secrets-store', 'shared', 'repo', 'scripts', 'logs'])
+    expect(spec.volumes!.map((v) => v.name).filter((n) => !n.startsWith('kube-api-access-'))).toEqual([
+      'docker-daemon-json',
+      'registry-ca',
+      'ci-cache',
+      'dind-config',
+      'docker-certs',
+      'secrets-store',
+      'shared',
+      'repo',
+      'scripts',
+      'logs',
+    ])
     for (const container of spec.containers) expect(container.volumeMounts!.map((m) => m.mountPath)).toContain('/etc/docker/daemon.json')
     expect(stored.metadata!.labels).toMatchObject({team: 'platform'})
     await cluster.core.deleteNamespacedPod({namespace, name: created.metadata!.name!, gracePeriodSeconds: 0})
@@ -63,7 +84,24 @@ describe('the mirror pod of a config using every setting, on the real API server
     const namespace = await freshNamespace(cluster, 'kaniko')
     const config = writeRunnerConfig(`    namespace = "${namespace}"
     image = "gcr.io/kaniko-project/executor:v1.23.2-debug"`)
-    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', config, '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--registry', 'registry.example.com'], {timeoutMs: 90_000})
+    const run = await runCli(
+      [
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--poll-interval',
+        '200ms',
+        '--timeout',
+        '500ms',
+        '--registry',
+        'registry.example.com',
+      ],
+      {timeoutMs: 90_000},
+    )
     const report = run.report!
     expect(report.mode).toBe('mirror-pod')
     expect(report.checks.filter((c) => c.id.startsWith('docker') || c.id === 'dind-container').map((c) => c.id)).toEqual([])

@@ -21,7 +21,27 @@ describe('probe against the real API server: the mirror pod', () => {
   }, 45 * 60_000)
 
   const probe = (namespace: string, config: string, extra: string[] = [], options = {}) =>
-    runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--config', config, '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--dind-wait', '1s', ...extra], options)
+    runCli(
+      [
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '-n',
+        namespace,
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--poll-interval',
+        '200ms',
+        '--timeout',
+        '500ms',
+        '--dind-wait',
+        '1s',
+        ...extra,
+      ],
+      options,
+    )
 
   it('a healthy run: scheduled by the real scheduler, the check program really runs in the pod and reports DNS checks, the pod is deleted', async () => {
     const namespace = await freshNamespace(cluster, 'mirror')
@@ -50,9 +70,23 @@ describe('probe against the real API server: the mirror pod', () => {
 
   it('the README example: examples/gitlab-runner-values.yaml completes with a report against the real API server', async () => {
     const version = await cluster.kc.makeApiClient(VersionApi).getCode()
-    expect(version.gitVersion).toBe(`v${readFileSync(join(REPO_ROOT, 'test', 'cluster', 'go.mod'), 'utf8').match(/k8s\.io\/kubernetes v(\S+)/)![1]}`)
+    expect(version.gitVersion).toBe(
+      `v${readFileSync(join(REPO_ROOT, 'test', 'cluster', 'go.mod'), 'utf8').match(/k8s\.io\/kubernetes v(\S+)/)![1]}`,
+    )
     const namespace = await freshNamespace(cluster, 'values')
-    const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '--config', join(REPO_ROOT, 'examples', 'gitlab-runner-values.yaml'), '-n', namespace, '--timeout', '500ms', '--dind-wait', '1s'])
+    const run = await runCli([
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--config',
+      join(REPO_ROOT, 'examples', 'gitlab-runner-values.yaml'),
+      '-n',
+      namespace,
+      '--timeout',
+      '500ms',
+      '--dind-wait',
+      '1s',
+    ])
     expect([0, 1]).toContain(run.code)
     expect(run.stderr).toMatch(/Running the checks in pod rd-probe-/)
     expect(run.stdout).toMatch(/DNS|resolv/i)
@@ -60,7 +94,7 @@ describe('probe against the real API server: the mirror pod', () => {
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 120_000)
 
-  it('a pod no node can fit: the real scheduler\'s FailedScheduling, said in plain words, exit 2, no pod left', async () => {
+  it("a pod no node can fit: the real scheduler's FailedScheduling, said in plain words, exit 2, no pod left", async () => {
     const namespace = await freshNamespace(cluster, 'unschedulable')
     const run = await probe(namespace, writeRunnerConfig(privilegedTls('    cpu_request = "8"')), ['--start-timeout', '4s'])
     expect(run.code).toBe(2)
@@ -75,9 +109,24 @@ describe('probe against the real API server: the mirror pod', () => {
 
   it('--cleanup removes probe pods by label and leaves other pods alone', async () => {
     const namespace = await freshNamespace(cluster, 'cleanup')
-    const leftover = buildMirrorPod({runner: {}, runId: 'feedbeef', name: 'rd-probe-feedbeef', namespace, agentSource: 'void 0', agentOptions: {}, deadlineSeconds: 60, now: new Date(Date.now() - 3_600_000)})
+    const leftover = buildMirrorPod({
+      runner: {},
+      runId: 'feedbeef',
+      name: 'rd-probe-feedbeef',
+      namespace,
+      agentSource: 'void 0',
+      agentOptions: {},
+      deadlineSeconds: 60,
+      now: new Date(Date.now() - 3_600_000),
+    })
     await cluster.core.createNamespacedPod({namespace, body: leftover})
-    await cluster.core.createNamespacedPod({namespace, body: {metadata: {name: 'job-pod', labels: {app: 'job'}}, spec: {containers: [{name: 'build', image: 'alpine:3.20', command: ['sleep', '600']}]}}})
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {name: 'job-pod', labels: {app: 'job'}},
+        spec: {containers: [{name: 'build', image: 'alpine:3.20', command: ['sleep', '600']}]},
+      },
+    })
     expect(leftover.metadata?.labels).toMatchObject(PROBE_LABELS)
     expect(Date.parse(leftover.metadata!.annotations![EXPIRES_AT_ANNOTATION]!)).toBeLessThan(Date.now())
     const run = await runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--cleanup'])
@@ -98,9 +147,11 @@ async function configWithSilentDns(): Promise<string> {
     const socket = createSocket('udp4')
     await new Promise<void>((resolveBind) => socket.bind(53, address, resolveBind))
     silentSockets.push(socket)
-    return writeRunnerConfig(privilegedTls(`    dns_policy = "none"
+    return writeRunnerConfig(
+      privilegedTls(`    dns_policy = "none"
     [runners.kubernetes.dns_config]
-      nameservers = ["${address}"]`))
+      nameservers = ["${address}"]`),
+    )
   }
 }
 const silentSockets: Socket[] = []
@@ -117,7 +168,23 @@ describe('probe against the real API server: SIGINT/SIGTERM leave nothing behind
   }, 45 * 60_000)
 
   const probe = (namespace: string, config: string, extra: string[], onStderr: ReturnType<typeof signalWhen>) =>
-    runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--config', config, '--format', 'json', '--poll-interval', '200ms', ...extra], {onStderr})
+    runCli(
+      [
+        'probe',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '-n',
+        namespace,
+        '--config',
+        config,
+        '--format',
+        'json',
+        '--poll-interval',
+        '200ms',
+        ...extra,
+      ],
+      {onStderr},
+    )
 
   it('during the permission checks', async () => {
     const namespace = await freshNamespace(cluster, 'sig-preflight')
@@ -162,7 +229,8 @@ describe('probe against the real API server: SIGINT/SIGTERM leave nothing behind
     expect(run.code).toBe(143)
     expect(run.stderr).toContain(`Deleted pod ${pod}.`)
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
-    for (let i = 0; i < 50 && !runtimeLog().includes(`pod ${namespace}/${pod} is gone; killed container process`); i++) await new Promise((r) => setTimeout(r, 100))
+    for (let i = 0; i < 50 && !runtimeLog().includes(`pod ${namespace}/${pod} is gone; killed container process`); i++)
+      await new Promise((r) => setTimeout(r, 100))
     expect(runtimeLog()).toContain(`pod ${namespace}/${pod} is gone; killed container process`)
   }, 60_000)
 

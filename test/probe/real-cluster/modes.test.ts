@@ -44,7 +44,10 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
   beforeAll(async () => {
     cluster = await testCluster()
     namespace = await freshNamespace(cluster, 'modes')
-    await cluster.core.createNamespacedPod({namespace, body: jobPod('runner-node-job', '4242', 'node:22-alpine', ['node', '-e', 'setTimeout(() => {}, 600000)'])})
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: jobPod('runner-node-job', '4242', 'node:22-alpine', ['node', '-e', 'setTimeout(() => {}, 600000)']),
+    })
     await cluster.core.createNamespacedPod({namespace, body: jobPod('runner-alpine-job', '4343', 'alpine:3.20', ['sleep', '600'])})
     // kwok's Exec object: exec in this pod runs with a PATH that has no node, as in an alpine image.
     await cluster.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
@@ -52,12 +55,34 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
       version: 'v1alpha1',
       namespace,
       plural: 'execs',
-      body: {apiVersion: 'kwok.x-k8s.io/v1alpha1', kind: 'Exec', metadata: {name: 'runner-alpine-job', namespace}, spec: {execs: [{local: {envs: [{name: 'PATH', value: imageWithoutNode()}]}}]}},
+      body: {
+        apiVersion: 'kwok.x-k8s.io/v1alpha1',
+        kind: 'Exec',
+        metadata: {name: 'runner-alpine-job', namespace},
+        spec: {execs: [{local: {envs: [{name: 'PATH', value: imageWithoutNode()}]}}]},
+      },
     })
-    for (const name of ['runner-node-job', 'runner-alpine-job']) await waitForPod(cluster, namespace, name, (pod) => pod.status?.phase === 'Running')
+    for (const name of ['runner-node-job', 'runner-alpine-job'])
+      await waitForPod(cluster, namespace, name, (pod) => pod.status?.phase === 'Running')
   }, 45 * 60_000)
 
-  const cli = (args: string[]) => runCli(['probe', '--kubeconfig', cluster.kubeconfigPath, '-n', namespace, '--format', 'json', '--poll-interval', '200ms', '--timeout', '500ms', '--dind-wait', '1s', ...args])
+  const cli = (args: string[]) =>
+    runCli([
+      'probe',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '-n',
+      namespace,
+      '--format',
+      'json',
+      '--poll-interval',
+      '200ms',
+      '--timeout',
+      '500ms',
+      '--dind-wait',
+      '1s',
+      ...args,
+    ])
 
   it('--job-id finds the job pod by annotation and runs the checks over exec in the container that has node', async () => {
     const started = performance.now()
@@ -78,7 +103,9 @@ describe('probe against the real API server: attach modes and --all-nodes', () =
   it('--pod without node anywhere says so and suggests --ephemeral', async () => {
     const run = await cli(['--pod', 'runner-alpine-job'])
     expect(run.code).toBe(2)
-    expect(run.report!.checks[0]!.summary).toBe('No running container in pod runner-alpine-job has node (looked in: build, helper, docker).')
+    expect(run.report!.checks[0]!.summary).toBe(
+      'No running container in pod runner-alpine-job has node (looked in: build, helper, docker).',
+    )
     expect(run.report!.checks[0]!.remediation).toContain('--ephemeral')
   }, 60_000)
 

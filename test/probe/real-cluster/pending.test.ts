@@ -17,7 +17,13 @@ describe('pending states on the real API server', () => {
   it('a volume that cannot be mounted is named as such, not "not scheduled yet", and the reason follows the pod', async () => {
     const namespace = await freshNamespace(cluster, 'pending')
     const name = 'rd-probe-pending'
-    await cluster.core.createNamespacedPod({namespace, body: {metadata: {name}, spec: {nodeName: 'no-kubelet-here', containers: [{name: 'build', image: 'node:24-alpine', command: ['node']}]}}})
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: {name},
+        spec: {nodeName: 'no-kubelet-here', containers: [{name: 'build', image: 'node:24-alpine', command: ['node']}]},
+      },
+    })
     const pod = await cluster.core.readNamespacedPod({namespace, name})
     const post = (reason: string, message: string) =>
       cluster.core.createNamespacedEvent({
@@ -46,17 +52,29 @@ describe('pending states on the real API server', () => {
       pollIntervalMs: 200,
       progress: (m) => {
         progress.push(m)
-        if (/a volume cannot be mounted/.test(m) && !progress.some((p) => p.includes('sandbox'))) void post('FailedCreatePodSandBox', 'Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set')
+        if (/a volume cannot be mounted/.test(m) && !progress.some((p) => p.includes('sandbox')))
+          void post(
+            'FailedCreatePodSandBox',
+            'Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set',
+          )
       },
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     })
     expect(outcome.kind).toBe('failed')
     if (outcome.kind !== 'failed') return
-    expect(progress).toContain(`Pod ${name}: a volume cannot be mounted on no-kubelet-here: MountVolume.SetUp failed for volume "dind-config" : configmap "dind-config" not found.`)
+    expect(progress).toContain(
+      `Pod ${name}: a volume cannot be mounted on no-kubelet-here: MountVolume.SetUp failed for volume "dind-config" : configmap "dind-config" not found.`,
+    )
     // Then the sandbox fails: the state follows the latest trouble.
-    expect(progress).toContain(`Pod ${name}: the pod sandbox cannot be created on no-kubelet-here: Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set.`)
-    expect(progress.findIndex((p) => p.includes('volume cannot be mounted'))).toBeLessThan(progress.findIndex((p) => p.includes('sandbox cannot be created')))
-    expect(outcome.summary).toMatch(/^The probe pod did not start within 6s: the pod sandbox cannot be created on no-kubelet-here: .*no IP addresses available/)
+    expect(progress).toContain(
+      `Pod ${name}: the pod sandbox cannot be created on no-kubelet-here: Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set.`,
+    )
+    expect(progress.findIndex((p) => p.includes('volume cannot be mounted'))).toBeLessThan(
+      progress.findIndex((p) => p.includes('sandbox cannot be created')),
+    )
+    expect(outcome.summary).toMatch(
+      /^The probe pod did not start within 6s: the pod sandbox cannot be created on no-kubelet-here: .*no IP addresses available/,
+    )
     expect(outcome.cause).toContain('CNI')
     expect(outcome.evidence.join('\n')).toContain('FailedMount')
     await cluster.core.deleteNamespacedPod({namespace, name, gracePeriodSeconds: 0})
