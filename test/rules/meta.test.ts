@@ -129,3 +129,12 @@ test('every code rule has its module, and the module declares the id and target 
 test('src/lint/rules/index.ts is generated from the current rule files', () => {
   expect(() => execFileSync(process.execPath, ['scripts/generate-rule-index.mjs', '--check'], {stdio: 'pipe'})).not.toThrow()
 })
+
+test('every invalid fixture states its expected findings, as RuleTester requires', () => {
+  const missing = fixtureRuleIds().flatMap((id) =>
+    fixturesFor(id)
+      .invalid.filter((c) => !c.expectedFile)
+      .map((c) => `test/fixtures/rules/${id}/invalid/${c.name}: add ${c.name}.expected.json listing each finding (ruleId, line, column).`),
+  )
+  expect(missing).toEqual([])
+})
