@@ -207,6 +207,15 @@ describe('skipped files and empty runs', () => {
     expect(JSON.parse(allowed.stdout).summary.skipped).toBe(3)
     expect(run(['lint', '-'], {cwd: dir}).code).toBe(2)
   })
+
+  test('an empty run still writes its machine-readable reports, with exit code 2 in them, so pipeline artifacts parse', () => {
+    const dir = repoWithManifests(2, false)
+    const empty = run(['lint', 'k8s', '--format', 'codeclimate', '-o', 'cq.json', '--format', 'json'], {cwd: dir})
+    expect(empty.code).toBe(2)
+    expect(JSON.parse(readFileSync(join(dir, 'cq.json'), 'utf8'))).toEqual([])
+    expect(JSON.parse(empty.stdout).summary.exitCode).toBe(2)
+    expect(empty.stderr).toContain('No runner configuration found in k8s')
+  })
 })
 
 test('a reader that closes the pipe early ends nothing worse than the output: no EPIPE crash', () => {

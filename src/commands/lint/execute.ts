@@ -139,8 +139,10 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
     const {calls, elapsedMs, server} = cluster.stats()
     io.stderr.write(`runner-doctor: --cluster made ${calls} API calls to ${server} in ${elapsedMs} ms (read-only).\n`)
   }
+  // A run with nothing to check still writes its machine-readable reports (a pipeline's artifacts must parse), then
+  // exits 2 with the message; only the stylish report, which the message replaces, is left out.
   const empty = flags['allow-empty'] ? undefined : emptyRunMessage(result, paths)
-  if (empty) throw new LintCliError(empty, 'RD_NOTHING_TO_LINT')
+  if (empty) result = {...result, summary: {...result.summary, exitCode: 2 as const}}
   if (flags.quiet) result = onlyErrors(result, flags['fail-on'])
   const terminal = {env: io.env, isTTY: Boolean(io.stdout.isTTY), columns: io.stdout.columns}
   const ctx: JunitContext & StylishContext = {
@@ -163,6 +165,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   let stylishOnStdout = false
   for (const [i, format] of formats.entries()) {
     const file = outputs[i]
+    if (empty && !file && format === 'stylish') continue
     const rendered = formatters[format](result, file ? {...ctx, color: false, width: undefined} : ctx)
     if (file) writeFileSync(file, rendered)
     else {
@@ -170,6 +173,7 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
       stylishOnStdout ||= format === 'stylish'
     }
   }
+  if (empty) throw new LintCliError(empty, 'RD_NOTHING_TO_LINT')
   // Machine formats on stdout still leave a readable line per unreadable file on stderr.
   if (!stylishOnStdout) {
     for (const f of result.files) if (f.error) io.stderr.write(`${f.path}:${f.error.line}:${f.error.column}: ${f.error.message}\n`)
