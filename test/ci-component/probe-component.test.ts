@@ -5,7 +5,7 @@
 import {spawnSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {createServer, type Server} from 'node:tls'
+import {createServer, type Server} from 'node:https'
 import {join} from 'node:path'
 import {type Dnsmasq, startDnsmasq} from '../support/dnsmasq.js'
 import {type Dockerd, generateDockerTls, startDockerd, type TlsFiles} from '../support/dockerd.js'
@@ -17,7 +17,11 @@ let dnsmasq: Dnsmasq
 let plainDockerd: Dockerd
 let tlsDockerd: Dockerd
 let tlsFiles: TlsFiles
-/** Stands in for the GitLab instance and its registry: a TLS endpoint on 127.0.0.1 signed by the test CA. */
+/**
+ * Stands in for the GitLab instance and its registry: HTTPS on 127.0.0.1 signed by the test CA, answering every
+ * request as GitLab's registry answers an anonymous client (401, authentication required), so the daemon-side
+ * registry check meets a registry and not a socket that closes.
+ */
 let gitlab: Server
 let gitlabPort: number
 let workDir: string
@@ -28,7 +32,14 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'rd-probe-component-'))
   jobEnv = checkedOutCli(workDir)
   tlsFiles = generateDockerTls(join(workDir, 'certs'))
-  gitlab = createServer({cert: readFileSync(tlsFiles.serverCert), key: readFileSync(tlsFiles.serverKey)}, (socket) => socket.end())
+  gitlab = createServer({cert: readFileSync(tlsFiles.serverCert), key: readFileSync(tlsFiles.serverKey)}, (_request, response) => {
+    response.writeHead(401, {
+      'Content-Type': 'application/json',
+      'Docker-Distribution-Api-Version': 'registry/2.0',
+      'WWW-Authenticate': 'Basic realm="runner-doctor test registry"',
+    })
+    response.end(JSON.stringify({errors: [{code: 'UNAUTHORIZED', message: 'authentication required'}]}))
+  })
   gitlabPort = await new Promise<number>((resolve) =>
     gitlab.listen(0, '127.0.0.1', () => resolve((gitlab.address() as {port: number}).port)),
   )
@@ -128,8 +139,11 @@ test('with tls false the job probes the plain dind port, passes, and publishes t
   expect(output).toMatch(
     /runner-doctor-probe > PASS {2}dns-cluster-name: kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/,
   )
+  // The test daemon runs --storage-driver=vfs, which the daemon-side check rightly warns about; nothing else warns.
+  expect(report!.checks.filter((c) => c.status === 'warn').map((c) => c.id)).toEqual(['docker-storage'])
+  expect(check(report, `docker-registry-127-0-0-1-${gitlabPort}`).status).toBe('pass')
   expect(output).toContain(
-    `${report!.summary.pass} passed, 0 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`,
+    `${report!.summary.pass} passed, 1 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`,
   )
   expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
 }, 180_000)

@@ -572,7 +572,11 @@ async function daemonRegistryCheck(
   const evidence = [
     `GET /distribution/${host}/runner-doctor/probe:latest/json: ${answer.status ?? answer.error}${message ? ` ${message.slice(0, 300)}` : ''}`,
   ]
-  if (answer.status === 200 || /unauthorized|authentication required|denied|manifest unknown|not found|does not exist/i.test(message)) {
+  // Any answer of the registry's own (a credentials challenge, Basic or Bearer, or an unknown image) proves the path works.
+  if (
+    answer.status === 200 ||
+    /unauthorized|authentication required|no basic auth credentials|denied|manifest unknown|not found|does not exist/i.test(message)
+  ) {
     return simpleCheck(
       id,
       'pass',
