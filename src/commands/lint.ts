@@ -1,7 +1,7 @@
 import {Args, Flags, type Interfaces} from '@oclif/core'
 
 import {BaseCommand} from '../base-command.js'
-import {executeLint, LintCliError} from './lint/execute.js'
+import {executeLint, LintCliError, processIo} from './lint/execute.js'
 import {type FlagSpec, LINT_FLAGS, type LintFlags} from './lint/flags.js'
 
 function toOclifFlag(spec: FlagSpec) {
@@ -55,13 +55,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (o
     const {argv, flags} = await this.parse(Lint)
     this.verbose = Boolean(flags.verbose)
     try {
-      process.exitCode = await executeLint(flags as unknown as LintFlags, argv as string[], {
-        stdout: process.stdout,
-        stderr: process.stderr,
-        stdin: process.stdin,
-        cwd: process.cwd(),
-        env: process.env,
-      })
+      process.exitCode = await executeLint(flags as unknown as LintFlags, argv as string[], processIo())
     } catch (error) {
       if (error instanceof LintCliError) this.fail(error.message, error.code)
       throw error

@@ -29,6 +29,11 @@ export interface LintIo {
   env: NodeJS.ProcessEnv
 }
 
+/** The process's own streams, directory and environment: what both lint entries (oclif and the fast path) run with. */
+export function processIo(): LintIo {
+  return {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env}
+}
+
 /**
  * The package's own version. This module runs both from dist/commands/lint/ and bundled into dist/lint-bundle/,
  * so the package root is searched upward rather than assumed at a fixed depth.

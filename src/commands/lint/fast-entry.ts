@@ -1,4 +1,4 @@
-import {executeLint, LintCliError} from './execute.js'
+import {executeLint, LintCliError, processIo} from './execute.js'
 import {parseLintArgvFast} from './flags.js'
 
 /**
@@ -9,13 +9,7 @@ export async function runLintFast(argv: string[]): Promise<boolean> {
   const parsed = await parseLintArgvFast(argv)
   if (!parsed) return false
   try {
-    process.exitCode = await executeLint(parsed.flags, parsed.paths, {
-      stdout: process.stdout,
-      stderr: process.stderr,
-      stdin: process.stdin,
-      cwd: process.cwd(),
-      env: process.env,
-    })
+    process.exitCode = await executeLint(parsed.flags, parsed.paths, processIo())
   } catch (error) {
     process.stderr.write(`runner-doctor: ${(error as Error).message.split('\n')[0]}\n`)
     if (parsed.flags.verbose && !(error instanceof LintCliError)) process.stderr.write(`${(error as Error).stack ?? ''}\n`)
