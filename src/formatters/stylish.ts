@@ -132,14 +132,23 @@ function paragraph(text: string, width: number | undefined, indent: number, pain
   return joinWithin(text.split(' '), ' ', width, indent).map((line) => paint(line, ...styles))
 }
 
-/** The path stays whole (it is what people copy); the details after it are cut to the width. */
+/** Fewer columns than this after the path would show only an ellipsis, which says nothing. */
+const MIN_DETAIL_WIDTH = 4
+
+/**
+ * The path stays whole (it is what people copy), even past the width; the details after it are cut to the width,
+ * or left out when the path leaves no room for them.
+ */
 function fileHeader(file: FileResult, paint: Painter, width: number | undefined): string {
   const details: string[] = [file.kind]
   if (file.chartVersion) details.push(`chart ${file.chartVersion}`)
   if (file.runnerVersion) details.push(`runner ${file.runnerVersion}`)
   if (file.completedBy) details.push(`completed by ${file.completedBy}: only what is written here is checked`)
   let detailText = `(${details.join(', ')})`
-  if (width !== undefined) detailText = truncate(detailText, Math.max(0, width - [...file.path].length - 1))
+  if (width !== undefined) {
+    const room = width - [...file.path].length - 1
+    detailText = room < MIN_DETAIL_WIDTH ? '' : truncate(detailText, room)
+  }
   return detailText === '' ? paint(file.path, 'underline') : `${paint(file.path, 'underline')} ${paint(detailText, 'dim')}`
 }
 

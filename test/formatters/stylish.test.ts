@@ -153,6 +153,18 @@ describe('stylish formatter', () => {
       expect(lines[first + 1]!.search(/\S/)).toBe(messageColumn)
     })
 
+    test('a path longer than the width stays whole and alone on its line; every other line still fits', () => {
+      const deepPath = `/builds/platform/${'nested/'.repeat(6)}gitlab-runner-values.yaml`
+      const output = stripAnsi(formatStylish(resultOf([{...valuesFile, path: deepPath}]), contextOf({width: 50} as object)))
+      const lines = output.split('\n')
+      expect(lines).toContain(deepPath)
+      for (const line of lines.filter((text) => text !== deepPath)) expect([...line].length).toBeLessThanOrEqual(50)
+      const shortRoom = stripAnsi(
+        formatStylish(resultOf([{...valuesFile, path: 'x'.repeat(47)}]), contextOf({width: 50} as object)),
+      ).split('\n')
+      expect(shortRoom).toContain('x'.repeat(47))
+    })
+
     test('without a width the output is the unwrapped report, however long its lines', () => {
       const output = formatStylish(sampleResult, contextOf())
       expect(Math.max(...output.split('\n').map((line) => line.length))).toBeGreaterThan(150)
