@@ -159,9 +159,9 @@ describe('stylish formatter', () => {
       const lines = output.split('\n')
       expect(lines).toContain(deepPath)
       for (const line of lines.filter((text) => text !== deepPath)) expect([...line].length).toBeLessThanOrEqual(50)
-      const shortRoom = stripAnsi(
-        formatStylish(resultOf([{...valuesFile, path: 'x'.repeat(47)}]), contextOf({width: 50} as object)),
-      ).split('\n')
+      const shortRoom = stripAnsi(formatStylish(resultOf([{...valuesFile, path: 'x'.repeat(47)}]), contextOf({width: 50} as object))).split(
+        '\n',
+      )
       expect(shortRoom).toContain('x'.repeat(47))
     })
 
