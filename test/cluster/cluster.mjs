@@ -7,9 +7,10 @@
 //   node test/cluster/cluster.mjs down --dir DIR
 //   node test/cluster/cluster.mjs status --dir DIR                          (exit 1 when not running)
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {request} from 'node:https'
 import {createServer} from 'node:net'
+import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parse as parseYaml} from 'yaml'
@@ -539,7 +540,9 @@ async function up(options) {
     // as the dind service shares the pod's). Without it every mirror pod would wait a minute for a daemon.
     state.dind = (await portFree(DIND_PORT)) ? `tcp://127.0.0.1:${DIND_PORT}` : undefined
     if (state.dind) {
-      mkdirSync(join(dir, 'dind'), {recursive: true})
+      // Its roots sit under the temp dir, not the clone: containerd's sockets live under the exec root, and a unix
+      // socket path is limited to 104 bytes, which a clone in a deep directory exceeds.
+      state.dindRoot = mkdtempSync(join(tmpdir(), 'rd-dind-'))
       launch('dind', [
         dockerdBinary(),
         '-H',
@@ -549,9 +552,9 @@ async function up(options) {
         '--ip6tables=false',
         '--bridge=none',
         '--storage-driver=vfs',
-        `--data-root=${join(dir, 'dind', 'data')}`,
-        `--exec-root=${join(dir, 'dind', 'exec')}`,
-        `--pidfile=${join(dir, 'dind', 'dockerd.pid')}`,
+        `--data-root=${join(state.dindRoot, 'data')}`,
+        `--exec-root=${join(state.dindRoot, 'exec')}`,
+        `--pidfile=${join(state.dindRoot, 'dockerd.pid')}`,
       ])
     } else {
       say(`127.0.0.1:${DIND_PORT} is in use (another cluster of this test bed?): this cluster's pods get no dind service.`)
@@ -606,6 +609,23 @@ async function stopAll(entries) {
   }
 }
 
+/**
+ * dockerd bind-mounts its data root onto itself and leaves that mount behind when it dies before its shutdown (a
+ * containerd that would not start, a SIGKILL); unmount what is left under the root, deepest first, then remove it.
+ */
+function removeDindRoot(root) {
+  const mountPoints = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point) => point !== undefined && (point === root || point.startsWith(`${root}/`)))
+    .sort((a, b) => b.length - a.length)
+  for (const point of mountPoints) {
+    const result = spawnSync('umount', ['--lazy', point], {encoding: 'utf8'})
+    if (result.status !== 0) say(`could not unmount ${point} (${result.stderr.trim()}); remove it by hand.`)
+  }
+  rmSync(root, {recursive: true, force: true})
+}
+
 async function down(options) {
   const state = readState(options.dir)
   if (!state) {
@@ -620,6 +640,7 @@ async function down(options) {
     mine.filter((p) => p.name === 'etcd'),
   ]
   for (const stage of stages) await stopAll(stage)
+  if (state.dindRoot) removeDindRoot(state.dindRoot)
   rmSync(statePath(options.dir), {force: true})
   say(`stopped ${mine.length} process(es) of ${options.dir}.`)
 }
