@@ -14,6 +14,8 @@ import {CONFIG_SCHEMA_FILE, configSchemaUrl, publishedConfigSchema} from '../../
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..')
 const cli = join(root, 'bin', 'run.cjs')
 const example = join(root, 'examples', 'gitlab-runner-values.yaml')
+/** The example as a user types it from the clone's root: width tests must not depend on where the clone is. */
+const typedExample = 'examples/gitlab-runner-values.yaml'
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string; files: string[]}
 const ESC = '\u001B['
 // eslint-disable-next-line no-control-regex -- ESC opens the colour sequences being removed
@@ -100,16 +102,15 @@ describe('stylish lines fit the terminal, and are left whole on a pipe', () => {
     expect(piped.stdout).toBe(run(['lint', example]).stdout)
   })
 
-  // The path as a user types it from the clone's root, so the header's length does not depend on where the clone is.
   test.each([50, 80, 120])('a terminal %i columns wide', (columns) => {
-    const result = runOnTerminal(['lint', 'examples/gitlab-runner-values.yaml'], {columns})
+    const result = runOnTerminal(['lint', typedExample], {columns})
     expect(result.code).toBe(1)
     expect(longest(result.output)).toBeLessThanOrEqual(columns)
     expect(stripAnsi(result.output)).toContain('toml-privileged')
   })
 
   test('COLUMNS overrides the terminal width', () => {
-    const result = runOnTerminal(['lint', example], {columns: 200, env: {COLUMNS: '70'}})
+    const result = runOnTerminal(['lint', typedExample], {columns: 200, env: {COLUMNS: '70'}})
     expect(longest(result.output)).toBeLessThanOrEqual(70)
     expect(longest(result.output)).toBeGreaterThan(50)
   })
