@@ -1,7 +1,7 @@
 import {type FileResult, type Finding, type FormatContext, type LintResult, SEVERITY_RANK, type Severity} from '../lint/types.js'
 import {describeCapacity} from './capacity-text.js'
 import {isSkippedFile, reportPath} from './paths.js'
-import {escapeXmlText, xmlAttributes} from './xml.js'
+import {escapeXmlText, xmlAttributes} from '../util/xml.js'
 
 /**
  * `failOn` decides which findings are failing test cases (the CLI passes `--fail-on`); `now` pins the

@@ -1,5 +1,6 @@
 import type {CheckResult, ProbeReport} from '../types.js'
 import {findCauses} from './causes.js'
+import {countLine} from './summary.js'
 
 /** Text that stays literal inside a Markdown table cell or list item. */
 function cell(text: string): string {
@@ -40,7 +41,6 @@ export function renderMarkdown(report: ProbeReport): string {
     for (const check of withEvidence) out.push(`${check.id}:`, ...check.evidence.map((e) => `  ${e.replaceAll('```', "'''")}`))
     out.push('```', '', '</details>')
   }
-  const {pass, warn, fail, skip} = report.summary
-  out.push('', `${pass} passed, ${warn} warnings, ${fail} failed, ${skip} skipped; exit code ${report.summary.exitCode}.`)
+  out.push('', `${countLine(report.summary)}; exit code ${report.summary.exitCode}.`)
   return `${out.join('\n')}\n`
 }

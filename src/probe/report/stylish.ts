@@ -1,5 +1,6 @@
 import type {CheckResult, CheckStatus, ProbeReport} from '../types.js'
 import {findCauses} from './causes.js'
+import {countLine} from './summary.js'
 
 export interface StylishOptions {
   /** Show the evidence of passing and skipped checks too. */
@@ -83,9 +84,8 @@ export function renderStylish(report: ProbeReport, options: StylishOptions = {})
     lines.push(`  ${'STATUS'.padEnd(6)}  ${'CHECK'.padEnd(idWidth)}  SUMMARY`)
     for (const check of others) row(check, '  ', false)
   }
-  const {pass, warn, fail, skip} = report.summary
   const timing = report.timings.totalMs >= 1000 ? `${(report.timings.totalMs / 1000).toFixed(1)} s` : `${report.timings.totalMs} ms`
-  lines.push('', `${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed, ${skip} skipped in ${timing}.`)
+  lines.push('', `${countLine(report.summary)} in ${timing}.`)
   if (!verbose && others.some((c) => c.status === 'pass' && c.evidence.length > 0))
     lines.push('Run with --verbose to see the evidence of every check.')
   return `${lines.join('\n')}\n`

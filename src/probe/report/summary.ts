@@ -20,6 +20,11 @@ export function summarize(checks: CheckResult[], causes: ProbeCause[] = findCaus
   return {pass, warn, fail, skip, verdict, exitCode: fail > 0 ? 1 : 0}
 }
 
+/** "3 passed, 1 warning, 0 failed, 2 skipped": the counts every probe format ends with. */
+export function countLine({pass, warn, fail, skip}: Pick<ProbeSummary, 'pass' | 'warn' | 'fail' | 'skip'>): string {
+  return `${pass} passed, ${warn} warning${warn === 1 ? '' : 's'}, ${fail} failed, ${skip} skipped`
+}
+
 export function buildReport(
   mode: ProbeReport['mode'],
   checks: CheckResult[],
