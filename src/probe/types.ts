@@ -1,3 +1,13 @@
+/**
+ * How `runner-doctor probe` runs: here (`local`), in a new pod shaped like a job pod (`mirror-pod`), in a running job pod
+ * (`job-pod`), in an ephemeral container added to one (`ephemeral`), in one mirror pod per node (`all-nodes`), or by
+ * removing the probe pods earlier runs left (`cleanup`). A report's `mode` is one of them: JSON output keeps these names.
+ */
+export type ProbeMode = 'local' | 'mirror-pod' | 'job-pod' | 'ephemeral' | 'all-nodes' | 'cleanup'
+
+/** The modes that reach a Kubernetes cluster (src/probe/cluster). */
+export type ClusterMode = Exclude<ProbeMode, 'local'>
+
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip'
 
 /** One diagnosis, the same shape wherever the checks ran (local, mirror pod, job pod). */
@@ -50,8 +60,8 @@ export interface ProbeCause {
 }
 
 export interface ProbeReport {
-  /** `local`, `mirror-pod`, `job-pod`, `ephemeral`, `all-nodes`. */
-  mode: 'local' | 'mirror-pod' | 'job-pod' | 'ephemeral' | 'all-nodes'
+  /** Every mode but `cleanup`, which removes pods and writes no report. */
+  mode: Exclude<ProbeMode, 'cleanup'>
   target?: {namespace?: string; pod?: string; nodes?: string[]}
   checks: CheckResult[]
   /** The failing and warning checks grouped under their causes, root causes first. */

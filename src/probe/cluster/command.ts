@@ -3,9 +3,8 @@ import {readFileSync} from 'node:fs'
 import {buildAgentSource} from '../agent/bundle-path.js'
 import type {AgentOptions} from '../agent/options.js'
 import {couldNotRunReport} from '../report/summary.js'
-import type {ProbeReport} from '../types.js'
+import type {CheckResult, ProbeReport} from '../types.js'
 import {cleanupLeftovers, type ClusterProbeOptions, ProbeInterruptedError, runClusterProbe} from './index.js'
-import type {CheckResult} from '../types.js'
 import {KUBECTL_PROXY_NOTE} from './exec-diagnosis.js'
 import {chooseIdentity, runnerPermissionsCheck, runnerServiceAccountName} from './identity.js'
 import {
@@ -23,7 +22,7 @@ import {readRunnerSettings, RunnerSettingsError} from './runner-settings.js'
 /** What `runner-doctor probe` passes for the cluster modes, already parsed. */
 export interface ClusterCommandInput extends Pick<
   ClusterProbeOptions,
-  'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId' | 'ephemeral'
+  'namespace' | 'image' | 'dindImage' | 'dindTls' | 'job' | 'pod' | 'jobId'
 > {
   kubeconfig?: string
   context?: string
@@ -34,6 +33,8 @@ export interface ClusterCommandInput extends Pick<
   tlsCaFile?: string
   config?: string
   runner?: string
+  /** With pod or jobId: add an ephemeral container when no container of the job pod has node. */
+  ephemeral?: boolean
   allNodes?: boolean
   parallel?: number
   cleanup?: boolean
@@ -101,9 +102,15 @@ function redactProxy(proxy: string): string {
 /** Inside a pod dind starts next to the checks; a shell default of a few seconds would call it dead too early. */
 const MIN_POD_DIND_WAIT_MS = 60_000
 
+/** Where the flags say the checks run (`--cleanup` runs none). */
+function checksMode(input: ClusterCommandInput): ClusterProbeOptions['mode'] {
+  if (input.pod || input.jobId) return input.ephemeral ? 'ephemeral' : 'job-pod'
+  return input.allNodes ? 'all-nodes' : 'mirror-pod'
+}
+
 export async function runClusterCommand(input: ClusterCommandInput, progress: (message: string) => void): Promise<ClusterCommandResult> {
-  const mode: ProbeReport['mode'] =
-    input.pod || input.jobId ? (input.ephemeral ? 'ephemeral' : 'job-pod') : input.allNodes ? 'all-nodes' : 'mirror-pod'
+  const mode = checksMode(input)
+  const intoJobPod = mode === 'job-pod' || mode === 'ephemeral'
   const failed = (reason: string): ClusterCommandResult => ({report: couldNotRunReport(mode, reason, 0), exitCode: 2})
   let prepared: PreparedKubeConfig
   try {
@@ -114,7 +121,7 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
   }
   let kube = new ClientKubeApi(prepared, {requestTimeoutMs: input.requestTimeoutMs})
   if (prepared.proxy) progress(`Reaching the API through the proxy ${redactProxy(prepared.proxy)}.`)
-  if (prepared.plainHttpLoopback && (input.pod || input.jobId)) progress(KUBECTL_PROXY_NOTE)
+  if (prepared.plainHttpLoopback && intoJobPod) progress(KUBECTL_PROXY_NOTE)
   if (input.cleanup) {
     const namespace = input.namespace ?? kube.defaultNamespace
     try {
@@ -160,9 +167,8 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
   } catch (error) {
     return failed((error as Error).message)
   }
-  const inPod = !(input.pod || input.jobId)
   const options: ClusterProbeOptions = {
-    mode: input.pod || input.jobId ? 'attach' : input.allNodes ? 'all-nodes' : 'mirror',
+    mode,
     namespace,
     extraChecks: identityChecks,
     runner,
@@ -172,15 +178,14 @@ export async function runClusterCommand(input: ClusterCommandInput, progress: (m
     job: input.job,
     pod: input.pod,
     jobId: input.jobId,
-    ephemeral: input.ephemeral,
     parallelism: input.parallel,
     startTimeoutMs: input.startTimeoutMs,
     runTimeoutMs: input.checksTimeoutMs,
     pollIntervalMs: input.pollIntervalMs,
     agentOptions: {
-      ...(inPod
-        ? {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)}
-        : input.agentOptions),
+      ...(intoJobPod
+        ? input.agentOptions
+        : {...input.agentOptions, dindWaitMs: Math.max(input.agentOptions.dindWaitMs ?? 0, MIN_POD_DIND_WAIT_MS)}),
       // Read by the agent's entry (src/probe/agent/main.ts), which writes it to a file in the pod.
       ...(tlsCaPem ? ({tlsCaPem} as AgentOptions) : {}),
     },

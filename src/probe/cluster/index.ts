@@ -1,7 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import type {V1Node, V1Pod} from '@kubernetes/client-node'
 import type {AgentOptions} from '../agent/options.js'
-import type {CheckResult, ProbeReport} from '../types.js'
+import type {CheckResult, ClusterMode, ProbeReport} from '../types.js'
 import {KubeError, type KubeApi, toKubeError} from './kube-api.js'
 import {
   agentCommand,
@@ -20,15 +20,7 @@ import {
   tolerationsFor,
 } from './mirror-pod.js'
 import {PodSpecPatchError} from '../../model/executor/pod-spec-patch.js'
-import {
-  type ClusterMode,
-  degradedBy,
-  describePermission,
-  missingPermissions,
-  type Permission,
-  requiredPermissions,
-  roleSnippet,
-} from './preflight.js'
+import {degradedBy, describePermission, missingPermissions, type Permission, requiredPermissions, roleSnippet} from './preflight.js'
 import {dindExitCheck} from '../checks/dind-container.js'
 import {ephemeralAgentContainer} from './ephemeral.js'
 import {findCauses} from '../report/causes.js'
@@ -39,8 +31,8 @@ import {execRefusedFinding, noReportFinding} from './exec-diagnosis.js'
 import {stdinAgentInvocation} from '../agent/stdin-framing.js'
 
 export interface ClusterProbeOptions {
-  /** `mirror` (default): a pod like a job pod; `attach`: an existing job pod; `all-nodes`: one mirror pod per node. */
-  mode: 'mirror' | 'attach' | 'all-nodes'
+  /** Where the checks run: a pod like a job pod, an existing job pod (`ephemeral`: in a container added to it), every node. */
+  mode: Exclude<ClusterMode, 'cleanup'>
   namespace?: string
   runner?: RunnerSettings
   /** Node image the checks run in (`--image`). */
@@ -49,11 +41,9 @@ export interface ClusterProbeOptions {
   dindTls?: boolean
   /** What the job adds to the mirror pod: `--no-dind`, `--var`, `--ci-file`/`--job` (see mirror-pod.ts). */
   job?: JobSettings
-  /** attach: the job pod, by name or by `job.runner.gitlab.com/id`. */
+  /** job-pod, ephemeral: the job pod, by name or by `job.runner.gitlab.com/id`. */
   pod?: string
   jobId?: string
-  /** attach: add an ephemeral container when no container has node. */
-  ephemeral?: boolean
   agentOptions?: AgentOptions
   startTimeoutMs?: number
   /** How long the checks may run, and the pod's activeDeadlineSeconds. */
@@ -601,7 +591,7 @@ async function runInJobPod(run: MirrorRun): Promise<ProbeReport> {
       return blockedReport('job-pod', noReportFinding(result, container, nodeVersion, viaLoopbackHttp), Date.now() - started, target)
     return {...combine('job-pod', report, [], target), timings: {...report.timings, totalMs: Date.now() - started}}
   }
-  if (!options.ephemeral) {
+  if (options.mode !== 'ephemeral') {
     return blockedReport(
       'job-pod',
       {
@@ -664,8 +654,6 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
   const kube = guarded(deps.kube, interruption)
   const namespace = namespaceFor(options, deps.kube)
   const ledger = new PodLedger(deps.kube, namespace, deps.progress)
-  const reportMode: ProbeReport['mode'] =
-    options.mode === 'attach' ? (options.ephemeral ? 'ephemeral' : 'job-pod') : options.mode === 'all-nodes' ? 'all-nodes' : 'mirror-pod'
   const onSignal = (signal: NodeJS.Signals) => () => {
     if (!interruption.signal) {
       deps.progress(`Interrupted by ${signal}: cleaning up (press Ctrl-C again to quit without cleanup).`)
@@ -685,21 +673,20 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
   signals.on('SIGTERM', handlers.SIGTERM)
   try {
     const runId = newRunId()
-    const mode: ClusterMode = options.mode === 'attach' ? (options.ephemeral ? 'ephemeral' : 'attach') : options.mode
-    const {denied, degraded} = await preflight(kube, namespace, mode, Boolean(options.jobId && !options.pod), deps.progress)
-    if (denied) return withExtraChecks(blockedReport(reportMode, denied, Date.now() - started, {namespace}), options.extraChecks ?? [])
+    const {denied, degraded} = await preflight(kube, namespace, options.mode, Boolean(options.jobId && !options.pod), deps.progress)
+    if (denied) return withExtraChecks(blockedReport(options.mode, denied, Date.now() - started, {namespace}), options.extraChecks ?? [])
     const extra = [...(options.extraChecks ?? []), ...(degraded.length ? [degradedCheck(degraded, namespace)] : [])]
     const agentSource = await interruption.guard(deps.agentSource())
     const run: MirrorRun = {kube, ledger, interruption, options, deps, namespace, runId, agentSource}
-    if (options.mode === 'attach') return withExtraChecks(await runInJobPod(run), extra)
+    if (options.mode === 'job-pod' || options.mode === 'ephemeral') return withExtraChecks(await runInJobPod(run), extra)
 
     if (!degraded.some((p) => p.verb === 'list' && p.resource === 'pods')) {
       const swept = await cleanupLeftovers({namespace, expiredOnly: true, now: deps.now?.()}, {kube, progress: deps.progress})
       if (swept.deleted.length) deps.progress(`Removed ${swept.deleted.length} expired probe pod(s) from earlier runs.`)
     }
-    const refused = await dryRun(kube, namespace, run, reportMode)
+    const refused = await dryRun(kube, namespace, run, options.mode)
     if (refused) return withExtraChecks({...refused, timings: {totalMs: Date.now() - started}}, options.extraChecks ?? [])
-    if (options.mode === 'mirror') return withExtraChecks((await runMirrorPod(run, `rd-probe-${runId}`)).report, extra)
+    if (options.mode === 'mirror-pod') return withExtraChecks((await runMirrorPod(run, `rd-probe-${runId}`)).report, extra)
 
     const nodes = schedulableNodes(await kube.listNodes(), options.runner, deps.progress)
     if (!nodes.length) {
@@ -725,7 +712,7 @@ export async function runClusterProbe(options: ClusterProbeOptions, deps: Cluste
     if (error instanceof ProbeInterruptedError) throw error
     const failure = toKubeError(error)
     if (failure.kind === 'other' && !(error instanceof KubeError) && !(error as {code?: unknown})?.code) throw error
-    return unreachableReport(reportMode, failure, Date.now() - started, deps.kube)
+    return unreachableReport(options.mode, failure, Date.now() - started, deps.kube)
   } finally {
     const leftovers = await ledger.deleteAll()
     signals.off('SIGINT', handlers.SIGINT)

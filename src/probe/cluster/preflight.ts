@@ -1,6 +1,5 @@
+import type {ClusterMode} from '../types.js'
 import type {AccessRequest, KubeApi} from './kube-api.js'
-
-export type ClusterMode = 'mirror' | 'attach' | 'ephemeral' | 'all-nodes' | 'cleanup'
 
 export interface Permission {
   verb: string
@@ -35,11 +34,11 @@ const EXEC: Permission[] = [
 /** Every permission a mode needs, so a missing one is named before anything is created. */
 export function requiredPermissions(mode: ClusterMode, options: {findByJobId?: boolean} = {}): Permission[] {
   switch (mode) {
-    case 'mirror':
+    case 'mirror-pod':
       return POD_LIFECYCLE
     case 'all-nodes':
       return [...POD_LIFECYCLE, {verb: 'list', resource: 'nodes', why: 'to start one probe pod per node', clusterScoped: true}]
-    case 'attach':
+    case 'job-pod':
       return [
         {verb: 'get', resource: 'pods', why: 'to read the job pod'},
         ...(options.findByJobId ? [{verb: 'list', resource: 'pods', why: 'to find the job pod by its job id'}] : []),

@@ -56,7 +56,7 @@ describe.each([['v4.channel.k8s.io'], ['v5.channel.k8s.io']])('attach mode over 
   it('sends the check program with its length, keeps stdin open, and gets the report and the exit status', async () => {
     const progress: string[] = []
     const report = await runClusterProbe(
-      {mode: 'attach', namespace: 'ci', pod: 'runner-job'},
+      {mode: 'job-pod', namespace: 'ci', pod: 'runner-job'},
       {kube, agentSource: async () => agentSource, progress: (m) => progress.push(m), signals: noSignals},
     )
     expect(report.mode).toBe('job-pod')

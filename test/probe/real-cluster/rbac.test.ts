@@ -95,7 +95,7 @@ describe('probe against the real API server: permissions', () => {
     }
     const kubeconfig = await serviceAccountKubeconfig(cluster, namespace, 'runner-doctor-probe')
     const api = new ClientKubeApi(loadKubeConfig({kubeconfig}))
-    for (const mode of ['mirror', 'all-nodes', 'attach', 'ephemeral', 'cleanup'] as const) {
+    for (const mode of ['mirror-pod', 'all-nodes', 'job-pod', 'ephemeral', 'cleanup'] as const) {
       expect(await missingPermissions(api, namespace, requiredPermissions(mode, {findByJobId: true}))).toEqual([])
     }
     // And the calls themselves pass the real authorizer with nothing more: a whole mirror run and --all-nodes.
@@ -152,9 +152,11 @@ describe('probe against the real API server: permissions', () => {
       name: 'runner-doctor-probe',
       body: [{op: 'remove', path: '/rules/3'}],
     })
-    const missing = await missingPermissions(api, namespace, requiredPermissions('attach'))
+    const missing = await missingPermissions(api, namespace, requiredPermissions('job-pod'))
     expect(missing.map((p) => `${p.verb} ${p.resource}/${p.subresource}`)).toEqual(['get pods/exec', 'create pods/exec'])
     // And the other namespace grants nothing.
-    expect((await missingPermissions(api, 'default', requiredPermissions('mirror'))).length).toBe(requiredPermissions('mirror').length)
+    expect((await missingPermissions(api, 'default', requiredPermissions('mirror-pod'))).length).toBe(
+      requiredPermissions('mirror-pod').length,
+    )
   }, 90_000)
 })
