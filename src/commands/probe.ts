@@ -1,9 +1,12 @@
+import {writeFile} from 'node:fs/promises'
+
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {DEFAULT_DEEP_IMAGE} from '../probe/agent/options.js'
 import {runLocalProbe, ProbeOptionsError, type LocalProbeOptions} from '../probe/local.js'
 import {PROBE_FORMATS, type ProbeFormat, renderProbeReport} from '../probe/report/index.js'
 import type {ProbeReport} from '../probe/types.js'
+import {outputWidth, wantsColour} from '../util/terminal.js'
 
 /** Accepts `500ms`, `2s`, `1m`, or a bare number of seconds. */
 export function parseDuration(text: string): number {
@@ -72,11 +75,24 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     }),
     'dind-wait': Flags.string({description: 'How long to wait for a Docker daemon to start listening.', default: '5s'}),
     format: Flags.string({
-      description: 'Output format: stylish (fits the terminal), json, or markdown (to paste into an incident channel or issue).',
+      char: 'f',
+      description:
+        'Output format: stylish (fits the terminal), json, markdown (to paste into an incident channel or issue) or junit (for a CI test report); repeat to write several, paired in order with --output-file.',
       options: [...PROBE_FORMATS],
-      default: 'stylish',
+      multiple: true,
+      default: ['stylish'],
+    }),
+    'output-file': Flags.string({
+      char: 'o',
+      description: 'File for the format in the same position; formats without one go to stdout.',
+      multiple: true,
+      helpValue: 'PATH',
     }),
     verbose: Flags.boolean({description: 'Show the evidence of every check, and stack traces on errors.'}),
+    color: Flags.boolean({
+      description: 'Colour the stylish report (default: on a terminal or in a GitLab job, unless NO_COLOR; FORCE_COLOR forces it).',
+      allowNo: true,
+    }),
     // Cluster modes (src/probe/cluster): a pod shaped like a job pod by default, an existing job pod, or every node.
     kubeconfig: Flags.string({
       description: 'Kubeconfig file; default $KUBECONFIG, ~/.kube/config, or the in-cluster service account.',
@@ -148,6 +164,11 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Probe)
+    const outputs = flags['output-file'] ?? []
+    if (outputs.length > flags.format.length)
+      return this.couldNotRun(
+        `${outputs.length} --output-file values but only ${flags.format.length} --format; pair each file with a format.`,
+      )
     try {
       // Dispatcher: each mode is one method. The cluster modes (mirror pod, --pod, --all-nodes, --cleanup) plug in here.
       if (flags.local) return await this.runLocal(flags)
@@ -184,7 +205,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     }
     const compact = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LocalProbeOptions
     const report = await runLocalProbe(compact, {progress: (message) => process.stderr.write(`${message}\n`)})
-    await this.emit(report, flags.format as ProbeFormat, flags.verbose)
+    await this.emit(report, flags)
     if (report.summary.exitCode !== 0) this.exit(report.summary.exitCode)
   }
 
@@ -256,7 +277,7 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
       },
       (message) => process.stderr.write(`${message}\n`),
     )
-    if (result.report) await this.emit(result.report, flags.format as ProbeFormat, flags.verbose)
+    if (result.report) await this.emit(result.report, flags)
     if (result.exitCode !== 0) this.exit(result.exitCode)
   }
 
@@ -282,13 +303,35 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     }
   }
 
-  /** Resolves once the report is out: this.exit() right after a write cut a large piped report short (--all-nodes). */
-  private emit(report: ProbeReport, format: ProbeFormat, verbose: boolean): Promise<void> {
-    const tty = process.stdout.isTTY
+  /**
+   * Writes each format to its file or to stdout. Resolves once stdout has taken the report: this.exit() right after a
+   * write cut a large piped report short (--all-nodes).
+   */
+  private async emit(report: ProbeReport, flags: ProbeFlags): Promise<void> {
+    const terminal = {env: process.env, isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns}
     // Wrapped to the terminal only: piped output keeps one line per item for grep and scripts.
-    const width = tty ? Number(process.env.COLUMNS) || process.stdout.columns || undefined : undefined
-    const text = renderProbeReport(report, format, {verbose, width, color: format === 'stylish' && tty && !process.env.NO_COLOR})
-    return new Promise((resolve) => process.stdout.write(text, () => resolve()))
+    const width = outputWidth(terminal)
+    const color = wantsColour(flags.color, terminal)
+    const outputs = flags['output-file'] ?? []
+    for (const [index, format] of (flags.format as ProbeFormat[]).entries()) {
+      const file = outputs[index]
+      if (file) {
+        try {
+          await writeFile(file, renderProbeReport(report, format, {verbose: flags.verbose}))
+        } catch (error) {
+          throw new ProbeOptionsError(
+            `--output-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}: the ${format} report was not written.`,
+          )
+        }
+        continue
+      }
+      const text = renderProbeReport(report, format, {
+        verbose: flags.verbose,
+        width,
+        color: format === 'stylish' && color,
+      })
+      await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()))
+    }
   }
 
   private couldNotRun(message: string): never {

@@ -109,11 +109,13 @@ async function runProbeJob(inputs: string, variables: string[], dindWait = 10) {
     {sharedLoopback: true},
   )
   const output = result.stdout + result.stderr
+  const markdownFile = join(dir, 'runner-doctor-probe.md')
+  const markdown = existsSync(markdownFile) ? readFileSync(markdownFile, 'utf8') : undefined
   const reportFile = join(dir, 'runner-doctor-probe.json')
   const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as ProbeReport) : undefined
   const junitFile = join(dir, 'runner-doctor-probe-junit.xml')
   const junit = existsSync(junitFile) ? readFileSync(junitFile, 'utf8') : undefined
-  return {output, report, junit, dir}
+  return {output, report, junit, markdown, dir}
 }
 
 function check(report: ProbeReport | undefined, id: string) {
@@ -122,8 +124,8 @@ function check(report: ProbeReport | undefined, id: string) {
   return found
 }
 
-test('with tls false the job probes the plain dind port, passes, and publishes the JSON report', async () => {
-  const {output, report} = await runProbeJob('      tls: false', [`DOCKER_HOST=tcp://docker:${plainDockerd.port}`])
+test('with tls false the job probes the plain dind port, passes, and publishes the JSON and markdown reports', async () => {
+  const {output, report, markdown} = await runProbeJob('      tls: false', [`DOCKER_HOST=tcp://docker:${plainDockerd.port}`])
   expect(output).toContain('runner-doctor-probe starting shell (test)')
   expect(report?.mode).toBe('local')
   expect(report!.summary).toMatchObject({fail: 0, exitCode: 0})
@@ -134,17 +136,18 @@ test('with tls false the job probes the plain dind port, passes, and publishes t
   expect(check(report, 'dns-cluster-name').status).toBe('pass')
   expect(check(report, 'dns-target-mirror-rd-test').status).toBe('pass')
   expect(check(report, 'outbound-gitlab').status).toBe('pass')
-  // The readable summary in the log: the verdict, one line per check, and the totals.
-  expect(output).toContain(`runner-doctor-probe > ${report!.summary.verdict}`)
+  // The stylish report in the log: the verdict, one line per check, and the totals.
+  expect(output).toContain(`runner-doctor-probe > runner-doctor probe (local): ${report!.summary.verdict}`)
   expect(output).toMatch(
-    /runner-doctor-probe > PASS {2}dns-cluster-name: kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/,
+    /runner-doctor-probe > {3}pass {4}dns-cluster-name +kubernetes\.default\.svc\.cluster\.local resolves to 127\.0\.0\.1/,
   )
   // The test daemon runs --storage-driver=vfs, which the daemon-side check rightly warns about; nothing else warns.
   expect(report!.checks.filter((c) => c.status === 'warn').map((c) => c.id)).toEqual(['docker-storage'])
   expect(check(report, `docker-registry-127-0-0-1-${gitlabPort}`).status).toBe('pass')
-  expect(output).toContain(
-    `${report!.summary.pass} passed, 1 warnings, 0 failed, ${report!.summary.skip} skipped; full report in runner-doctor-probe.json.`,
-  )
+  expect(output).toContain(`${report!.summary.pass} passed, 1 warning, 0 failed, ${report!.summary.skip} skipped in `)
+  // The markdown report, to paste into the incident channel, says the same.
+  expect(markdown).toMatch(/^### runner-doctor probe: local\n/)
+  expect(markdown).toContain(`${report!.summary.pass} passed, 1 warning, 0 failed, ${report!.summary.skip} skipped; exit code 0.`)
   expect(jobOutcome(output, 'runner-doctor-probe')).toBe('PASS')
 }, 180_000)
 
@@ -153,12 +156,12 @@ test('the JUnit report has one test case per check, a failure for each failed ch
   expect(junit).toBeDefined()
   const lint = spawnSync('xmllint', ['--noout', '--schema', junitSchema, join(dir, 'runner-doctor-probe-junit.xml')], {encoding: 'utf8'})
   expect(lint.stderr).toContain('validates')
-  const names = [...junit!.matchAll(/<testcase classname="runner-doctor-probe" name="([^"]+)"/g)].map((match) => match[1])
+  const names = [...junit!.matchAll(/<testcase classname="runner-doctor probe" name="([^"]+)"/g)].map((match) => match[1])
   expect(names).toEqual(report!.checks.map((item) => item.id))
   expect((junit!.match(/<failure /g) ?? []).length).toBe(report!.summary.fail)
   expect((junit!.match(/<skipped /g) ?? []).length).toBe(report!.summary.skip)
   const failed = report!.checks.find((item) => item.status === 'fail')!
-  expect(junit).toContain(`name="${failed.id}" time="0">\n      <failure`)
+  expect(junit).toMatch(new RegExp(`name="${failed.id}" time="[0-9.]+">\\n {6}<failure`))
 }, 180_000)
 
 test('with tls true the job checks the daemon over mutual TLS with the client certificates, as with docker:dind', async () => {
@@ -177,9 +180,10 @@ test('with tls true the job checks the daemon over mutual TLS with the client ce
 test('a daemon that is not there fails the job with the cause, unless allow_failure lets it pass with a warning', async () => {
   const strict = await runProbeJob('      tls: false', ['DOCKER_HOST=tcp://docker:9'], 1)
   expect(strict.report!.summary.fail).toBeGreaterThan(0)
-  const failed = strict.report!.checks.find((item) => item.status === 'fail' && item.id.startsWith('docker-'))
-  expect(failed?.remediation).toBeTruthy()
-  expect(strict.output).toContain(`fix: ${failed!.remediation}`)
+  // The log leads with the cause of the Docker failures and its fix.
+  const cause = strict.report!.causes!.find((item) => item.status === 'fail' && item.checks.some((id) => id.startsWith('docker-')))
+  expect(cause?.fix).toBeTruthy()
+  expect(strict.output).toContain(`fix: ${cause!.fix}`)
   expect(jobOutcome(strict.output, 'runner-doctor-probe')).toBe('FAIL 1')
 
   const allowed = await runProbeJob('      tls: false\n      allow_failure: true', ['DOCKER_HOST=tcp://docker:9'], 1)

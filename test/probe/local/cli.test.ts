@@ -1,9 +1,10 @@
 import {spawn} from 'node:child_process'
-import {existsSync, statSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {AGENT_BUNDLE_MAX_BYTES, AGENT_BUNDLE_PATH, buildAgentSource} from '../../../src/probe/agent/bundle-path.js'
 import type {ProbeReport} from '../../../src/probe/types.js'
+import {junitSchemaErrors, xpath} from '../../formatters/xmllint.js'
 import {type Dnsmasq, startDnsmasq} from '../../support/dnsmasq.js'
 import {type Dockerd, freeLoopbackPort, startDockerd} from '../../support/dockerd.js'
 import {type TempFiles, tempFiles} from './helpers.js'
@@ -141,6 +142,50 @@ test('probe --local with a dead Docker port exits 1 and the stylish report leads
   expect(markdown.stdout).toMatch(/^1\. ❌ \*\*No Docker daemon answers/m)
   expect(markdown.stdout).toMatch(/^\| ❌ fail \| `docker-daemon` \|/m)
   expect(result.stderr).toContain('Checking DNS')
+})
+
+test('one probe run writes JSON, JUnit and markdown reports to files and the stylish report to the log', async () => {
+  const dead = await freeLoopbackPort()
+  const [json, junit, markdown] = ['report.json', 'report-junit.xml', 'report.md'].map((name) => join(files.dir, name))
+  const common = ['bin/run.cjs', 'probe', '--local', '--resolv-conf', resolvConf, '--hosts-file', hostsFile]
+  const args = [...common, '--docker-host', `tcp://127.0.0.1:${dead}`, '--dind-wait', '0']
+  const result = await run([
+    ...args,
+    '-f',
+    'json',
+    '-o',
+    json,
+    '-f',
+    'junit',
+    '-o',
+    junit,
+    '-f',
+    'markdown',
+    '-o',
+    markdown,
+    '-f',
+    'stylish',
+  ])
+  expect(result.code).toBe(1)
+  expect(result.stdout).toMatch(/^runner-doctor probe \(local\): No Docker daemon answers/)
+  const report = JSON.parse(readFileSync(json, 'utf8')) as ProbeReport
+  expect(report.summary.exitCode).toBe(1)
+  const failing = report.checks.filter((check) => check.status === 'fail').map((check) => check.id)
+  expect(junitSchemaErrors(readFileSync(junit, 'utf8'))).toBe('')
+  const failures = xpath(readFileSync(junit, 'utf8'), '//testcase[failure]/@name')
+  expect([...failures.matchAll(/name="([^"]*)"/g)].map((match) => match[1])).toEqual(failing)
+  expect(readFileSync(markdown, 'utf8')).toMatch(/^### runner-doctor probe: local\n/)
+
+  // GitLab renders ANSI colour in job logs, so a job gets colour unless NO_COLOR says otherwise.
+  expect((await run(args, {GITLAB_CI: 'true'})).stdout).toContain('\u001B[')
+  expect((await run(args, {GITLAB_CI: 'true', NO_COLOR: '1'})).stdout).not.toContain('\u001B[')
+
+  const unpaired = await run([...common, '-o', json, '-o', junit])
+  expect(unpaired.code).toBe(2)
+  expect(unpaired.stderr).toBe('runner-doctor probe: 2 --output-file values but only 1 --format; pair each file with a format.\n')
+  const unwritable = await run([...args, '-f', 'json', '-o', join(files.dir, 'no-such-dir', 'report.json')])
+  expect(unwritable.code).toBe(2)
+  expect(unwritable.stderr).toContain(`--output-file ${join(files.dir, 'no-such-dir', 'report.json')}: ENOENT`)
 })
 
 test('probe --local with an unreadable file or a bad duration exits 2 without a stack trace', async () => {

@@ -1,4 +1,4 @@
-/** How the lint report meets the terminal: whether to colour it, and how wide its lines may be. */
+/** How a report meets the terminal: whether to colour it, and how wide its lines may be (lint and probe alike). */
 
 export interface TerminalFacts {
   env: NodeJS.ProcessEnv
