@@ -2,6 +2,7 @@
 // a build depends on: the files it copies, a build from exactly the context .dockerignore lets through,
 // and that the packed package the image installs holds a working CLI. The project's own pipeline is
 // checked against GitLab's schema and listed offline by gitlab-ci-local for branch and tag pipelines.
+import {spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -10,6 +11,7 @@ import {gitlabCiLocal, jobOutcome, makeConsumerRepo, repoRoot, run, schemaErrors
 
 const dockerfile = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8')
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))
+const RUNTIME_FROM = 'FROM ${NODE_IMAGE}@${NODE_DIGEST}'
 
 /** Instructions with their continuation lines joined, comments dropped. */
 function instructions(): string[] {
@@ -41,21 +43,47 @@ test('the image is built on and runs the pinned Node 24 on Alpine, as the unpriv
   const base = /^ARG NODE_IMAGE=(.+)$/m.exec(dockerfile)![1]!
   // An exact tag: the Node version of the pinned devDependency and an Alpine release, never a moving tag.
   expect(base).toBe(`node:${packageJson.devDependencies.node}-alpine3.22`)
+  // And the digest of that tag's index, so a rebuilt tag cannot change what a version's image is built on.
+  expect(/^ARG NODE_DIGEST=(.+)$/m.exec(dockerfile)![1]).toMatch(/^sha256:[0-9a-f]{64}$/)
   const from = instructions().filter((line) => line.startsWith('FROM '))
-  expect(from).toEqual(['FROM --platform=$BUILDPLATFORM ${NODE_IMAGE} AS build', 'FROM ${NODE_IMAGE}'])
-  const runtime = instructions().slice(instructions().lastIndexOf('FROM ${NODE_IMAGE}'))
+  expect(from).toEqual(['FROM --platform=$BUILDPLATFORM ${NODE_IMAGE}@${NODE_DIGEST} AS build', RUNTIME_FROM])
+  const runtime = instructions().slice(instructions().lastIndexOf(RUNTIME_FROM))
   expect(runtime).toContain('USER node')
   expect(runtime).toContain('ENTRYPOINT []')
   expect(runtime.join('\n')).toContain('ln -s /opt/runner-doctor/bin/run.cjs /usr/local/bin/runner-doctor')
 })
 
-test('dependencies are installed once: the build stage prunes its install to production, the image copies it', () => {
+test('dependencies are downloaded once: the build stage cuts its install to production from the cache, the image copies it', () => {
   const installs = instructions().filter((line) => /\bnpm (ci|install)\b/.test(line))
-  expect(installs).toHaveLength(1)
+  expect(installs).toHaveLength(2)
   expect(installs[0]).toMatch(/^RUN npm ci /)
-  expect(dockerfile).toContain('npm prune --omit=dev')
-  const runtime = instructions().slice(instructions().lastIndexOf('FROM ${NODE_IMAGE}'))
+  expect(installs[1]).toContain('npm install --offline --omit=dev ')
+  const runtime = instructions().slice(instructions().lastIndexOf(RUNTIME_FROM))
   expect(runtime.join('\n')).not.toMatch(/npm (ci|install|prune)/)
+})
+
+test('the image keeps the optional Kubernetes client, so its probe reaches clusters (the build stage redone by bench/image-size.mjs)', () => {
+  // The lockfile marks the client dev (it is a devDependency too): `npm prune --omit=dev` removed it from the image.
+  expect(dockerfile).toContain('npm pkg delete devDependencies.@kubernetes/client-node')
+  const bench = spawnSync(process.execPath, [join(repoRoot, 'bench/image-size.mjs')], {encoding: 'utf8', timeout: 240_000})
+  expect(bench.stderr).toBe('')
+  expect(bench.status).toBe(0)
+  expect(bench.stdout).toMatch(/of which @kubernetes\/client-node \d+\.\d MB/)
+}, 240_000)
+
+test('every argument the runtime stage uses is declared in it (one declared before FROM is empty there)', () => {
+  const runtime = instructions().slice(instructions().lastIndexOf(RUNTIME_FROM) + 1)
+  const declared = new Set(runtime.filter((line) => line.startsWith('ARG ')).map((line) => line.slice(4).split('=')[0]))
+  const used = new Set(
+    [
+      ...runtime
+        .filter((line) => !line.startsWith('ARG '))
+        .join('\n')
+        .matchAll(/\$\{(\w+)\}/g),
+    ].map((match) => match[1]),
+  )
+  expect([...used].filter((name) => !declared.has(name!))).toEqual([])
+  expect(used).toEqual(new Set(['NODE_IMAGE', 'NODE_DIGEST', 'VERSION', 'REVISION', 'SOURCE']))
 })
 
 test('the image carries the OCI labels, with version, revision and source passed in by the pipeline', () => {
@@ -63,7 +91,9 @@ test('the image carries the OCI labels, with version, revision and source passed
     [...dockerfile.matchAll(/(org\.opencontainers\.image\.[a-z.]+)="([^"]*)"/g)].map((match) => [match[1], match[2]]),
   )
   expect(Object.keys(labels).sort()).toEqual(
-    ['base.name', 'description', 'licenses', 'revision', 'source', 'title', 'version'].map((key) => `org.opencontainers.image.${key}`),
+    ['base.digest', 'base.name', 'description', 'licenses', 'revision', 'source', 'title', 'version'].map(
+      (key) => `org.opencontainers.image.${key}`,
+    ),
   )
   expect(labels['org.opencontainers.image.licenses']).toBe(packageJson.license)
   const pipelineText = readFileSync(join(repoRoot, '.gitlab-ci.yml'), 'utf8')
