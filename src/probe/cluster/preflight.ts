@@ -1,4 +1,4 @@
-import type {ClusterMode} from '../types.js'
+import type {CheckResult, ClusterMode} from '../types.js'
 import type {AccessRequest, KubeApi} from './kube-api.js'
 
 export interface Permission {
@@ -99,4 +99,56 @@ export function roleSnippet(namespace: string, missing: Permission[]): string {
       `  - apiGroups: [""]\n    resources: ["${resource}"]\n    verbs: [${[...verbs].map((v) => `"${v}"`).join(', ')}]`,
   )
   return [`kind: Role`, `metadata: {name: runner-doctor-probe, namespace: ${namespace}}`, 'rules:', ...rules].join('\n')
+}
+
+interface PreflightOutcome {
+  denied?: Omit<CheckResult, 'status' | 'durationMs'>
+  /** Optional permissions that are missing: the run goes on without what they give. */
+  degraded: Permission[]
+}
+
+/** Checks every permission the mode needs before anything is created: a missing one denies the run, an optional one degrades it. */
+export async function preflight(
+  kube: KubeApi,
+  namespace: string,
+  mode: ClusterMode,
+  findByJobId: boolean,
+  progress: (m: string) => void,
+): Promise<PreflightOutcome> {
+  const permissions = requiredPermissions(mode, {findByJobId})
+  progress(`Checking ${permissions.length} permissions in namespace ${namespace}${kube.identity?.as ? ` as ${kube.identity.as}` : ''}.`)
+  const all = await missingPermissions(kube, namespace, permissions)
+  const degraded = all.filter((p) => p.optional)
+  if (degraded.length) progress(`${degradedBy(degraded)}.`)
+  const missing = all.filter((p) => !p.optional)
+  if (!missing.length) return {degraded}
+  const named = missing.map(describePermission).join(', ')
+  return {
+    degraded,
+    denied: {
+      id: 'kube-permissions',
+      summary: `Missing permission${missing.length === 1 ? '' : 's'} in namespace ${namespace}: ${named}.`,
+      evidence: [...missing.map((p) => `${describePermission(p)}: needed ${p.why}`), roleSnippet(namespace, missing)],
+      cause: kube.identity?.as
+        ? `${kube.identity.as} is not bound to a Role granting what the probe needs.`
+        : 'The kubeconfig user or service account is not bound to a Role granting what the probe needs.',
+      remediation:
+        `Apply examples/probe-rbac.yaml in namespace ${namespace} (or add the rules above to your Role) ` +
+        `and bind it to ${kube.identity?.as ?? 'your user'}.`,
+    },
+  }
+}
+
+/** A warning naming the optional permissions that are missing and what the report lacks because of them. */
+export function degradedCheck(degraded: Permission[], namespace: string): CheckResult {
+  const named = degraded.map(describePermission).join(', ')
+  const permissions = `permission${degraded.length === 1 ? '' : 's'}`
+  return {
+    id: 'kube-permissions-optional',
+    status: 'warn',
+    summary: `Optional ${permissions} missing in namespace ${namespace}: ${named}; the report has less evidence.`,
+    evidence: degraded.map((p) => `${describePermission(p)}: ${p.why}`),
+    remediation: `Grant ${named} (examples/probe-rbac.yaml has them).`,
+    durationMs: 0,
+  }
 }

@@ -1,5 +1,8 @@
 import type {CheckResult, ProbeReport} from '../types.js'
-import {buildReport, couldNotRunReport, REPORT_LINE_PREFIX} from '../report/summary.js'
+import {findCauses} from '../report/causes.js'
+import {buildReport, couldNotRunReport, REPORT_LINE_PREFIX, summarize} from '../report/summary.js'
+import type {KubeError} from './kube-api.js'
+import type {WaitTimings} from './wait.js'
 
 /** The check program's last stdout line starts with this (see src/probe/agent/main.ts). */
 
@@ -70,4 +73,72 @@ export function mergeNodeReports(reports: {node: string; report: ProbeReport}[],
   const merged = buildReport('all-nodes', [comparison, ...checks], {totalMs}, {namespace, nodes: reports.map(({node}) => node)})
   if (exitCodes.includes(2) && merged.summary.exitCode === 0) merged.summary.exitCode = 2
   return merged
+}
+
+/** The check program's report as this run's: its mode and target, with checks made from this side added first. */
+export function combine(
+  mode: ProbeReport['mode'],
+  agentReport: ProbeReport,
+  extra: CheckResult[],
+  target: ProbeReport['target'],
+): ProbeReport {
+  const checks = [...extra, ...agentReport.checks]
+  // Causes are found again over every check: a check from this side (dind exited) may explain the agent's ones.
+  const causes = findCauses(checks)
+  const summary = {...summarize(checks, causes), ...(agentReport.summary.exitCode === 2 ? {exitCode: 2 as const} : {})}
+  return {...agentReport, mode, target, checks, causes, summary}
+}
+
+/** The run's timings since `started`: when the pod was scheduled and started, when dind was ready, how long the checks took. */
+export function withTimings(report: ProbeReport, timings: WaitTimings, agentReport: ProbeReport | undefined, started: number): ProbeReport {
+  const dindReady = agentReport?.timings.dindReadyMs
+  return {
+    ...report,
+    timings: {
+      ...(timings.scheduledMs !== undefined ? {scheduledMs: timings.scheduledMs} : {}),
+      ...(timings.startedMs !== undefined ? {startedMs: timings.startedMs} : {}),
+      ...(dindReady !== undefined && timings.startedMs !== undefined ? {dindReadyMs: timings.startedMs + dindReady} : {}),
+      ...(agentReport?.timings.checksMs !== undefined ? {checksMs: agentReport.timings.checksMs} : {}),
+      totalMs: Date.now() - started,
+    },
+  }
+}
+
+/** Adds the checks made before the run (identity, optional permissions) to its report. */
+export function withExtraChecks(report: ProbeReport, extra: CheckResult[]): ProbeReport {
+  if (!extra.length || (report.summary.exitCode === 2 && report.checks.length === 0)) return report
+  // After the run's own checks: a blocked report's first check stays the one that blocked it.
+  const checks = [...report.checks, ...extra]
+  const causes = findCauses(checks)
+  return {
+    ...report,
+    checks,
+    causes,
+    summary: {...summarize(checks, causes), ...(report.summary.exitCode === 2 ? {exitCode: 2 as const} : {})},
+  }
+}
+
+/** The Kubernetes API failed the run: why, in terms of the kubeconfig, the network or the request. */
+export function unreachableReport(mode: ProbeReport['mode'], error: KubeError, totalMs: number, clusterName: string): ProbeReport {
+  return blockedReport(
+    mode,
+    {
+      id: 'kube-api',
+      summary: `The Kubernetes API of cluster "${clusterName}" could not be used: ${error.message}`,
+      evidence: [error.httpStatus ? `HTTP ${error.httpStatus} ${error.reason ?? ''}`.trim() : error.kind],
+      cause:
+        error.kind === 'unauthorized'
+          ? 'The kubeconfig credentials are wrong or expired.'
+          : error.transient
+            ? 'The API server is down, unreachable from here, or overloaded.'
+            : 'The API server refused a request the probe needs.',
+      remediation:
+        error.kind === 'unauthorized'
+          ? 'Refresh the kubeconfig credentials and retry.'
+          : error.transient
+            ? 'Check the kubeconfig server address and your network path to it, then retry.'
+            : 'Read the message above; it names what the API server objects to.',
+    },
+    totalMs,
+  )
 }
