@@ -1,5 +1,6 @@
 // Layers point one way: util <- model <- inputs <- lint <- formatters <- commands, with probe beside lint on top of
-// model and inputs (it reads the same runner configs). `npm test` runs this (test/architecture/layers.test.ts); a violation names the file and the import.
+// model and inputs (it reads the same runner configs). `npm test` runs this (test/architecture/layers.test.ts); a
+// violation names the file and the import.
 const layer = (name, mayNotUse) => ({
   name: `${name}-points-down`,
   comment: `src/${name} may not import ${mayNotUse.join(', ')}: that would point up or across the layers.`,

@@ -76,7 +76,8 @@ try {
   if (skipped.length) console.log(`${skipped.length} node(s) skipped, first: ${skipped[0]}`)
   console.log(`cluster up with ${nodes} nodes: ${upSeconds.toFixed(1)} s`)
   console.log(
-    `probe --all-nodes${parallel ? ` --parallel ${parallel}` : ' (default parallelism)'} ${extra.join(' ')}: ${seconds.toFixed(1)} s for ${probed} nodes, exit ${code}, ${report.checks.length} check results (target < 60 s)`,
+    `probe --all-nodes${parallel ? ` --parallel ${parallel}` : ' (default parallelism)'} ${extra.join(' ')}: ${seconds.toFixed(1)} ` +
+      `s for ${probed} nodes, exit ${code}, ${report.checks.length} check results (target < 60 s)`,
   )
 } finally {
   if (!argv.includes('--keep')) cluster('down')

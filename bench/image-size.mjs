@@ -25,7 +25,7 @@ const megabytes = (bytes) => `${(bytes / 1_000_000).toFixed(1)} MB`
 
 /** The Dockerfile's build stage: `npm ci …`, then these two (see the comment there). */
 const DEPENDENCY_STEPS = [
-  ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'],
+  ['ci', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'],
   ['pkg', 'delete', 'devDependencies.@kubernetes/client-node'],
   ['install', '--offline', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'],
 ]
@@ -36,9 +36,9 @@ try {
   const app = join(work, 'app')
   mkdirSync(app)
   run('tar', ['-xzf', join(work, tarball), '-C', app, '--strip-components=1'])
-  // The build stage's install and its cut to production, command for command (npm's cache serves both offline here
-  // as the stage's first install fills it there). Run with Node 24 (`npx node`), the image's Node: under an older one
-  // npm skips the optional Kubernetes client, whose dependencies need Node 22.19.
+  // The build stage's install and its cut to production, command for command (the install from npm's cache when it
+  // can, the cut from the cache alone, as in the stage). Run with Node 24 (`npx node`), the image's Node: under an
+  // older one npm skips the optional Kubernetes client, whose dependencies need Node 22.19.
   const install = join(work, 'install')
   mkdirSync(install)
   for (const file of ['package.json', 'package-lock.json']) cpSync(join(root, file), join(install, file))
@@ -62,7 +62,8 @@ try {
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
   console.log(`runner-doctor ${version}: what the image adds to its base (/opt/runner-doctor)`)
   console.log(
-    `  on disk:             ${megabytes(onDisk)} (dependencies ${megabytes(dependencies)}, of which @kubernetes/client-node ${megabytes(kubernetesClient)})`,
+    `  on disk:             ${megabytes(onDisk)} (dependencies ${megabytes(dependencies)}, of ` +
+      `which @kubernetes/client-node ${megabytes(kubernetesClient)})`,
   )
   console.log(`  compressed (gzip):   ${megabytes(layer.length)}, what a pull downloads on top of the base`)
 } finally {

@@ -120,7 +120,8 @@ try {
   const added = median(online) - median(offline)
   console.log(`lint without --cluster: median ${median(offline).toFixed(0)} ms over ${pairs} runs`)
   console.log(
-    `lint with --cluster on ${nodes} nodes: median ${median(online).toFixed(0)} ms, ${calls} API calls, cluster findings: ${clusterRules.join(', ')}`,
+    `lint with --cluster on ${nodes} nodes: median ${median(online).toFixed(0)} ms, ${calls} API ` +
+      `calls, cluster findings: ${clusterRules.join(', ')}`,
   )
   console.log(`--cluster adds ${(added / 1000).toFixed(2)} s (target < 2 s): ${added < 2000 ? 'met' : 'NOT met'}`)
 } finally {

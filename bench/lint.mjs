@@ -99,7 +99,8 @@ console.log(`node -e 0:                 median ${fmt(median(base))} ms`)
 console.log(`lint one values file:      median ${fmt(median(lint))} ms`)
 console.log(`ratio (median of pairs):   ${median(ratios).toFixed(2)}x   (target <= 3x)`)
 console.log(
-  `without the code cache:    median ${fmt(median(uncached))} ms = ${median(uncachedRatios).toFixed(2)}x   (RUNNER_DOCTOR_NO_CODE_CACHE=1, for comparison)`,
+  `without the code cache:    median ${fmt(median(uncached))} ms = ${median(uncachedRatios).toFixed(2)}x   ` +
+    `(RUNNER_DOCTOR_NO_CODE_CACHE=1, for comparison)`,
 )
 console.log(
   `lint ${fileCount} files in one call: ${fmt(many.ms)} ms = ${Math.round(fileCount / (many.ms / 1000))} files/s   (target >= 300 files/s)`,

@@ -197,21 +197,26 @@ try {
   const sequentialWall = performance.now() - startedAt
 
   console.log(
-    `probe --local overhead (${runs} runs, ${last.checks.length} checks, ${tasks.length} DNS checks, Docker ${last.checks.find((c) => c.id === 'docker-daemon')?.status}, loopback servers answering at once)`,
+    `probe --local overhead (${runs} runs, ${last.checks.length} checks, ${tasks.length} DNS checks, ` +
+      `Docker ${last.checks.find((c) => c.id === 'docker-daemon')?.status}, loopback servers answering at once)`,
   )
   console.log(`  in process, start to report: median ${fmt(median(totals))}, worst ${fmt(Math.max(...totals))} (target < 2000 ms)`)
   const cliReport = cli.stdout ? JSON.parse(cli.stdout) : undefined
   console.log(
-    `  CLI end to end (node startup, oclif, checks, JSON): ${fmt(cliMs)}, exit ${cli.status}, probe's own total ${cliReport?.timings.totalMs} ms: ${cliReport?.summary.verdict ?? cli.stderr}`,
+    `  CLI end to end (node startup, oclif, checks, JSON): ${fmt(cliMs)}, exit ${cli.status}, ` +
+      `probe's own total ${cliReport?.timings.totalMs} ms: ${cliReport?.summary.verdict ?? cli.stderr}`,
   )
   console.log(
-    `DNS checks against a server answering after 50 ms (${tasks.length} checks, each 3 tries x UDP/TCP x A/AAAA, plus the search expansion):`,
+    `DNS checks against a server answering after 50 ms (${tasks.length} checks, each 3 tries x ` +
+      `UDP/TCP x A/AAAA, plus the search expansion):`,
   )
   console.log(
-    `  concurrent wall time ${fmt(concurrentWall)} vs sum of the individual check times ${fmt(sumOfChecks)}: ratio ${(concurrentWall / sumOfChecks).toFixed(2)}`,
+    `  concurrent wall time ${fmt(concurrentWall)} vs sum of the individual check times ${fmt(sumOfChecks)}: ` +
+      `ratio ${(concurrentWall / sumOfChecks).toFixed(2)}`,
   )
   console.log(
-    `  one after the other in the same run: ${fmt(sequentialWall)} (${(sequentialWall / concurrentWall).toFixed(1)}x the concurrent wall time)`,
+    `  one after the other in the same run: ${fmt(sequentialWall)} (${(sequentialWall / concurrentWall).toFixed(1)}x ` +
+      `the concurrent wall time)`,
   )
 } finally {
   await dockerd.stop()

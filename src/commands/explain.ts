@@ -9,7 +9,9 @@ export default class Explain extends BaseCommand {
     id: Args.string({description: 'Rule id, as printed by lint and by runner-doctor rules.', required: true}),
   }
 
-  static override description = `Prints the rule's severity, why it matters, how to fix it, references, and a bad and a good example taken from the fixtures the rule is tested with.`
+  static override description =
+    `Prints the rule's severity, why it matters, how to fix it, references, and a bad and a good ` +
+    `example taken from the fixtures the rule is tested with.`
 
   static override enableJsonFlag = true
 

@@ -4,7 +4,10 @@ import {BaseCommand} from '../base-command.js'
 import {ConfigExistsError, writeStarterConfig} from './init/starter-config.js'
 
 export default class Init extends BaseCommand {
-  static override description = `Writes a commented .runner-doctor.yaml with every setting and its default. Its first line points editors that use yaml-language-server (VS Code's YAML extension, JetBrains, Neovim) at the published JSON Schema, so keys and rule settings complete and are checked as you type.`
+  static override description =
+    `Writes a commented .runner-doctor.yaml with every setting and its default. Its first line ` +
+    `points editors that use yaml-language-server (VS Code's YAML extension, JetBrains, Neovim) ` +
+    `at the published JSON Schema, so keys and rule settings complete and are checked as you type.`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --dir deploy/runners --force']
 

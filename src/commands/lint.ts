@@ -30,9 +30,13 @@ export default class Lint extends BaseCommand {
     }),
   }
 
-  static override description = `Detects Helm values (also nested under an umbrella key, in Flux HelmRelease, Argo CD Application, helmfile and kustomize wrappers), runner config.toml and ConfigMaps by content, and checks them against the rules in rules/.
-
-Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (or more warnings than --max-warnings), 2 could not run, a file could not be read, or no runner configuration was found (unless --allow-empty).`
+  static override description = [
+    'Detects Helm values (also nested under an umbrella key, in Flux HelmRelease, Argo CD Application, helmfile and ' +
+      'kustomize wrappers), runner config.toml and ConfigMaps by content, and checks them against the rules in rules/.',
+    '',
+    'Exit codes: 0 nothing at or above --fail-on, 1 findings at or above --fail-on (or more warnings than ' +
+      '--max-warnings), 2 could not run, a file could not be read, or no runner configuration was found (unless --allow-empty).',
+  ].join('\n')
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> examples/',

@@ -21,8 +21,11 @@ type ProbeFlags = Interfaces.InferredFlags<typeof Probe.flags>
 
 export default class Probe extends Command {
   static override summary = 'Check DNS, Docker-in-Docker and outbound connections where jobs run.'
-  static override description = `Runs the same checks a job pod would need: resolv.conf and hosts aliases, raw DNS over UDP and TCP against each nameserver, the Docker daemon on the usual dind ports (plain and TLS), and TCP plus TLS to GitLab and registries.
-Exit status: 0 when every check passes (warnings allowed), 1 when a check fails, 2 when the probe could not run.`
+  static override description = [
+    'Runs the same checks a job pod would need: resolv.conf and hosts aliases, raw DNS over UDP and TCP against each ' +
+      'nameserver, the Docker daemon on the usual dind ports (plain and TLS), and TCP plus TLS to GitLab and registries.',
+    'Exit status: 0 when every check passes (warnings allowed), 1 when a check fails, 2 when the probe could not run.',
+  ].join('\n')
 
   static override examples = [
     '<%= config.bin %> probe --local',
@@ -42,7 +45,8 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     }),
     'docker-host': Flags.string({
       description:
-        'Docker endpoint to check (repeatable), as seen where the checks run (in cluster modes: from the pod); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.',
+        'Docker endpoint to check (repeatable), as seen where the checks run (in cluster modes: from ' +
+        'the pod); default tcp://localhost:2375 and tcp://docker:2376, plus DOCKER_HOST.',
       helpValue: 'tcp://HOST:PORT',
       multiple: true,
     }),
@@ -56,12 +60,14 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     'cluster-domain': Flags.string({description: 'Kubernetes cluster domain.', default: 'cluster.local'}),
     'cert-dir': Flags.string({
       description:
-        'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run (in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.',
+        'Docker client certificates (ca.pem, cert.pem, key.pem), a directory where the checks run ' +
+        '(in cluster modes: inside the pod); default $DOCKER_CERT_PATH or /certs/client.',
       helpValue: 'DIR',
     }),
     'tls-ca-file': Flags.string({
       description:
-        "Extra CA bundle (PEM) trusted for GitLab and registry handshakes; in cluster modes its content is carried into the pod (default there: the runner's tls-ca-file when readable here).",
+        'Extra CA bundle (PEM) trusted for GitLab and registry handshakes; in cluster modes its content ' +
+        "is carried into the pod (default there: the runner's tls-ca-file when readable here).",
       helpValue: 'PATH',
     }),
     timeout: Flags.string({description: 'Timeout for each DNS query, connection and request (500ms, 2s, ...).', default: '2s'}),
@@ -77,7 +83,8 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     format: Flags.string({
       char: 'f',
       description:
-        'Output format: stylish (fits the terminal), json, markdown (to paste into an incident channel or issue) or junit (for a CI test report); repeat to write several, paired in order with --output-file.',
+        'Output format: stylish (fits the terminal), json, markdown (to paste into an incident channel ' +
+        'or issue) or junit (for a CI test report); repeat to write several, paired in order with --output-file.',
       options: [...PROBE_FORMATS],
       multiple: true,
       default: ['stylish'],
@@ -101,7 +108,9 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     context: Flags.string({description: 'Kubeconfig context to use.', helpValue: 'NAME'}),
     as: Flags.string({
       description:
-        "Cluster modes: act as this user or system:serviceaccount:NS:NAME for the permission checks, the dry run and the pod (kubectl's --as). Default: the runner's ServiceAccount when --config names it and you may impersonate it.",
+        'Cluster modes: act as this user or system:serviceaccount:NS:NAME for the permission checks, ' +
+        "the dry run and the pod (kubectl's --as). Default: the runner's ServiceAccount when --config " +
+        'names it and you may impersonate it.',
       helpValue: 'USER',
     }),
     'as-group': Flags.string({description: 'Cluster modes, with --as: a group to act as (one).', helpValue: 'GROUP', dependsOn: ['as']}),
@@ -231,7 +240,9 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
     const {runClusterCommand} = await import('../probe/cluster/command.js').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('@kubernetes/client-node')) {
         this.error(
-          'Cluster mode needs @kubernetes/client-node, an optional dependency this install left out. Install it beside runner-doctor (npm install @kubernetes/client-node@^2), or install runner-doctor without --omit=optional; probe --local works without it.',
+          'Cluster mode needs @kubernetes/client-node, an optional dependency this install left out. ' +
+            'Install it beside runner-doctor (npm install @kubernetes/client-node@^2), or install runner-doctor ' +
+            'without --omit=optional; probe --local works without it.',
           {exit: 2, code: 'RD_KUBERNETES_CLIENT_MISSING'},
         )
       }
@@ -288,7 +299,8 @@ Exit status: 0 when every check passes (warnings allowed), 1 when a check fails,
       const fromFile = flags['ci-file'] && flags.job ? await jobFromCiFile(flags['ci-file'], flags.job) : undefined
       if (fromFile?.partial)
         process.stderr.write(
-          `${flags['ci-file']}: job ${flags.job} depends on includes or templates outside the file; their services and variables are not known (add them with --var).\n`,
+          `${flags['ci-file']}: job ${flags.job} depends on includes or templates outside the file; ` +
+            `their services and variables are not known (add them with --var).\n`,
         )
       const variables = {...fromFile?.jobVariables, ...parseVarFlags(flags.var ?? [])}
       return {

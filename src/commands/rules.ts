@@ -6,7 +6,9 @@ import {renderRulesMarkdown} from '../docs/rules-markdown.js'
 import {loadRules, RuleLoadError} from '../lint/rule.js'
 
 export default class Rules extends BaseCommand {
-  static override description = `Lists every rule runner-doctor checks with its default severity. --format markdown prints docs/rules.md (npm run docs writes it); --format json prints one object per rule.`
+  static override description =
+    `Lists every rule runner-doctor checks with its default severity. --format markdown prints ` +
+    `docs/rules.md (npm run docs writes it); --format json prints one object per rule.`
 
   static override enableJsonFlag = true
 

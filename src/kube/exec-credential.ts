@@ -88,13 +88,16 @@ export function runCredentialPlugin(
     const searched = command.includes('/') ? path : `PATH=${(env.PATH ?? '').split(delimiter).filter(Boolean).join(delimiter) || '(empty)'}`
     throw new KubeCredentialError(
       'plugin-missing',
-      `the kubeconfig's credential plugin "${command}" was not found (${searched})${exec.installHint ? `: ${exec.installHint.trim().split('\n')[0]}` : '; install it or put it on PATH'}`,
+      `the kubeconfig's credential plugin "${command}" was not found ` +
+        `(${searched})${exec.installHint ? `: ${exec.installHint.trim().split('\n')[0]}` : '; install it or put it on PATH'}`,
     )
   }
   if (error?.code === 'ETIMEDOUT' || (result.signal === 'SIGKILL' && result.status === null)) {
     throw new KubeCredentialError(
       'plugin-timeout',
-      `the kubeconfig's credential plugin "${command}" did not answer within ${Math.round(timeoutMs / 1000)} s; it may be waiting for an interactive login: run "${[command, ...(exec.args ?? [])].join(' ')}" once in a terminal, then retry`,
+      `the kubeconfig's credential plugin "${command}" did not answer within ${Math.round(timeoutMs / 1000)} ` +
+        `s; it may be waiting for an interactive login: run "${[command, ...(exec.args ?? [])].join(' ')}" ` +
+        `once in a terminal, then retry`,
     )
   }
   if (error)
@@ -128,7 +131,8 @@ export function runCredentialPlugin(
   if (expires <= (options.now ?? new Date()).getTime()) {
     throw new KubeCredentialError(
       'expired',
-      `the credentials from plugin "${command}" expired at ${status.expirationTimestamp}: log in again (for example "${command}" in a terminal), then retry`,
+      `the credentials from plugin "${command}" expired at ${status.expirationTimestamp}: log in ` +
+        `again (for example "${command}" in a terminal), then retry`,
     )
   }
   return status

@@ -17,6 +17,9 @@ export function checkServerScheme(
   if (isLoopbackHost(server.hostname)) return {plainHttpLoopback: true}
   if (cluster.insecureSkipTlsVerify) return {plainHttpLoopback: false}
   throw new PlainHttpRefusedError(
-    `cluster "${cluster.name}" is plain http to ${server.host}, which sends your credentials unencrypted; use its https address, or, to accept that, add the line "insecure-skip-tls-verify: true" under the cluster "${cluster.name}" entry of ${cluster.file ?? 'the kubeconfig'} (only http on 127.0.0.1/::1/localhost, as kubectl proxy serves, needs no such line)`,
+    `cluster "${cluster.name}" is plain http to ${server.host}, which sends your credentials unencrypted; ` +
+      `use its https address, or, to accept that, add the line "insecure-skip-tls-verify: true" under ` +
+      `the cluster "${cluster.name}" entry of ${cluster.file ?? 'the kubeconfig'} (only http on 127.0.0.1/::1/localhost, ` +
+      `as kubectl proxy serves, needs no such line)`,
   )
 }

@@ -26,7 +26,8 @@ export function isClusterServiceHost(host: string): boolean {
 // Top-level domains seen in GitLab and cache addresses; a two-label name ending in one of them is a public host.
 const COMMON_TLDS = new Set(
   (
-    'com net org io dev app cloud ai co me info biz xyz tech site online page host run sh gg eu us uk de fr nl be ch at it es pt pl cz sk ' +
+    'com net org io dev app cloud ai co me info biz xyz tech site online page host run sh gg eu ' +
+    'us uk de fr nl be ch at it es pt pl cz sk ' +
     'se no dk fi ee lv lt ru ua by kz cn jp kr in id vn th sg hk tw au nz ca mx br ar cl za tr il ir gr hu ro bg rs hr si ' +
     'local lan home internal corp test example invalid localhost'
   ).split(' '),

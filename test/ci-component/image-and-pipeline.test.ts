@@ -62,14 +62,18 @@ test('dependencies are downloaded once: the build stage cuts its install to prod
   expect(runtime.join('\n')).not.toMatch(/npm (ci|install|prune)/)
 })
 
-test('the image keeps the optional Kubernetes client, so its probe reaches clusters (the build stage redone by bench/image-size.mjs)', () => {
-  // The lockfile marks the client dev (it is a devDependency too): `npm prune --omit=dev` removed it from the image.
-  expect(dockerfile).toContain('npm pkg delete devDependencies.@kubernetes/client-node')
-  const bench = spawnSync(process.execPath, [join(repoRoot, 'bench/image-size.mjs')], {encoding: 'utf8', timeout: 240_000})
-  expect(bench.stderr).toBe('')
-  expect(bench.status).toBe(0)
-  expect(bench.stdout).toMatch(/of which @kubernetes\/client-node \d+\.\d MB/)
-}, 240_000)
+test(
+  'the image keeps the optional Kubernetes client, so its probe reaches clusters (the build ' + 'stage redone by bench/image-size.mjs)',
+  () => {
+    // The lockfile marks the client dev (it is a devDependency too): `npm prune --omit=dev` removed it from the image.
+    expect(dockerfile).toContain('npm pkg delete devDependencies.@kubernetes/client-node')
+    const bench = spawnSync(process.execPath, [join(repoRoot, 'bench/image-size.mjs')], {encoding: 'utf8', timeout: 240_000})
+    expect(bench.stderr).toBe('')
+    expect(bench.status).toBe(0)
+    expect(bench.stdout).toMatch(/of which @kubernetes\/client-node \d+\.\d MB/)
+  },
+  240_000,
+)
 
 test('every argument the runtime stage uses is declared in it (one declared before FROM is empty there)', () => {
   const runtime = instructions().slice(instructions().lastIndexOf(RUNTIME_FROM) + 1)

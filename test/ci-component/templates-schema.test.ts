@@ -210,7 +210,7 @@ describe('probe component job', () => {
     expect(job.tags).toEqual(['k8s', 'prod'])
     expect(job.variables.RUNNER_DOCTOR_TARGETS).toBe('targets=["registry.example.com","git.example.com"]')
     expect(String(job.variables.RUNNER_DOCTOR_DIND_WAIT)).toBe('30')
-    expect(job.artifacts.paths).toEqual(['runner-doctor-probe.json', 'runner-doctor-probe-junit.xml'])
+    expect(job.artifacts.paths).toEqual(['runner-doctor-probe.json', 'runner-doctor-probe-junit.xml', 'runner-doctor-probe.md'])
     expect(job.artifacts.reports).toEqual({junit: 'runner-doctor-probe-junit.xml'})
   })
 

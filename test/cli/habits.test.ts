@@ -193,7 +193,9 @@ describe('skipped files and empty runs', () => {
     expect(empty.code).toBe(2)
     expect(empty.stdout).toBe('')
     expect(empty.stderr).toBe(
-      'runner-doctor: No runner configuration found in .: found 3 files that are not runner configuration and 1 GitLab CI pipeline (name a pipeline to check it alone). Name the Helm values or config.toml files, or pass --allow-empty to accept a run with nothing to check.\n',
+      'runner-doctor: No runner configuration found in .: found 3 files that are not runner configuration ' +
+        'and 1 GitLab CI pipeline (name a pipeline to check it alone). Name the Helm values or config.toml ' +
+        'files, or pass --allow-empty to accept a run with nothing to check.\n',
     )
     // A pipeline named on its own is checked for what it decides itself (its dind jobs), so that run is not empty.
     expect(run(['lint', '.gitlab-ci.yml'], {cwd: dir}).code).toBe(0)

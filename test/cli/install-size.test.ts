@@ -85,7 +85,8 @@ test('a lint-only install (the package and its production closure) is under 40 M
   const ownBytes = (JSON.parse(pack.stdout) as Array<{unpackedSize: number}>)[0]!.unpackedSize
   const total = dependencyBytes + ownBytes
   process.stdout.write(
-    `lint-only install: ${(total / 1024 / 1024).toFixed(1)} MiB (${(ownBytes / 1024 / 1024).toFixed(1)} MiB runner-doctor, ${productionClosure().size} packages)\n`,
+    `lint-only install: ${(total / 1024 / 1024).toFixed(1)} MiB (${(ownBytes / 1024 / 1024).toFixed(1)} ` +
+      `MiB runner-doctor, ${productionClosure().size} packages)\n`,
   )
   expect(total).toBeLessThan(LIMIT_BYTES)
 })

@@ -158,7 +158,9 @@ function makePki(pki) {
     'apiserver',
     '/CN=kube-apiserver',
     serving(
-      `IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.${CLUSTER_DOMAIN}`,
+      ['IP:127.0.0.1', 'IP:10.0.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default']
+        .concat(['DNS:kubernetes.default.svc', `DNS:kubernetes.default.svc.${CLUSTER_DOMAIN}`])
+        .join(','),
     ),
   )
   sign('kubelet', '/CN=kwok-kubelet', serving('IP:127.0.0.1,DNS:localhost'))
@@ -287,7 +289,8 @@ function dnsmasqBinary() {
 async function freeDnsAddress() {
   const {createSocket} = await import('node:dgram')
   for (let attempt = 0; attempt < 20; attempt++) {
-    const address = `127.${200 + Math.floor(Math.random() * 50)}.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`
+    const octet = () => 1 + Math.floor(Math.random() * 254)
+    const address = `127.${200 + Math.floor(Math.random() * 50)}.${octet()}.${octet()}`
     const free = await new Promise((r) => {
       const socket = createSocket('udp4')
       socket.once('error', () => r(false))
@@ -396,7 +399,8 @@ async function up(options) {
   const wanted = options.port ?? previous?.ports.apiserver
   if (options.port !== undefined && !(await portFree(options.port))) {
     throw new ClusterError(
-      `Port 127.0.0.1:${options.port} is already in use by another process; pick another --port or stop that process (a cluster of this test bed: npm run cluster:down -- --dir ITS_DIR).`,
+      `Port 127.0.0.1:${options.port} is already in use by another process; pick another --port ` +
+        `or stop that process (a cluster of this test bed: npm run cluster:down -- --dir ITS_DIR).`,
     )
   }
   const started = Date.now()
@@ -577,7 +581,8 @@ async function up(options) {
     save()
     const version = (await apiJson(state, 'GET', '/version')).body?.gitVersion
     say(
-      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${version} at ${server}, ${state.nodes} node(s) Ready, cluster DNS ${dnsAddress}, dind ${state.dind ?? 'none'}, kubeconfig ${join(dir, 'kubeconfig')}.`,
+      `up in ${((Date.now() - started) / 1000).toFixed(1)}s: kube-apiserver ${version} at ${server}, ${state.nodes} ` +
+        `node(s) Ready, cluster DNS ${dnsAddress}, dind ${state.dind ?? 'none'}, kubeconfig ${join(dir, 'kubeconfig')}.`,
     )
     return state
   } catch (error) {

@@ -24,7 +24,9 @@ async function corpusFindings(): Promise<string[]> {
   })
   return result.files.flatMap((file) => {
     const path = relative(ROOT, file.path)
-    const head = `${path} [${file.kind}]${file.skipped ? ` skipped: ${file.skipped}` : ''}${file.error ? ` error ${file.error.line}:${file.error.column} ${file.error.message}` : ''}`
+    const skipped = file.skipped ? ` skipped: ${file.skipped}` : ''
+    const error = file.error ? ` error ${file.error.line}:${file.error.column} ${file.error.message}` : ''
+    const head = `${path} [${file.kind}]${skipped}${error}`
     const findings = file.findings.map(
       (f) => `  ${f.line}:${f.column} ${f.severity} ${f.ruleId}${f.suppressed ? ' (suppressed)' : ''} ${f.pointer} ${f.message}`,
     )

@@ -85,7 +85,9 @@ function containerCauses(
       causes.push({
         reason: 'FieldValueInvalid',
         field: `${at}.name`,
-        message: `Invalid value: "${container.name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`,
+        message:
+          `Invalid value: "${container.name}": a lowercase RFC 1123 label must consist of lower case ` +
+          `alphanumeric characters or '-', and must start and end with an alphanumeric character`,
       })
     else if (names.has(container.name))
       causes.push({reason: 'FieldValueDuplicate', field: `${at}.name`, message: `Duplicate value: "${container.name}"`})
@@ -120,7 +122,8 @@ function semanticCauses(pod: V1Pod): StatusCause[] {
     causes.push({
       reason: 'FieldValueInvalid',
       field: 'metadata.name',
-      message: `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      message:
+        `Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case ` + `alphanumeric characters, '-' or '.'`,
     })
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key
@@ -134,7 +137,9 @@ function semanticCauses(pod: V1Pod): StatusCause[] {
       causes.push({
         reason: 'FieldValueInvalid',
         field: 'metadata.labels',
-        message: `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+        message:
+          `Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric ` +
+          `characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
       })
   }
   const spec = pod.spec

@@ -147,7 +147,9 @@ export function schedule(
   const total = pod.spec?.nodeName ? 1 : nodes.length
   const parts = [...reasons].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`)
   return {
-    message: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`,
+    message:
+      `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} ` +
+      `Preemption is not helpful for scheduling.`,
   }
 }
 
@@ -382,7 +384,9 @@ export class FakeCluster {
       return
     }
     const ref = container.image!.includes('/') ? container.image! : `docker.io/library/${container.image}`
-    const message = `Failed to pull image "${container.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`
+    const message =
+      `Failed to pull image "${container.image}": rpc error: code = NotFound desc = failed to pull ` +
+      `and unpack image "${ref}": failed to resolve reference "${ref}": ${ref}: not found`
     const statuses = pod.object.status!.containerStatuses!
     const index = statuses.findIndex((s) => s.name === container.name)
     statuses[index] = this.waiting(
@@ -542,7 +546,9 @@ export class FakeCluster {
       return {
         exitAfterMs: 50,
         exitCode: 1,
-        log: 'mount: permission denied (are you root?)\nCould not mount /sys/kernel/security.\nAppArmor detection and --privileged mode might break.\n',
+        log:
+          'mount: permission denied (are you root?)\nCould not mount /sys/kernel/security.\nAppArmor ' +
+          'detection and --privileged mode might break.\n',
       }
     }
     const tls = (container.env ?? []).find((e) => e.name === 'DOCKER_TLS_CERTDIR')?.value !== ''

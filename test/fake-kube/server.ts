@@ -172,7 +172,8 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       if (response) sendStatus(response, failure(rule.status, reason, message).status)
       else
         socket.end(
-          `HTTP/1.1 ${rule.status} Error\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(failure(rule.status, reason, message).status)}`,
+          `HTTP/1.1 ${rule.status} Error\r\nContent-Type: application/json\r\nConnection: ` +
+            `close\r\n\r\n${JSON.stringify(failure(rule.status, reason, message).status)}`,
         )
       return true
     }
@@ -384,7 +385,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
         state.requests.push({method: 'GET', path: url.pathname, query: url.search, status: status.code})
         const body = JSON.stringify(status)
         socket.end(
-          `HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+          `HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: ` +
+            `application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: ` +
+            `close\r\n\r\n${body}`,
         )
       }
       const match = POD_PATH.exec(url.pathname)
@@ -449,7 +452,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       finish({
         metadata: {},
         status: 'Failure',
-        message: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": executable file not found in $PATH: unknown (${error.message})`,
+        message:
+          `OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": ` +
+          `executable file not found in $PATH: unknown (${error.message})`,
         reason: 'NonZeroExitCode',
         details: {causes: [{reason: 'ExitCode', message: '127'}]},
       }),
@@ -462,7 +467,9 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
           : {
               metadata: {},
               status: 'Failure',
-              message: `command terminated with non-zero exit code: error executing command [${command.join(' ').slice(0, 200)}], exit code ${exitCode}`,
+              message:
+                `command terminated with non-zero exit code: error executing command [${command.join(' ').slice(0, 200)}], ` +
+                `exit code ${exitCode}`,
               reason: 'NonZeroExitCode',
               details: {causes: [{reason: 'ExitCode', message: String(exitCode)}]},
             },

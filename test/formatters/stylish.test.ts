@@ -186,7 +186,8 @@ describe('stylish formatter', () => {
         .split('\n')
         .find((text) => text.startsWith('  Capacity:'))
     expect(line(valuesCapacity)).toBe(
-      '  Capacity: 2 manager replicas × min(concurrent 10, Σ limit —) = 20 concurrent jobs; per job requests 1.5 CPU / 2 GiB, limits 2 CPU / —; at most 30 CPU / 40 GiB requested',
+      '  Capacity: 2 manager replicas × min(concurrent 10, Σ limit —) = 20 concurrent jobs; per ' +
+        'job requests 1.5 CPU / 2 GiB, limits 2 CPU / —; at most 30 CPU / 40 GiB requested',
     )
     expect(
       line({
@@ -201,7 +202,8 @@ describe('stylish formatter', () => {
         totalRequests: null,
       }),
     ).toBe(
-      '  Capacity: 1 manager replica (chart default) × min(concurrent 1, Σ limit 3) = 1 concurrent job; per job requests 0.25 CPU / 0 B, limits — / 512 MiB',
+      '  Capacity: 1 manager replica (chart default) × min(concurrent 1, Σ limit 3) = 1 concurrent ' +
+        'job; per job requests 0.25 CPU / 0 B, limits — / 512 MiB',
     )
     expect(line({...valuesCapacity, replicasSource: 'hpa.maxReplicas', managerReplicas: 5, maxConcurrentJobs: null})).toContain(
       '5 manager replicas (hpa.maxReplicas) × min(concurrent 10, Σ limit —) = no computable maximum of concurrent jobs',

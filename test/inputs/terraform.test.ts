@@ -261,7 +261,8 @@ describe('bad HCL', () => {
 
   test('YAML that does not parse inside a heredoc is placed in the .tf file', async () => {
     const text =
-      'resource "helm_release" "r" {\n  chart  = "gitlab-runner"\n  values = [<<-EOT\n    runners:\n      config: [unclosed\n  EOT\n  ]\n}\n'
+      'resource "helm_release" "r" {\n  chart  = "gitlab-runner"\n  values = [<<-EOT\n    runners:\n      ' +
+      'config: [unclosed\n  EOT\n  ]\n}\n'
     const analyzed = await analyzeInput(text, {chartVersion: '0.80.1', chartVersionFromFlag: false})
     expect(analyzed.error).toMatchObject({line: 6, message: expect.stringMatching(/^helm_release\.r values\[0\]: /)})
   })

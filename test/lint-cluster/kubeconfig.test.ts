@@ -60,7 +60,8 @@ describe('kubeconfig reading for lint --cluster', () => {
     const second = kubeconfig(
       dir,
       'b',
-      'current-context: ignored\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.2"}\nusers:\n- name: u\n  user: {token: from-b}\ncontexts:\n- name: b-ctx\n  context: {cluster: c, user: u}\n',
+      'current-context: ignored\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.2"}\nusers:\n- ' +
+        'name: u\n  user: {token: from-b}\ncontexts:\n- name: b-ctx\n  context: {cluster: c, user: u}\n',
     )
     const connection = readKubeconfig({}, {KUBECONFIG: `${first}:${join(dir, 'missing')}:${second}`})!
     expect(connection.server.origin).toBe('https://127.0.0.2')
@@ -72,13 +73,17 @@ describe('kubeconfig reading for lint --cluster', () => {
     const plugin = join(dir, 'credential-plugin.sh')
     writeFileSync(
       plugin,
-      '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s-%s"}}\' "$1" "$PLUGIN_ENV"\n',
+      '#!/bin/sh\nprintf \'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s-%s"}}\' ' +
+        '"$1" "$PLUGIN_ENV"\n',
     )
     chmodSync(plugin, 0o755)
     const path = kubeconfig(
       dir,
       'config',
-      `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./credential-plugin.sh\n      args: [eks]\n      env: [{name: PLUGIN_ENV, value: token}]\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+      `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user:\n    ` +
+        `exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ./credential-plugin.sh\n      ` +
+        `args: [eks]\n      env: [{name: PLUGIN_ENV, value: token}]\ncontexts:\n- name: x\n  context: ` +
+        `{cluster: c, user: u}\ncurrent-context: x\n`,
     )
     expect(readKubeconfig({kubeconfig: path}, {PATH: process.env.PATH})!.headers.Authorization).toBe('Bearer eks-token')
   })
@@ -88,7 +93,8 @@ describe('kubeconfig reading for lint --cluster', () => {
     const path = kubeconfig(
       dir,
       'config',
-      `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "socks5://127.0.0.1:1080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+      `clusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1", proxy-url: "socks5://127.0.0.1:1080"}\nusers:\n- ` +
+        `name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
     )
     expect(readKubeconfig({kubeconfig: path}, {})).toBeUndefined()
   })
@@ -104,7 +110,8 @@ describe('kubeconfig reading for lint --cluster', () => {
     const plain = kubeconfig(
       dir,
       'plain',
-      `clusters:\n- name: c\n  cluster: {server: "http://10.0.0.5:8080"}\nusers:\n- name: u\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
+      `clusters:\n- name: c\n  cluster: {server: "http://10.0.0.5:8080"}\nusers:\n- name: u\n  user: ` +
+        `{}\ncontexts:\n- name: x\n  context: {cluster: c, user: u}\ncurrent-context: x\n`,
     )
     expect(() => readKubeconfig({kubeconfig: plain}, {})).toThrow(
       'add the line "insecure-skip-tls-verify: true" under the cluster "c" entry of',

@@ -71,34 +71,41 @@ describe('lint --cluster against the real API server', () => {
     }
   }
 
-  it('the seed tutorial in a baseline namespace with an 8 CPU quota on 4 CPU nodes: three findings at the right lines, each naming the cluster object', async () => {
-    const namespace = await deployedRunner(cluster)
-    const run = await lintCluster(namespace)
-    expect(run.stderr).toBe('')
-    expect(run.code).toBe(1)
-    const found = clusterFindings(run.stdout)
-    expect(found.map((f) => [f.ruleId, f.line])).toEqual([
-      ['cluster-capacity', LINE.concurrent],
-      ['cluster-quota', LINE.kubernetesTable],
-      ['cluster-podsecurity', LINE.privileged],
-    ])
-    const [capacity, quota, podSecurity] = found
-    // 1.5 CPU per job (build 500m + service 1, the helper asks for none): 2 per 4 CPU node, node-2 is tainted away.
-    expect(capacity.message).toMatch(
-      /^Only [0-4] of the 20 concurrent jobs \(2 × concurrent 10\) fit on the nodes this runner’s job pods can use now \(4 on the same nodes empty\), each job requesting 1500m CPU and 1\.5Gi: nodes node-0, node-1\. Left out: node-2 \(taint dedicated=ci:NoSchedule\)\. No node label shows an autoscaler/,
-    )
-    expect(quota.message).toBe(
-      `ResourceQuota ${namespace}/ci-jobs rejects job 1 and every job after it ("must specify requests.cpu"): it tracks requests.cpu, and the helper container states none here, nor does a LimitRange give one. Once it does, the quota still rejects job 6 of the 20 concurrent jobs at the latest.`,
-    )
-    expect(podSecurity.severity).toBe('error')
-    expect(podSecurity.message).toContain(`Namespace ${namespace} enforces Pod Security "baseline"`)
-    expect(podSecurity.message).toContain('privileged: containers build, helper, service must not set securityContext.privileged=true')
-    // The same judgements the API server makes: the privileged pod violates baseline, the unprivileged one the quota.
-    expect(await dryRunJobPod(namespace, true)).toMatch(/violates PodSecurity "baseline:latest": privileged/)
-    expect(await dryRunJobPod(namespace, false)).toContain('failed quota: ci-jobs: must specify requests.cpu for: helper')
-    // The runner token the Secret holds never shows, and the full-permission runner has no RBAC finding.
-    expect(run.stdout).not.toContain('glrt-never-printed')
-  }, 120_000)
+  it(
+    'the seed tutorial in a baseline namespace with an 8 CPU quota on 4 CPU nodes: three findings ' +
+      'at the right lines, each naming the cluster object',
+    async () => {
+      const namespace = await deployedRunner(cluster)
+      const run = await lintCluster(namespace)
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(1)
+      const found = clusterFindings(run.stdout)
+      expect(found.map((f) => [f.ruleId, f.line])).toEqual([
+        ['cluster-capacity', LINE.concurrent],
+        ['cluster-quota', LINE.kubernetesTable],
+        ['cluster-podsecurity', LINE.privileged],
+      ])
+      const [capacity, quota, podSecurity] = found
+      // 1.5 CPU per job (build 500m + service 1, the helper asks for none): 2 per 4 CPU node, node-2 is tainted away.
+      expect(capacity.message).toMatch(
+        /^Only [0-4] of the 20 concurrent jobs \(2 × concurrent 10\) fit on the nodes this runner’s job pods can use now \(4 on the same nodes empty\), each job requesting 1500m CPU and 1\.5Gi: nodes node-0, node-1\. Left out: node-2 \(taint dedicated=ci:NoSchedule\)\. No node label shows an autoscaler/,
+      )
+      expect(quota.message).toBe(
+        `ResourceQuota ${namespace}/ci-jobs rejects job 1 and every job after it ("must specify requests.cpu"): ` +
+          `it tracks requests.cpu, and the helper container states none here, nor does a LimitRange give ` +
+          `one. Once it does, the quota still rejects job 6 of the 20 concurrent jobs at the latest.`,
+      )
+      expect(podSecurity.severity).toBe('error')
+      expect(podSecurity.message).toContain(`Namespace ${namespace} enforces Pod Security "baseline"`)
+      expect(podSecurity.message).toContain('privileged: containers build, helper, service must not set securityContext.privileged=true')
+      // The same judgements the API server makes: the privileged pod violates baseline, the unprivileged one the quota.
+      expect(await dryRunJobPod(namespace, true)).toMatch(/violates PodSecurity "baseline:latest": privileged/)
+      expect(await dryRunJobPod(namespace, false)).toContain('failed quota: ci-jobs: must specify requests.cpu for: helper')
+      // The runner token the Secret holds never shows, and the full-permission runner has no RBAC finding.
+      expect(run.stdout).not.toContain('glrt-never-printed')
+    },
+    120_000,
+  )
 
   it('a LimitRange default for the helper: the quota bites at job 6 and the default is said', async () => {
     const namespace = await deployedRunner(cluster, {limitRange: true})
@@ -108,7 +115,8 @@ describe('lint --cluster against the real API server', () => {
     expect(quota.line).toBe(LINE.concurrent)
     // build 500m + helper 100m (the LimitRange's defaultRequest) + service 1 = 1.6 CPU: five jobs take 8 CPU.
     expect(quota.message).toBe(
-      `ResourceQuota ${namespace}/ci-jobs rejects job 6 of the 20 concurrent jobs with "exceeded quota": requests.cpu is 8 with 0 in use, and each job takes 1600m.`,
+      `ResourceQuota ${namespace}/ci-jobs rejects job 6 of the 20 concurrent jobs with "exceeded ` +
+        `quota": requests.cpu is 8 with 0 in use, and each job takes 1600m.`,
     )
     const defaults = found.filter((f) => f.ruleId === 'cluster-limitrange')
     expect(defaults.map((f) => [f.severity, f.line])).toEqual([
@@ -119,18 +127,22 @@ describe('lint --cluster against the real API server', () => {
     expect(await dryRunJobPod(namespace, false)).toBe('admitted')
   }, 120_000)
 
-  it('a deployed ConfigMap with concurrent = 4 against the file’s concurrent: 10 is a drift finding at the file’s concurrent line', async () => {
-    const namespace = await deployedRunner(cluster, {concurrent: 4})
-    const run = await lintCluster(namespace)
-    const drift = clusterFindings(run.stdout).filter((f) => f.ruleId === 'cluster-drift')
-    expect(drift).toEqual([
-      expect.objectContaining({
-        line: LINE.concurrent,
-        severity: 'warning',
-        message: `Differs from the deployed runner (ConfigMap ${namespace}/gitlab-runner): deployed: concurrent = 4; here: 10.`,
-      }),
-    ])
-  }, 120_000)
+  it(
+    'a deployed ConfigMap with concurrent = 4 against the file’s concurrent: 10 is a drift finding ' + 'at the file’s concurrent line',
+    async () => {
+      const namespace = await deployedRunner(cluster, {concurrent: 4})
+      const run = await lintCluster(namespace)
+      const drift = clusterFindings(run.stdout).filter((f) => f.ruleId === 'cluster-drift')
+      expect(drift).toEqual([
+        expect.objectContaining({
+          line: LINE.concurrent,
+          severity: 'warning',
+          message: `Differs from the deployed runner (ConfigMap ${namespace}/gitlab-runner): deployed: concurrent = 4; here: 10.`,
+        }),
+      ])
+    },
+    120_000,
+  )
 
   it('a runner ServiceAccount with partial RBAC: each missing permission the executor needs, none it has', async () => {
     const namespace = await deployedRunner(cluster, {
@@ -143,10 +155,14 @@ describe('lint --cluster against the real API server', () => {
     const rbac = clusterFindings(run.stdout).filter((f) => f.ruleId === 'cluster-runner-rbac')
     const account = `ServiceAccount ${namespace}/gitlab-runner (of Deployment ${namespace}/gitlab-runner) may not`
     expect(rbac.map((f) => f.message)).toEqual([
-      `${account} create pods/exec, get pods/exec in namespace ${namespace}, which the executor needs for running the job script: jobs fail with "forbidden".`,
-      `${account} create pods/attach, get pods/attach in namespace ${namespace}, which the executor needs for attaching to the job script: jobs fail with "forbidden".`,
-      `${account} create secrets, delete secrets, get secrets, update secrets in namespace ${namespace}, which the executor needs for registry credentials and CI variables of each job: jobs fail with "forbidden".`,
-      `${account} list events, watch events in namespace ${namespace}, which the executor needs for print_pod_warning_events: jobs fail with "forbidden".`,
+      `${account} create pods/exec, get pods/exec in namespace ${namespace}, which the executor ` +
+        `needs for running the job script: jobs fail with "forbidden".`,
+      `${account} create pods/attach, get pods/attach in namespace ${namespace}, which the executor ` +
+        `needs for attaching to the job script: jobs fail with "forbidden".`,
+      `${account} create secrets, delete secrets, get secrets, update secrets in namespace ${namespace}, ` +
+        `which the executor needs for registry credentials and CI variables of each job: jobs fail with "forbidden".`,
+      `${account} list events, watch events in namespace ${namespace}, which the executor needs ` +
+        `for print_pod_warning_events: jobs fail with "forbidden".`,
     ])
     expect(rbac.every((f) => f.line === LINE.kubernetesTable && f.severity === 'error')).toBe(true)
   }, 120_000)
@@ -207,54 +223,61 @@ describe('lint --cluster against the real API server', () => {
     expect(clusterFindings(run.stdout).some((f) => f.ruleId === 'cluster-quota' && f.severity === 'error')).toBe(true)
   }, 120_000)
 
-  it('a reader that may not create SubjectAccessReviews but may impersonate the runner’s account: the same RBAC findings, by SelfSubjectAccessReview', async () => {
-    const namespace = await deployedRunner(cluster, {
-      runnerRole: [{apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach', 'pods/log', 'events'], verbs: ['*']}],
-    })
-    const kubeconfig = await exampleReader(namespace)
-    const clusterRole = `runner-doctor-lint-${namespace}`
-    const current = await cluster.rbac.readClusterRole({name: clusterRole})
-    await cluster.rbac.replaceClusterRole({
-      name: clusterRole,
-      body: {...current, rules: current.rules!.filter((r) => !r.resources!.includes('subjectaccessreviews'))},
-    })
-    await cluster.rbac.createNamespacedRole({
-      namespace,
-      body: {
-        metadata: {name: 'impersonate-runner'},
-        rules: [{apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['gitlab-runner'], verbs: ['impersonate']}],
-      },
-    })
-    await cluster.rbac.createNamespacedRoleBinding({
-      namespace,
-      body: {
-        metadata: {name: 'impersonate-runner'},
-        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'impersonate-runner'},
-        subjects: [{kind: 'ServiceAccount', name: 'runner-doctor-lint', namespace}],
-      },
-    })
-    // The authorizer sees RBAC changes through an informer: wait until the reader is refused SubjectAccessReviews.
-    const asReaderApi = new KubeConfig()
-    asReaderApi.loadFromFile(kubeconfig)
-    const authz = asReaderApi.makeApiClient(AuthorizationV1Api)
-    const maySar = async () =>
-      (
-        await authz.createSelfSubjectAccessReview({
-          body: {spec: {resourceAttributes: {verb: 'create', group: 'authorization.k8s.io', resource: 'subjectaccessreviews'}}},
-        })
-      ).status?.allowed
-    for (let i = 0; i < 50 && (await maySar()); i++) await new Promise((r) => setTimeout(r, 100))
-    expect(await maySar()).toBe(false)
-    const rbacOf = (stdout: string) =>
-      clusterFindings(stdout)
-        .filter((f) => f.ruleId === 'cluster-runner-rbac')
-        .map((f) => f.message)
-    const [asReader, asAdmin] = [await lintCluster(namespace, kubeconfig), await lintCluster(namespace)]
-    expect(rbacOf(asAdmin.stdout)).toEqual([
-      `ServiceAccount ${namespace}/gitlab-runner (of Deployment ${namespace}/gitlab-runner) may not create secrets, delete secrets, get secrets, update secrets in namespace ${namespace}, which the executor needs for registry credentials and CI variables of each job: jobs fail with "forbidden".`,
-    ])
-    expect(rbacOf(asReader.stdout)).toEqual(rbacOf(asAdmin.stdout))
-  }, 120_000)
+  it(
+    'a reader that may not create SubjectAccessReviews but may impersonate the runner’s account: ' +
+      'the same RBAC findings, by SelfSubjectAccessReview',
+    async () => {
+      const namespace = await deployedRunner(cluster, {
+        runnerRole: [{apiGroups: [''], resources: ['pods', 'pods/exec', 'pods/attach', 'pods/log', 'events'], verbs: ['*']}],
+      })
+      const kubeconfig = await exampleReader(namespace)
+      const clusterRole = `runner-doctor-lint-${namespace}`
+      const current = await cluster.rbac.readClusterRole({name: clusterRole})
+      await cluster.rbac.replaceClusterRole({
+        name: clusterRole,
+        body: {...current, rules: current.rules!.filter((r) => !r.resources!.includes('subjectaccessreviews'))},
+      })
+      await cluster.rbac.createNamespacedRole({
+        namespace,
+        body: {
+          metadata: {name: 'impersonate-runner'},
+          rules: [{apiGroups: [''], resources: ['serviceaccounts'], resourceNames: ['gitlab-runner'], verbs: ['impersonate']}],
+        },
+      })
+      await cluster.rbac.createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: {name: 'impersonate-runner'},
+          roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'impersonate-runner'},
+          subjects: [{kind: 'ServiceAccount', name: 'runner-doctor-lint', namespace}],
+        },
+      })
+      // The authorizer sees RBAC changes through an informer: wait until the reader is refused SubjectAccessReviews.
+      const asReaderApi = new KubeConfig()
+      asReaderApi.loadFromFile(kubeconfig)
+      const authz = asReaderApi.makeApiClient(AuthorizationV1Api)
+      const maySar = async () =>
+        (
+          await authz.createSelfSubjectAccessReview({
+            body: {spec: {resourceAttributes: {verb: 'create', group: 'authorization.k8s.io', resource: 'subjectaccessreviews'}}},
+          })
+        ).status?.allowed
+      for (let i = 0; i < 50 && (await maySar()); i++) await new Promise((r) => setTimeout(r, 100))
+      expect(await maySar()).toBe(false)
+      const rbacOf = (stdout: string) =>
+        clusterFindings(stdout)
+          .filter((f) => f.ruleId === 'cluster-runner-rbac')
+          .map((f) => f.message)
+      const [asReader, asAdmin] = [await lintCluster(namespace, kubeconfig), await lintCluster(namespace)]
+      expect(rbacOf(asAdmin.stdout)).toEqual([
+        `ServiceAccount ${namespace}/gitlab-runner (of Deployment ${namespace}/gitlab-runner) may ` +
+          `not create secrets, delete secrets, get secrets, update secrets in namespace ${namespace}, ` +
+          `which the executor needs for registry credentials and CI variables of each job: jobs fail with "forbidden".`,
+      ])
+      expect(rbacOf(asReader.stdout)).toEqual(rbacOf(asAdmin.stdout))
+    },
+    120_000,
+  )
 
   describe('read-only, bounded, counted', () => {
     let proxy: Awaited<ReturnType<typeof recordingProxy>>
@@ -295,7 +318,9 @@ describe('lint --cluster against the real API server', () => {
     // Port 9 on loopback (discard) has no listener in the test bed.
     writeFileSync(
       kubeconfig,
-      'apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster: {server: "https://127.0.0.1:9", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: gone\n  context: {cluster: gone, user: u}\ncurrent-context: gone\n',
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster: {server: "https://127.0.0.1:9", ' +
+        'insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: ' +
+        'gone\n  context: {cluster: gone, user: u}\ncurrent-context: gone\n',
     )
     const run = await runCli(['lint', TUTORIAL, '--cluster', '--kubeconfig', kubeconfig], {cwd: REPO_ROOT})
     expect(run.code).toBe(2)
@@ -312,7 +337,9 @@ describe('lint --cluster against the real API server', () => {
     const kubeconfig = join(cluster.dir, 'silent.kubeconfig')
     writeFileSync(
       kubeconfig,
-      `apiVersion: v1\nkind: Config\nclusters:\n- name: silent\n  cluster: {server: "https://127.0.0.1:${port}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: silent\n  context: {cluster: silent, user: u}\ncurrent-context: silent\n`,
+      `apiVersion: v1\nkind: Config\nclusters:\n- name: silent\n  cluster: {server: "https://127.0.0.1:${port}", ` +
+        `insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: ` +
+        `silent\n  context: {cluster: silent, user: u}\ncurrent-context: silent\n`,
     )
     try {
       const run = await runCli(['lint', TUTORIAL, '--cluster', '--kubeconfig', kubeconfig], {cwd: REPO_ROOT})

@@ -87,7 +87,8 @@ describe.each(ruleIds)('%s', (ruleId) => {
     const active = file.findings.filter((f) => !f.suppressed)
     if (active.length === 0)
       throw new Error(
-        `${shown(fixture.file)}: rule ${ruleId} reported nothing (file detected as ${file.kind}${file.skipped ? `, skipped: ${file.skipped}` : ''}).`,
+        `${shown(fixture.file)}: rule ${ruleId} reported nothing (file detected ` +
+          `as ${file.kind}${file.skipped ? `, skipped: ${file.skipped}` : ''}).`,
       )
     expect(active.every((f) => f.ruleId === ruleId)).toBe(true)
     if (!fixture.expectedFile) return
@@ -103,7 +104,8 @@ describe.each(ruleIds)('%s', (ruleId) => {
     })
     if (active.length !== expected.length) {
       throw new Error(
-        `${shown(fixture.expectedFile)}: expected ${expected.length} findings, got ${active.length}:\n${active.map(describeFinding).join('\n')}`,
+        `${shown(fixture.expectedFile)}: expected ${expected.length} findings, ` +
+          `got ${active.length}:\n${active.map(describeFinding).join('\n')}`,
       )
     }
     try {

@@ -69,7 +69,8 @@ test('every expected.json and options.json sits beside a fixture case', () => {
         const path = join(dir, file)
         if (!claimed.has(path))
           problems.push(
-            `test/fixtures/rules/${id}/${kind}/${file}: no case of that name beside it; rename it to <case>.expected.json or <case>.options.json.`,
+            `test/fixtures/rules/${id}/${kind}/${file}: no case of that name beside it; rename it to <case>.expected.json ` +
+              `or <case>.options.json.`,
           )
         if (kind === 'valid' && file.endsWith('.expected.json'))
           problems.push(`test/fixtures/rules/${id}/${kind}/${file}: valid cases report nothing; move it to invalid/.`)
@@ -92,7 +93,8 @@ test('message placeholders are ones the engine fills in', () => {
     for (const m of (rule.message ?? '').matchAll(/\{\{\s*(\w*)\s*\}\}/g)) {
       if (!KNOWN_PLACEHOLDERS.has(m[1]))
         problems.push(
-          `${ruleFile(rule.id)}: message placeholder {{${m[1]}}} is unknown (use ${[...KNOWN_PLACEHOLDERS].map((p) => `{{${p}}}`).join(', ')}).`,
+          `${ruleFile(rule.id)}: message placeholder {{${m[1]}}} is unknown ` +
+            `(use ${[...KNOWN_PLACEHOLDERS].map((p) => `{{${p}}}`).join(', ')}).`,
         )
     }
   }

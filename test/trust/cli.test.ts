@@ -64,7 +64,8 @@ describe('the CLI on generated, mutated and broken input', () => {
       'yaml-syntax.yaml': 'gitlabUrl: https://gitlab.example.com/\nrunnerToken: "glrt-SECRETSECRETSECRET123\n  broken: [\n',
       'toml-syntax.toml': 'concurrent = 1\n[[runners]]\n  token = glrt-SECRETSECRETSECRET123\n',
       'embedded-toml.yaml':
-        'gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n      token = "glrt-SECRETSECRETSECRET123" extra\n',
+        'gitlabUrl: https://gitlab.example.com/\nrunners:\n  config: |\n    [[runners]]\n      token ' +
+        '= "glrt-SECRETSECRETSECRET123" extra\n',
       'tab-indent.yaml': 'gitlabUrl: https://gitlab.example.com/\nrunners:\n\tsecret: glrt-SECRETSECRETSECRET123\n',
       'binary.yaml': Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03]),
     }

@@ -46,7 +46,9 @@ describe('findings point at the right column on lines with tabs, CJK, emoji, CRL
 
   test('values runners.config with emoji in a comment line above and in a value before the key', async () => {
     const line = `      kubernetes = { image = "🚀🚀🚀:1", privileged = true }`
-    const text = `gitlabUrl: https://gitlab.example.com/\n# 🚀 runners for 漢字 team\nrunners:\n  config: |\n    [[runners]]\n      name = "🚀"\n      executor = "kubernetes"\n${line}\n`
+    const text =
+      `gitlabUrl: https://gitlab.example.com/\n# 🚀 runners for 漢字 team\nrunners:\n  config: |\n    ` +
+      `[[runners]]\n      name = "🚀"\n      executor = "kubernetes"\n${line}\n`
     const f = await privilegedAt('values.yaml', text)
     expect([f.line, f.column]).toEqual([8, expectedColumn(line, 'privileged')])
   })

@@ -42,11 +42,14 @@ describe('dependencies are pinned and run nothing at install', () => {
     expect(lifecycle).toEqual([])
   })
 
-  test('no runtime dependency runs an install script, and every dev dependency that has one is an explicit decision in allowScripts', () => {
-    const withScripts = Object.entries(lock.packages)
-      .filter(([path, p]) => path !== '' && p.hasInstallScript)
-      .map(([path, p]) => ({name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), dev: Boolean(p.dev)}))
-    expect(withScripts.filter((p) => !p.dev)).toEqual([])
-    for (const {name} of withScripts) expect(Object.keys(pkg.allowScripts ?? {})).toContain(name)
-  })
+  test(
+    'no runtime dependency runs an install script, and every dev dependency that has one is an ' + 'explicit decision in allowScripts',
+    () => {
+      const withScripts = Object.entries(lock.packages)
+        .filter(([path, p]) => path !== '' && p.hasInstallScript)
+        .map(([path, p]) => ({name: path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length), dev: Boolean(p.dev)}))
+      expect(withScripts.filter((p) => !p.dev)).toEqual([])
+      for (const {name} of withScripts) expect(Object.keys(pkg.allowScripts ?? {})).toContain(name)
+    },
+  )
 })

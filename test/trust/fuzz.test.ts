@@ -62,7 +62,8 @@ describe('lint survives generated and mutated input', () => {
         .map(([k, n]) => `${k}: ${n}`)
         .join('; ')
       process.stdout.write(
-        `fuzz: ${ran} lint runs (${CASES} cases plus shrinking) in ${seconds} s; per run median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms; seed ${SEED}\n${spread}\n`,
+        `fuzz: ${ran} lint runs (${CASES} cases plus shrinking) in ${seconds} s; per run median ${at(0.5)} ` +
+          `ms, p99 ${at(0.99)} ms, max ${at(1)} ms; seed ${SEED}\n${spread}\n`,
       )
       if (details.failed) {
         const c = details.counterexample![0]
@@ -70,8 +71,10 @@ describe('lint survives generated and mutated input', () => {
           details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
         ])
         throw new Error(
-          `Fuzz counterexample after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}), written to ${where}:\n` +
-            `${JSON.stringify(c).slice(0, 2000)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
+          `Fuzz counterexample after ${details.numRuns} runs (seed ${details.seed}, path ${details.counterexamplePath}), ` +
+            `written to ${where}:\n` +
+            `${JSON.stringify(c).slice(0, 2000)}\n` +
+            (details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)),
         )
       }
       expect(details.numRuns).toBe(CASES)

@@ -64,18 +64,22 @@ describe('limits hold with clear messages, in bounded memory', () => {
     )
   })
 
-  test('with the size limit raised to 100Mi, the 50 MB file is refused by the syntax-item budget instead of exhausting memory', async () => {
-    const run = await lintMeasured([big, '--max-file-size', '100Mi'])
-    expectOneLineError(
-      run,
-      big,
-      /File has [\d,]+ lines, list entries, quotes and other syntax items, over the [\d,]+ that --max-file-size 100 MiB allows/,
-    )
-    expect(run.peakRssKiB).toBeLessThan(MEMORY_CEILING_KIB)
-    process.stdout.write(
-      `limits: 50 MB file with --max-file-size 100Mi refused in ${Math.round(run.elapsedMs)} ms, peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`,
-    )
-  })
+  test(
+    'with the size limit raised to 100Mi, the 50 MB file is refused by the syntax-item budget ' + 'instead of exhausting memory',
+    async () => {
+      const run = await lintMeasured([big, '--max-file-size', '100Mi'])
+      expectOneLineError(
+        run,
+        big,
+        /File has [\d,]+ lines, list entries, quotes and other syntax items, over the [\d,]+ that --max-file-size 100 MiB allows/,
+      )
+      expect(run.peakRssKiB).toBeLessThan(MEMORY_CEILING_KIB)
+      process.stdout.write(
+        `limits: 50 MB file with --max-file-size 100Mi refused in ${Math.round(run.elapsedMs)} ms, ` +
+          `peak RSS ${Math.round(run.peakRssKiB / 1024)} MiB\n`,
+      )
+    },
+  )
 
   test('a file just over 4 MiB is read once --max-file-size is raised (bytes or a quantity)', async () => {
     const path = join(dir, 'comments-5mb.yaml')

@@ -18,7 +18,8 @@ async function runDenied(args: string[], nodeOnly = false) {
 describe('lint never opens a network connection', () => {
   test('the guard catches what it should: fetch, a TCP connect to loopback and a DNS lookup are recorded', async () => {
     const probe =
-      "try{fetch('http://127.0.0.1:9/')}catch{}; try{require('node:net').connect(9,'127.0.0.1')}catch{}; try{require('node:dns').lookup('localhost',()=>{})}catch{}"
+      "try{fetch('http://127.0.0.1:9/')}catch{}; try{require('node:net').connect(9,'127.0.0.1')}catch{}; " +
+      "try{require('node:dns').lookup('localhost',()=>{})}catch{}"
     const {attempts} = await runDenied(['-e', probe], true)
     expect(attempts).toMatch(/^fetch /m)
     expect(attempts).toMatch(/^net\.(connect|Socket\.connect) /m)

@@ -52,7 +52,10 @@ export interface LimitRangeFacts {
   items: LimitRangeItem[]
 }
 
-/** The namespace's `pod-security.kubernetes.io/enforce` level; unlabelled namespaces are `privileged` unless the admission config says otherwise. */
+/**
+ * The namespace's `pod-security.kubernetes.io/enforce` level; unlabelled namespaces are `privileged` unless the
+ * admission config says otherwise.
+ */
 export interface PodSecurityFacts {
   enforce?: string
   enforceVersion?: string

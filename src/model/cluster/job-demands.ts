@@ -48,7 +48,10 @@ export function jobContainers(kubernetes: Record<string, unknown>, servicesPerJo
   })
 }
 
-/** The containers as admitted in a namespace with these LimitRanges: a missing limit takes `default`, a missing request `defaultRequest`. */
+/**
+ * The containers as admitted in a namespace with these LimitRanges: a missing limit takes `default`, a missing
+ * request `defaultRequest`.
+ */
 export function withLimitRangeDefaults(
   containers: JobContainer[],
   limitRanges: LimitRangeFacts[],

@@ -30,8 +30,8 @@ export async function buildAgentSource(): Promise<string> {
  */
 function bundleInChildProcess(): Promise<string> {
   const script = `const esbuild = require('esbuild')
-const result = esbuild.buildSync({entryPoints: [${JSON.stringify(AGENT_ENTRY_SOURCE)}], bundle: true, platform: 'node', target: 'node18', format: 'cjs',
-  minify: true, legalComments: 'none', write: false, logLevel: 'error'})
+const result = esbuild.buildSync({entryPoints: [${JSON.stringify(AGENT_ENTRY_SOURCE)}], bundle: true, platform: 'node',
+  target: 'node18', format: 'cjs', minify: true, legalComments: 'none', write: false, logLevel: 'error'})
 process.stdout.write(result.outputFiles[0].text)`
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', script], {cwd: PACKAGE_ROOT, maxBuffer: 8 * 1024 * 1024}, (error, stdout, stderr) => {

@@ -71,9 +71,12 @@ export async function runAllChecks(options: ResolvedProbeOptions, io: ProbeIo): 
     checkLibc(ctx),
     ...(options.docker ? [checkDockerEnvironment(ctx)] : []),
   ]
-  io.progress(
-    `Checking DNS, ${options.docker ? `${dockerHostNames.length} Docker endpoint(s)` : options.builder ? `${options.builder} registry reachability` : 'no Docker daemon (none in this job pod)'} and outbound connections.`,
-  )
+  const dockerPart = options.docker
+    ? `${dockerHostNames.length} Docker endpoint(s)`
+    : options.builder
+      ? `${options.builder} registry reachability`
+      : 'no Docker daemon (none in this job pod)'
+  io.progress(`Checking DNS, ${dockerPart} and outbound connections.`)
   let dindReadyMs: number | undefined
   const dnsTasks = dnsCheckTasks(ctx).map((task) => guarded(task.id, task.run))
   const dockerTask = options.docker

@@ -18,10 +18,12 @@ export const SHORT_STDIN_MESSAGE = 'runner-doctor: stdin ended before the whole 
  */
 const LOADER = [
   'var n=+process.argv[2],c=[],l=0,s=process.stdin;',
-  's.on("data",function(d){c.push(d);l+=d.length;if(l<n)return;s.removeAllListeners("data");s.removeAllListeners("end");s.pause();if(s.unref)s.unref();',
+  's.on("data",function(d){c.push(d);l+=d.length;if(l<n)return;',
+  's.removeAllListeners("data");s.removeAllListeners("end");s.pause();if(s.unref)s.unref();',
   'var src=Buffer.concat(c).subarray(0,n).toString("utf8");',
   'new Function("require","module","exports","__filename","__dirname",src)(require,module,exports,"agent.cjs",".")});',
-  `s.on("end",function(){process.stderr.write(${JSON.stringify(SHORT_STDIN_MESSAGE)}+" ("+l+" of "+n+" bytes)\\n");process.exit(${SHORT_STDIN_EXIT})})`,
+  `s.on("end",function(){process.stderr.write(${JSON.stringify(SHORT_STDIN_MESSAGE)}+" ("+l+" ` +
+    `of "+n+" bytes)\\n");process.exit(${SHORT_STDIN_EXIT})})`,
 ].join('')
 
 export interface StdinAgentInvocation {

@@ -23,7 +23,8 @@ export function dindExitCheck(container: string, exitCode: number | undefined, l
       ? 'dind needs a privileged container and the runner does not give it one.'
       : 'The Docker daemon failed to start; its log says why.',
     remediation: unprivileged
-      ? 'Set privileged = true for service containers ([runners.kubernetes] privileged or service_container_security_context), or build without dind.'
+      ? 'Set privileged = true for service containers ([runners.kubernetes] privileged or service_container_security_context), ' +
+        'or build without dind.'
       : 'Read the dind log above and fix its configuration (TLS, storage driver, MTU).',
     durationMs: 0,
   }

@@ -100,7 +100,8 @@ function stallNote(resolv: ResolvConf | undefined): string {
 }
 
 const STALL_REMEDIATION =
-  'Run NodeLocal DNSCache in the cluster, or for glibc images add [[runners.kubernetes.dns_config.options]] name = "single-request-reopen" to the runner config.'
+  'Run NodeLocal DNSCache in the cluster, or for glibc images add [[runners.kubernetes.dns_config.options]] ' +
+  'name = "single-request-reopen" to the runner config.'
 
 function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observation[] {
   const findings: Observation[] = []
@@ -117,7 +118,8 @@ function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observ
         ? `No nameserver answered for ${name} within ${ctx.options.timeoutMs} ms; ${stallNote(ctx.resolv)}, then the lookup fails.`
         : `No nameserver answered for ${name}: ${errors.join(', ')}.`,
       cause: onlyTimeouts
-        ? `Queries to ${servers.join(', ')} are dropped: the DNS service is down, a NetworkPolicy blocks port 53, or the nameserver address is wrong.`
+        ? `Queries to ${servers.join(', ')} are dropped: the DNS service is down, a NetworkPolicy blocks ` +
+          `port 53, or the nameserver address is wrong.`
         : `Nothing listens on port 53 at ${servers.join(', ')}.`,
       remediation: 'Check that the cluster DNS pods run and that port 53 (UDP and TCP) to the nameserver is allowed from job pods.',
     })
@@ -133,7 +135,8 @@ function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observ
         cause:
           target.role === 'cluster'
             ? `The cluster domain is not ${ctx.options.clusterDomain}, or cluster DNS does not serve it.`
-            : 'The name is wrong, or the cluster DNS forwards it to an upstream that does not know it (split-horizon DNS, missing stub domain).',
+            : 'The name is wrong, or the cluster DNS forwards it to an upstream that does not know it (split-horizon ' +
+              'DNS, missing stub domain).',
         remediation:
           target.role === 'cluster'
             ? 'Pass the right --cluster-domain, or repair the cluster DNS configuration.'
@@ -183,9 +186,12 @@ function evaluateName(ctx: ProbeContext, target: DnsName, all: Series[]): Observ
       if (lost > 0 && lost < s.answers.length) {
         findings.push({
           status: 'warn',
-          summary: `${server} lost ${lost} of ${s.answers.length} ${s.type} queries over ${s.transport.toUpperCase()} for ${name}; ${stallNote(ctx.resolv)}.`,
+          summary:
+            `${server} lost ${lost} of ${s.answers.length} ${s.type} queries over ${s.transport.toUpperCase()} ` +
+            `for ${name}; ${stallNote(ctx.resolv)}.`,
           cause:
-            'Packet loss towards the DNS service, typically the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
+            'Packet loss towards the DNS service, typically the conntrack race on parallel A and AAAA ' +
+            'queries (kubernetes#56903) or an overloaded DNS pod.',
           remediation: STALL_REMEDIATION,
         })
       }
@@ -272,7 +278,8 @@ export async function checkDnsName(ctx: ProbeContext, target: DnsName): Promise<
     return simpleCheck(
       target.id,
       'skip',
-      `Not inside a Kubernetes pod (no KUBERNETES_SERVICE_HOST, no svc.${ctx.options.clusterDomain} search domain); ${target.name} was not checked.`,
+      `Not inside a Kubernetes pod (no KUBERNETES_SERVICE_HOST, no svc.${ctx.options.clusterDomain} ` +
+        `search domain); ${target.name} was not checked.`,
       [],
       startedAt,
     )
@@ -318,7 +325,9 @@ export async function checkDnsName(ctx: ProbeContext, target: DnsName): Promise<
       id: target.id,
       evidence,
       findings,
-      passSummary: `${target.name} resolves to ${firstAddress} (UDP median ${formatMs(median(udpRtts))}, worst ${formatMs(Math.max(...udpRtts))}).`,
+      passSummary:
+        `${target.name} resolves to ${firstAddress} (UDP ` +
+        `median ${formatMs(median(udpRtts))}, worst ${formatMs(Math.max(...udpRtts))}).`,
     },
     startedAt,
   )
@@ -381,7 +390,9 @@ export async function checkSearchExpansion(ctx: ProbeContext, names: DnsName[]):
           status: 'fail',
           summary: `${target.name} is answered by the search domain as ${hijacked[0]}, not by its real record.`,
           cause: 'A wildcard record in a search domain captures external names that have fewer dots than ndots.',
-          remediation: `Lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}", or write ${target.name} with a trailing dot.`,
+          remediation:
+            `Lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}", ` +
+            `or write ${target.name} with a trailing dot.`,
         })
       }
     }),
@@ -390,9 +401,15 @@ export async function checkSearchExpansion(ctx: ProbeContext, names: DnsName[]):
     const perName = 2 * resolv.search.length
     findings.push({
       status: 'warn',
-      summary: `ndots:${resolv.ndots} with ${resolv.search.length} search domains costs ${perName} extra queries for each lookup of ${costly.join(', ')}.`,
-      cause: `Names with fewer than ${resolv.ndots} dots are tried with every search domain first, and each miss is a round trip to the DNS service.`,
-      remediation: `Add [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}" to the runner config, or write external names with a trailing dot.`,
+      summary:
+        `ndots:${resolv.ndots} with ${resolv.search.length} search domains costs ${perName} extra ` +
+        `queries for each lookup of ${costly.join(', ')}.`,
+      cause:
+        `Names with fewer than ${resolv.ndots} dots are tried with every search domain first, and ` +
+        `each miss is a round trip to the DNS service.`,
+      remediation:
+        `Add [[runners.kubernetes.dns_config.options]] name = "ndots" value = "${suggestedNdots(external)}" ` +
+        `to the runner config, or write external names with a trailing dot.`,
     })
   }
   return finishCheck(
@@ -464,7 +481,8 @@ export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise
       const lost = answers.filter((a) => a.rcode === undefined).length
       const rtts = answers.filter((a) => a.rcode !== undefined).map((a) => a.rttMs)
       const evidence = [
-        `${n} UDP A queries for ${target.name} to ${server}: ${n - lost} answered, ${lost} lost${rtts.length ? `, median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}` : ''}`,
+        `${n} UDP A queries for ${target.name} to ${server}: ${n - lost} answered, ${lost} ` +
+          `lost${rtts.length ? `, median ${formatMs(median(rtts))}, worst ${formatMs(Math.max(...rtts))}` : ''}`,
         `a 1-in-20 loss shows in ${n} queries with ${chance} probability`,
       ]
       if (lost === n) {
@@ -477,12 +495,14 @@ export async function checkDnsLoss(ctx: ProbeContext, names: DnsName[]): Promise
         return simpleCheck(
           id,
           'warn',
-          `${server} lost ${lost} of ${n} queries (${((lost / n) * 100).toFixed(1)} %); ${stallNote(ctx.resolv)}, so about one lookup in ${Math.max(1, Math.round(n / lost))} stalls.`,
+          `${server} lost ${lost} of ${n} queries (${((lost / n) * 100).toFixed(1)} %); ${stallNote(ctx.resolv)}, ` +
+            `so about one lookup in ${Math.max(1, Math.round(n / lost))} stalls.`,
           evidence,
           startedAt,
           {
             cause:
-              'Intermittent packet loss towards the DNS service: the conntrack race on parallel A and AAAA queries (kubernetes#56903) or an overloaded DNS pod.',
+              'Intermittent packet loss towards the DNS service: the conntrack race on parallel A and AAAA ' +
+              'queries (kubernetes#56903) or an overloaded DNS pod.',
             remediation: STALL_REMEDIATION,
           },
         )
@@ -523,12 +543,16 @@ export async function checkSearchWildcards(ctx: ProbeContext): Promise<CheckResu
     return simpleCheck(
       'dns-search-wildcard',
       'fail',
-      `Search domain${wildcards.length === 1 ? '' : 's'} ${wildcards.join(', ')} answer${wildcards.length === 1 ? 's' : ''} any name: a wildcard record catches external names with fewer than ${resolv.ndots} dots.`,
+      `Search domain${wildcards.length === 1 ? '' : 's'} ${wildcards.join(', ')} answer${wildcards.length === 1 ? 's' : ''} ` +
+        `any name: a wildcard record catches external names with fewer than ${resolv.ndots} dots.`,
       evidence,
       startedAt,
       {
         cause: 'A wildcard DNS record in a search domain answers before the real name is tried.',
-        remediation: `Remove the wildcard domain from the search list (dns_config searches), or lower ndots with [[runners.kubernetes.dns_config.options]] name = "ndots" value = "1" and write external names with a trailing dot.`,
+        remediation:
+          `Remove the wildcard domain from the search list (dns_config searches), or lower ndots with ` +
+          `[[runners.kubernetes.dns_config.options]] name = "ndots" value = "1" and write external names ` +
+          `with a trailing dot.`,
       },
     )
   }

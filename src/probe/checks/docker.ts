@@ -154,14 +154,16 @@ async function observeEndpoint(
     const version = await httpGet({...base, path: '/version', hostHeader, timeoutMs, tls: material})
     observation.api = apiFrom(tlsPing, version)
     evidence.push(
-      `${haveCerts ? `mutual TLS with ${certs.dir}` : 'TLS without client certificate'}: GET /_ping 200 in ${formatMs(tlsPing.ms)}, API ${observation.api.apiVersion}, engine ${observation.api.version}`,
+      `${haveCerts ? `mutual TLS with ${certs.dir}` : 'TLS without client certificate'}: GET /_ping ` +
+        `200 in ${formatMs(tlsPing.ms)}, API ${observation.api.apiVersion}, engine ${observation.api.version}`,
     )
     if (!haveCerts) observation.tlsProblem = 'certs-missing'
     return finish()
   }
-  evidence.push(
-    `${haveCerts ? `mutual TLS with ${certs.dir}` : `TLS without client certificate (${certs.dir} lacks ${certs.missing.join(', ')})`}: ${tlsPing.status ?? tlsPing.errorMessage ?? tlsPing.error}`,
-  )
+  const handshake = haveCerts
+    ? `mutual TLS with ${certs.dir}`
+    : `TLS without client certificate (${certs.dir} lacks ${certs.missing.join(', ')})`
+  evidence.push(`${handshake}: ${tlsPing.status ?? tlsPing.errorMessage ?? tlsPing.error}`)
   if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|http request/i.test(`${tlsPing.error} ${tlsPing.errorMessage}`)) {
     observation.protocol = observation.protocol === 'tls' ? 'tls' : 'unknown'
     return finish()
@@ -176,15 +178,18 @@ async function observeEndpoint(
 }
 
 const TLS_VARIABLES_FIX =
-  'Set DOCKER_HOST=tcp://docker:2376, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client, and share /certs/client between the build and dind containers with an empty_dir volume.'
+  'Set DOCKER_HOST=tcp://docker:2376, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client, ' +
+  'and share /certs/client between the build and dind containers with an empty_dir volume.'
 
 function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswered: boolean): CheckResult {
   const startedAt = performance.now() - o.durationMs
   const label = o.parsed?.label ?? o.endpoint.url
-  const id = `docker-daemon-${idFragment(o.parsed ? (o.parsed.kind === 'unix' ? 'unix-socket' : `${o.parsed.host}-${o.parsed.port}`) : o.endpoint.url)}`
-  const evidence = [
-    `endpoint: ${o.endpoint.url} (from ${o.endpoint.origin === 'default' || o.endpoint.origin === 'counterpart' ? 'the usual dind ports' : o.endpoint.origin === 'DOCKER_HOST' ? 'DOCKER_HOST' : '--docker-host'})`,
-  ]
+  const where = o.parsed ? (o.parsed.kind === 'unix' ? 'unix-socket' : `${o.parsed.host}-${o.parsed.port}`) : o.endpoint.url
+  const id = `docker-daemon-${idFragment(where)}`
+  const origin = o.endpoint.origin
+  const from =
+    origin === 'default' || origin === 'counterpart' ? 'the usual dind ports' : origin === 'DOCKER_HOST' ? 'DOCKER_HOST' : '--docker-host'
+  const evidence = [`endpoint: ${o.endpoint.url} (from ${from})`]
   if (o.resolved?.address) evidence.push(`address: ${o.resolved.address} via ${o.resolved.via}`)
   evidence.push(...o.evidence)
   const wanted = o.endpoint.origin === 'requested' || o.endpoint.origin === 'DOCKER_HOST'
@@ -220,13 +225,15 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
       refused ? `Nothing listens on ${label} (${o.connectError}).` : `${label} does not accept connections (${o.connectError}).`,
       refused
         ? o.parsed.port === 2375
-          ? 'The dind service is not running, not ready yet, or listens with TLS on 2376 because DOCKER_TLS_CERTDIR is set (the docker:dind default).'
+          ? 'The dind service is not running, not ready yet, or listens with TLS on 2376 because DOCKER_TLS_CERTDIR ' +
+            'is set (the docker:dind default).'
           : o.parsed.port === 2376
             ? 'The dind service is not running or not ready yet, or it runs without TLS on 2375 (DOCKER_TLS_CERTDIR="").'
             : 'No daemon runs on this port: the service is down, not ready yet, or listens on another port.'
         : 'Packets to the port are dropped (firewall or a wrong address).',
       o.parsed.port === 2375
-        ? 'Add a docker:dind service to the job; for plain 2375 set DOCKER_TLS_CERTDIR to "" on it, or switch the client to tcp://docker:2376 with TLS.'
+        ? 'Add a docker:dind service to the job; for plain 2375 set DOCKER_TLS_CERTDIR to "" on it, ' +
+            'or switch the client to tcp://docker:2376 with TLS.'
         : 'Add a privileged docker:dind service to the job (privileged = true in the runner config) and give it time to start.',
     )
   } else if (o.api && !o.tlsProblem) {
@@ -241,7 +248,9 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
     } else {
       findings.push({
         status: 'pass',
-        summary: `Docker ${o.api.version} answers on ${label} over ${o.protocol === 'tls' ? 'mutual TLS' : 'plain HTTP'} (API ${o.api.apiVersion}).`,
+        summary:
+          `Docker ${o.api.version} answers on ${label} over ${o.protocol === 'tls' ? 'mutual TLS' : 'plain HTTP'} ` +
+          `(API ${o.api.apiVersion}).`,
       })
     }
   } else if (o.api && o.tlsProblem === 'certs-missing') {
@@ -257,9 +266,11 @@ function endpointCheck(ctx: ProbeContext, o: EndpointObservation, anotherAnswere
       'certs-missing': {
         summary: `${label} speaks TLS and requires client certificates, but ${ctx.options.certDir} has none.`,
         cause:
-          'The dind certificates are not shared with this container: no empty_dir volume at /certs/client, or DOCKER_CERT_PATH points elsewhere.',
+          'The dind certificates are not shared with this container: no empty_dir volume at /certs/client, ' +
+          'or DOCKER_CERT_PATH points elsewhere.',
         remediation:
-          'Mount an empty_dir volume at /certs/client in the runner config ([[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client" medium = "Memory") and set DOCKER_CERT_PATH=/certs/client.',
+          'Mount an empty_dir volume at /certs/client in the runner config ([[runners.kubernetes.volumes.empty_dir]] ' +
+          'name = "docker-certs" mount_path = "/certs/client" medium = "Memory") and set DOCKER_CERT_PATH=/certs/client.',
       },
       'client-cert-required': {
         summary: `${label} requires a client certificate and none was accepted.`,
@@ -324,7 +335,8 @@ async function waitForAnyListener(ctx: ProbeContext, targets: Array<{address: st
     if (performance.now() >= deadline) return undefined
     if (!announced) {
       ctx.progress(
-        `Waiting up to ${formatMs(ctx.options.dindWaitMs)} for a Docker daemon on ${targets.map((t) => `${t.address}:${t.port}`).join(', ')}.`,
+        `Waiting up to ${formatMs(ctx.options.dindWaitMs)} for a Docker ` +
+          `daemon on ${targets.map((t) => `${t.address}:${t.port}`).join(', ')}.`,
       )
       announced = true
     }
@@ -384,10 +396,13 @@ export async function runDockerChecks(ctx: ProbeContext): Promise<DockerChecksOu
 function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], startedAt: number): CheckResult {
   const working = observations.filter((o) => o.api && !o.tlsProblem)
   const dockerHost = observations.find((o) => o.endpoint.origin === 'DOCKER_HOST')
-  const evidence = observations.map(
-    (o) =>
-      `${o.parsed?.label ?? o.endpoint.url}: ${o.api ? `Docker ${o.api.version} (API ${o.api.apiVersion}) over ${o.protocol}` : o.listening === false ? `not listening (${o.connectError})` : o.resolved?.error ? `unresolved (${o.resolved.error})` : (o.tlsProblem ?? o.protocol ?? 'no answer')}`,
-  )
+  const state = (o: EndpointObservation) => {
+    if (o.api) return `Docker ${o.api.version} (API ${o.api.apiVersion}) over ${o.protocol}`
+    if (o.listening === false) return `not listening (${o.connectError})`
+    if (o.resolved?.error) return `unresolved (${o.resolved.error})`
+    return o.tlsProblem ?? o.protocol ?? 'no answer'
+  }
+  const evidence = observations.map((o) => `${o.parsed?.label ?? o.endpoint.url}: ${state(o)}`)
   if (working.length === 0) {
     const tlsBlocked = observations.find((o) => o.protocol === 'tls')
     return finishCheck(
@@ -400,7 +415,8 @@ function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], s
             status: 'fail',
             summary: tlsBlocked
               ? `A Docker daemon listens with TLS on ${tlsBlocked.parsed?.label}, but no client setup here can use it.`
-              : `No Docker daemon answers on ${observations.map((o) => o.parsed?.label ?? o.endpoint.url).join(', ')}${ctx.options.dindWaitMs > 0 ? ` after waiting ${formatMs(ctx.options.dindWaitMs)}` : ''}.`,
+              : `No Docker daemon answers on ${observations.map((o) => o.parsed?.label ?? o.endpoint.url).join(', ')}` +
+                `${ctx.options.dindWaitMs > 0 ? ` after waiting ${formatMs(ctx.options.dindWaitMs)}` : ''}.`,
             cause: tlsBlocked
               ? 'TLS client certificates are missing or do not match (see the endpoint checks).'
               : 'No docker:dind service in the job, the service crashed (it must run privileged), or it needs longer to start.',
@@ -423,7 +439,9 @@ function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], s
         findings: [
           {
             status: 'fail',
-            summary: `DOCKER_HOST=${dockerHost.endpoint.url} does not work, but a daemon answers on ${best.parsed?.label} over ${best.protocol === 'tls' ? 'TLS' : 'plain HTTP'}.`,
+            summary:
+              `DOCKER_HOST=${dockerHost.endpoint.url} does not work, but a daemon answers on ${best.parsed?.label} ` +
+              `over ${best.protocol === 'tls' ? 'TLS' : 'plain HTTP'}.`,
             cause:
               best.protocol === 'tls'
                 ? 'dind runs with TLS on 2376 (DOCKER_TLS_CERTDIR is set) while DOCKER_HOST points elsewhere.'
@@ -447,7 +465,9 @@ function daemonVerdict(ctx: ProbeContext, observations: EndpointObservation[], s
         findings: [
           {
             status: 'warn',
-            summary: `Docker answers on ${best.parsed.label}, but DOCKER_HOST is not set, so the docker CLI tries unix:///var/run/docker.sock.`,
+            summary:
+              `Docker answers on ${best.parsed.label}, but DOCKER_HOST is not set, so the docker CLI tries ` +
+              `unix:///var/run/docker.sock.`,
             cause: 'The kubernetes executor does not run the docker image entrypoint that guesses DOCKER_HOST.',
             remediation: best.protocol === 'tls' ? TLS_VARIABLES_FIX : `Set DOCKER_HOST=${best.parsed.label} in the job variables.`,
           },
@@ -570,7 +590,8 @@ async function daemonRegistryCheck(
     }
   })()
   const evidence = [
-    `GET /distribution/${host}/runner-doctor/probe:latest/json: ${answer.status ?? answer.error}${message ? ` ${message.slice(0, 300)}` : ''}`,
+    `GET /distribution/${host}/runner-doctor/probe:latest/json: ${answer.status ?? answer.error}` +
+      (message ? ` ${message.slice(0, 300)}` : ''),
   ]
   // Any answer of the registry's own (a credentials challenge, Basic or Bearer, or an unknown image) proves the path works.
   if (
@@ -580,7 +601,8 @@ async function daemonRegistryCheck(
     return simpleCheck(
       id,
       'pass',
-      `The Docker daemon reaches the registry ${host} (it answered${answer.status === 200 ? '' : `: ${message.split(':').at(-1)!.trim()}`}).`,
+      `The Docker daemon reaches the registry ${host} (it ` +
+        `answered${answer.status === 200 ? '' : `: ${message.split(':').at(-1)!.trim()}`}).`,
       evidence,
       startedAt,
     )
@@ -594,8 +616,11 @@ async function daemonRegistryCheck(
       startedAt,
       {
         cause:
-          "The registry uses a private CA that dind does not know (dind reads /etc/docker/certs.d/<host>/ca.crt, not the runner's tls-ca-file).",
-        remediation: `Mount the CA into the dind service at /etc/docker/certs.d/${host}/ca.crt (a config_map or secret volume), or start dind with --insecure-registry=${host} for a test registry.`,
+          'The registry uses a private CA that dind does not know (dind reads /etc/docker/certs.d/<host>/ca.crt, ' +
+          "not the runner's tls-ca-file).",
+        remediation:
+          `Mount the CA into the dind service at /etc/docker/certs.d/${host}/ca.crt (a config_map or ` +
+          `secret volume), or start dind with --insecure-registry=${host} for a test registry.`,
       },
     )
   }
@@ -716,7 +741,8 @@ async function dockerRunCheck(
     return simpleCheck(
       'docker-run',
       'pass',
-      `The Docker daemon pulled, created, started and removed a container from ${image} (exit 0) in ${formatMs(performance.now() - startedAt)}.`,
+      `The Docker daemon pulled, created, started and removed a container from ${image} (exit 0) ` +
+        `in ${formatMs(performance.now() - startedAt)}.`,
       evidence,
       startedAt,
     )
@@ -758,14 +784,17 @@ async function dockerStorageCheck(ctx: ProbeContext, working: EndpointObservatio
     return simpleCheck(
       'docker-storage',
       'warn',
-      `The Docker daemon stores images with vfs under ${info.DockerRootDir ?? 'its root'}: every layer is a full copy, so builds are slow and fill the node's disk.`,
+      `The Docker daemon stores images with vfs under ${info.DockerRootDir ?? 'its root'}: every ` +
+        `layer is a full copy, so builds are slow and fill the node's disk.`,
       evidence,
       startedAt,
       {
         cause:
-          'overlay2 is not usable where dind keeps /var/lib/docker (an overlay filesystem cannot hold another overlay), so dockerd fell back to vfs.',
+          'overlay2 is not usable where dind keeps /var/lib/docker (an overlay filesystem cannot hold ' +
+          'another overlay), so dockerd fell back to vfs.',
         remediation:
-          'Mount an empty_dir volume at /var/lib/docker in the dind service ([[runners.kubernetes.volumes.empty_dir]] mount_path = "/var/lib/docker"), so overlay2 sits on the node filesystem.',
+          'Mount an empty_dir volume at /var/lib/docker in the dind service ([[runners.kubernetes.volumes.empty_dir]] ' +
+          'mount_path = "/var/lib/docker"), so overlay2 sits on the node filesystem.',
       },
     )
   }
@@ -803,7 +832,8 @@ export function compareMtu(
     return simpleCheck(
       'docker-mtu',
       'warn',
-      `dind's bridge MTU ${dindMtu} is larger than the pod's ${podMtuValue}; large packets from containers get dropped (TLS handshakes and pulls hang).`,
+      `dind's bridge MTU ${dindMtu} is larger than the pod's ${podMtuValue}; large packets from ` +
+        `containers get dropped (TLS handshakes and pulls hang).`,
       evidence,
       startedAt,
       {

@@ -78,7 +78,8 @@ export function checkLibc(ctx: ProbeContext): CheckResult {
       })
     }
     evidence.push(
-      'musl sends A and AAAA in parallel, does not use search domains once ndots is met, and falls back to TCP only since 1.2.4 (Alpine 3.18).',
+      'musl sends A and AAAA in parallel, does not use search domains once ndots is met, and falls ' +
+        'back to TCP only since 1.2.4 (Alpine 3.18).',
     )
   }
   return finishCheck(
@@ -140,11 +141,14 @@ export function checkDockerEnvironment(ctx: ProbeContext): CheckResult {
   if (port === 2375 && env.DOCKER_TLS_CERTDIR) {
     findings.push({
       status: 'fail',
-      summary: `DOCKER_HOST uses port 2375 but DOCKER_TLS_CERTDIR=${env.DOCKER_TLS_CERTDIR} makes docker:dind listen with TLS on 2376 only.`,
+      summary:
+        `DOCKER_HOST uses port 2375 but DOCKER_TLS_CERTDIR=${env.DOCKER_TLS_CERTDIR} makes docker:dind ` + `listen with TLS on 2376 only.`,
       cause:
-        'Job variables reach service containers, and dind enables TLS whenever DOCKER_TLS_CERTDIR is non-empty (its image default is /certs).',
+        'Job variables reach service containers, and dind enables TLS whenever DOCKER_TLS_CERTDIR ' +
+        'is non-empty (its image default is /certs).',
       remediation:
-        'Set DOCKER_TLS_CERTDIR to "" for a plain daemon on 2375, or use DOCKER_HOST=tcp://docker:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client.',
+        'Set DOCKER_TLS_CERTDIR to "" for a plain daemon on 2375, or use DOCKER_HOST=tcp://docker:2376 ' +
+        'with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client.',
     })
   }
   if (tls) {
@@ -163,9 +167,11 @@ export function checkDockerEnvironment(ctx: ProbeContext): CheckResult {
           status: 'fail',
           summary: `DOCKER_CERT_PATH=${certPath} lacks ${missing.join(', ')}.`,
           cause:
-            'The dind certificates are not shared with this container (no shared volume at /certs/client), or dind has not written them yet.',
+            'The dind certificates are not shared with this container (no shared volume at /certs/client), ' +
+            'or dind has not written them yet.',
           remediation:
-            'Mount an empty_dir volume at /certs/client in the runner config ([[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client" medium = "Memory").',
+            'Mount an empty_dir volume at /certs/client in the runner config ([[runners.kubernetes.volumes.empty_dir]] ' +
+            'name = "docker-certs" mount_path = "/certs/client" medium = "Memory").',
         })
       }
     }

@@ -93,7 +93,8 @@ export function checkHostsAliases(input: AliasCheckInput): CheckResult {
       status: 'fail',
       summary: 'The Docker client targets host "docker" but the hosts file has no "docker" alias.',
       cause:
-        'The dind service has no alias "docker": an image from a registry path (registry.example.com/group/docker:dind) gets a different alias, or the service is missing.',
+        'The dind service has no alias "docker": an image from a registry path (registry.example.com/group/docker:dind) ' +
+        'gets a different alias, or the service is missing.',
       remediation: 'Add `alias: docker` to the docker:dind service in .gitlab-ci.yml, or point DOCKER_HOST at tcp://localhost:2376.',
     })
   } else if (dockerAddress && !isLoopback(dockerAddress)) {

@@ -122,7 +122,8 @@ export async function checkOutbound(ctx: ProbeContext, target: OutboundTarget): 
     })
   } else {
     evidence.push(
-      `TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} issued by ${handshake.peerIssuer ?? '?'}, valid to ${handshake.validTo ?? '?'}`,
+      `TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} ` +
+        `issued by ${handshake.peerIssuer ?? '?'}, valid to ${handshake.validTo ?? '?'}`,
     )
     if (!handshake.authorized) {
       findings.push({
@@ -195,12 +196,15 @@ async function checkThroughProxy(ctx: ProbeContext, target: OutboundTarget, prox
     })
   } else {
     evidence.push(
-      `TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} issued by ${handshake.peerIssuer ?? '?'}`,
+      `TLS ${handshake.protocol} handshake in ${formatMs(handshake.ms)}, certificate CN=${handshake.peerSubject ?? '?'} ` +
+        `issued by ${handshake.peerIssuer ?? '?'}`,
     )
     if (!handshake.authorized) {
       findings.push({
         status: 'fail',
-        summary: `${target.label} at ${endpoint}, through the ${via}, presents a certificate this container does not trust (${handshake.authorizationError}).`,
+        summary:
+          `${target.label} at ${endpoint}, through the ${via}, presents a certificate this container ` +
+          `does not trust (${handshake.authorizationError}).`,
         cause: 'A TLS-inspecting proxy re-signs the traffic with its own CA, or the server uses a private CA.',
         remediation: 'Give the runner that CA with tls-ca-file (and --tls-ca-file here), and add it to job images.',
       })
@@ -211,7 +215,9 @@ async function checkThroughProxy(ctx: ProbeContext, target: OutboundTarget, prox
       id: target.id,
       evidence,
       findings,
-      passSummary: `${target.label} at ${endpoint} through the ${via}: CONNECT in ${formatMs(tunnel.ms)}, TLS handshake in ${formatMs(handshake.ms)}.`,
+      passSummary:
+        `${target.label} at ${endpoint} through the ${via}: CONNECT in ${formatMs(tunnel.ms)}, TLS ` +
+        `handshake in ${formatMs(handshake.ms)}.`,
     },
     startedAt,
   )

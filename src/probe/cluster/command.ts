@@ -82,7 +82,8 @@ function caBundleForPod(
   if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new Error(`${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`)
   if (Buffer.byteLength(text) > MAX_CA_BYTES)
     throw new Error(
-      `${path} is ${Buffer.byteLength(text)} bytes; the pod takes at most ${MAX_CA_BYTES} (pass only the CAs that matter, not a whole system bundle).`,
+      `${path} is ${Buffer.byteLength(text)} bytes; the pod takes at most ${MAX_CA_BYTES} (pass ` +
+        `only the CAs that matter, not a whole system bundle).`,
     )
   if (!flag) progress(`Trusting the runner's tls-ca-file ${path} in the pod.`)
   return text

@@ -7,7 +7,8 @@ type Finding = Omit<CheckResult, 'status' | 'durationMs'>
 
 /** Where the exec request went through `kubectl proxy`, which refuses exec and attach paths unless told not to. */
 export const KUBECTL_PROXY_NOTE =
-  'The API is reached through a plain-http loopback proxy (kubectl proxy?): kubectl proxy refuses exec by default (--reject-paths); start it with --reject-paths="^/api/.*/pods/.*/attach" to let exec through.'
+  'The API is reached through a plain-http loopback proxy (kubectl proxy?): kubectl proxy refuses ' +
+  'exec by default (--reject-paths); start it with --reject-paths="^/api/.*/pods/.*/attach" to let exec through.'
 
 /** The exec request itself was refused: the reason is in the status code, not in the container. */
 export function execRefusedFinding(error: KubeError, container: string, pod: string, viaLoopbackHttp: boolean): Finding {

@@ -63,7 +63,9 @@ export async function chooseIdentity(
   if (!runnerSa) {
     return {
       identity: {},
-      note: `Acting as ${me}; the config names no runner ServiceAccount, so pass --as system:serviceaccount:NS:NAME to check the runner's own permissions.`,
+      note:
+        `Acting as ${me}; the config names no runner ServiceAccount, so pass --as system:serviceaccount:NS:NAME ` +
+        `to check the runner's own permissions.`,
       checks: [],
     }
   }
@@ -77,7 +79,9 @@ export async function chooseIdentity(
   if (answer.allowed)
     return {
       identity: {as: user},
-      note: `Acting as the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name} (${runnerSa.source}): the permission checks, the dry run and the pod are judged as the runner's are.`,
+      note:
+        `Acting as the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name} (${runnerSa.source}): ` +
+        `the permission checks, the dry run and the pod are judged as the runner's are.`,
       checks: [],
     }
   return {
@@ -87,10 +91,14 @@ export async function chooseIdentity(
       {
         id: 'probe-identity',
         status: 'warn',
-        summary: `Permissions and admission were checked for ${me}, not for the runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name}: ${me} may not impersonate it.`,
+        summary:
+          `Permissions and admission were checked for ${me}, not for the ` +
+          `runner's ServiceAccount ${runnerSa.namespace}/${runnerSa.name}: ${me} ` +
+          `may not impersonate it.`,
         evidence: [`${runnerSa.source}`, `impersonate serviceaccounts/${runnerSa.name} in namespace ${runnerSa.namespace}: denied`],
         cause:
-          'A pass here does not prove the runner may create these pods: its RBAC, and admission policies that judge the requesting user (OpenShift SCCs, Kyverno, Gatekeeper), can still reject its jobs.',
+          'A pass here does not prove the runner may create these pods: its RBAC, and admission policies ' +
+          'that judge the requesting user (OpenShift SCCs, Kyverno, Gatekeeper), can still reject its jobs.',
         remediation: `Rerun as someone allowed to impersonate it (verb impersonate on serviceaccounts), or with a kubeconfig for ${user}.`,
         durationMs: 0,
       },
@@ -128,13 +136,19 @@ export async function runnerPermissionsCheck(
   return {
     id: 'runner-permissions',
     status: 'fail',
-    summary: `${user} lacks ${missing.length} permission${missing.length === 1 ? '' : 's'} the executor needs in namespace ${namespace}: ${missing.map(permissionText).join(', ')}.`,
+    summary:
+      `${user} lacks ${missing.length} permission${missing.length === 1 ? '' : 's'} the executor ` +
+      `needs in namespace ${namespace}: ${missing.map(permissionText).join(', ')}.`,
     evidence: missing.map(
       (p) =>
-        `${p.subresource ? `${p.resource}/${p.subresource}` : p.resource} is forbidden: User "${user}" cannot ${p.verb} resource "${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}" in API group "${p.group ?? ''}" in the namespace "${namespace}" (needed for ${p.purpose})`,
+        `${p.subresource ? `${p.resource}/${p.subresource}` : p.resource} is forbidden: User "${user}" ` +
+        `cannot ${p.verb} resource "${p.subresource ? `${p.resource}/${p.subresource}` : p.resource}" ` +
+        `in API group "${p.group ?? ''}" in the namespace "${namespace}" (needed for ${p.purpose})`,
     ),
     cause: 'Jobs fail with these "is forbidden" errors when the executor reaches that step.',
-    remediation: `Add the missing verbs to the Role bound to ${user} in namespace ${namespace} (GitLab Runner docs: "Configure runner API permissions").`,
+    remediation:
+      `Add the missing verbs to the Role bound to ${user} in namespace ${namespace} (GitLab Runner ` +
+      `docs: "Configure runner API permissions").`,
     durationMs: 0,
   }
 }

@@ -13,7 +13,8 @@ export const MIRRORED_SETTINGS: Readonly<Record<string, string>> = {
   cap_add: 'Added capabilities of every container (NET_RAW stays dropped unless added back).',
   cap_drop: 'Dropped capabilities of every container, after the default NET_RAW.',
   build_container_security_context:
-    'The build container securityContext: capabilities, privileged, run_as_*, read-only root, proc_mount, SELinux type, seccomp and AppArmor profiles.',
+    'The build container securityContext: capabilities, privileged, run_as_*, read-only root, ' +
+    'proc_mount, SELinux type, seccomp and AppArmor profiles.',
   helper_container_security_context: 'The helper container securityContext, the same fields.',
   service_container_security_context: 'Every service container securityContext (dind included), the same fields.',
   init_permissions_container_security_context: 'The init-permissions container securityContext, the same fields.',
@@ -55,14 +56,16 @@ export const MIRRORED_SETTINGS: Readonly<Record<string, string>> = {
   logs_base_dir: 'Where the logs emptyDir is mounted.',
   scripts_base_dir: 'Where the scripts emptyDir is mounted.',
   pod_spec:
-    'Applied as strategic, merge or json patches when FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is on; a patch that fails stops the probe as it fails the job.',
+    'Applied as strategic, merge or json patches when FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is ' +
+    'on; a patch that fails stops the probe as it fails the job.',
   image: 'A kaniko or buildah job image gives registry reachability checks instead of Docker ones.',
 }
 
 /** Setting → why the mirror pod leaves it out. */
 export const UNMIRRORED_SETTINGS: Readonly<Record<string, string>> = {
   '*_overwrite_allowed':
-    'Overwrites come from job variables such as KUBERNETES_CPU_REQUEST; pass them with --var and the configured values apply as the runner would validate them.',
+    'Overwrites come from job variables such as KUBERNETES_CPU_REQUEST; pass them with --var and ' +
+    'the configured values apply as the runner would validate them.',
   '*_overwrite_max_allowed': 'The same: limits on job-variable overwrites, not pod fields.',
   poll_interval: 'How the runner waits for the pod, not part of the pod; the probe has --poll-interval and --start-timeout.',
   poll_timeout: 'The same; pass --start-timeout to match it.',

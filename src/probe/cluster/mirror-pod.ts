@@ -410,7 +410,8 @@ export function buildMirrorPodWithNotes(options: MirrorPodOptions): MirrorPodRes
     spec = applyPodSpecPatches(spec, patches)
     if (patches.length)
       notes.push(
-        `Applied ${patches.length} pod_spec patch${patches.length === 1 ? '' : 'es'} (${patches.map((p) => `${p.name}: ${p.type}`).join(', ')}).`,
+        `Applied ${patches.length} pod_spec patch${patches.length === 1 ? '' : 'es'} ` +
+          `(${patches.map((p) => `${p.name}: ${p.type}`).join(', ')}).`,
       )
   } else if (Array.isArray(k8s.pod_spec) && k8s.pod_spec.length) {
     notes.push('pod_spec patches are ignored, as the runner ignores them, because FF_USE_ADVANCED_POD_SPEC_CONFIGURATION is off.')

@@ -45,7 +45,8 @@ export function pendingState(pod: V1Pod, events: CoreV1Event[] = []): PendingSta
       kind: 'volume-mount',
       reason: `a volume cannot be mounted on ${node}: ${trouble.message ?? trouble.reason}`,
       cause:
-        'A volume of the runner config (ConfigMap, Secret, PVC, CSI or host path) does not exist or cannot be attached; job pods stay in ContainerCreating the same way.',
+        'A volume of the runner config (ConfigMap, Secret, PVC, CSI or host path) does not exist or ' +
+        'cannot be attached; job pods stay in ContainerCreating the same way.',
       remediation: 'Create the object the message names in the job namespace, or fix the [[runners.kubernetes.volumes.*]] entry.',
     }
   }

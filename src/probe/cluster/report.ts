@@ -53,13 +53,16 @@ export function mergeNodeReports(reports: {node: string; report: ProbeReport}[],
     ? {
         id: 'nodes-differ',
         status: 'warn',
-        summary: `The nodes disagree on ${differing.length} check${differing.length === 1 ? '' : 's'}: ${differing.map(([id]) => id).join(', ')}.`,
+        summary:
+          `The nodes disagree on ${differing.length} ` +
+          `check${differing.length === 1 ? '' : 's'}: ${differing.map(([id]) => id).join(', ')}.`,
         evidence: differing.map(
           ([id, perNode]) => `${id}: ${reports.map(({node}) => `${node}=${perNode.get(node) ?? 'missing'}`).join(', ')}`,
         ),
         cause: 'Nodes differ in DNS, network or dind behaviour, so jobs succeed or fail depending on where they land.',
         remediation:
-          'Compare the failing nodes with the passing ones (node pools, kernel, CNI, NodeLocal DNSCache) and fix or taint the odd ones out.',
+          'Compare the failing nodes with the passing ones (node pools, kernel, CNI, NodeLocal DNSCache) ' +
+          'and fix or taint the odd ones out.',
         durationMs: 0,
       }
     : {

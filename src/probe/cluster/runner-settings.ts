@@ -16,7 +16,8 @@ function pick(runners: RunnerSettings[], source: string, name?: string): RunnerS
   if (kubernetes.length === 0) throw new RunnerSettingsError(`${source} has no runner with the kubernetes executor.`)
   if (kubernetes.length > 1) {
     throw new RunnerSettingsError(
-      `${source} has ${kubernetes.length} kubernetes runners (${kubernetes.map((r) => r.name ?? '(unnamed)').join(', ')}); choose one with --runner.`,
+      `${source} has ${kubernetes.length} kubernetes runners (${kubernetes.map((r) => r.name ?? '(unnamed)').join(', ')}); ` +
+        `choose one with --runner.`,
     )
   }
   return kubernetes[0]!

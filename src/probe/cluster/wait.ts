@@ -70,7 +70,10 @@ function imageRemedy(reason: string, image: string | undefined): string {
   if (reason === 'ErrImageNeverPull')
     return `The pull policy is Never and "${image}" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.`
   if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff')
-    return `Check that "${image}" exists and that the cluster can pull it (registry reachable, image_pull_secrets set); pass --image with a mirror for air-gapped clusters.`
+    return (
+      `Check that "${image}" exists and that the cluster can pull it (registry reachable, image_pull_secrets ` +
+      `set); pass --image with a mirror for air-gapped clusters.`
+    )
   if (reason === 'CrashLoopBackOff') return 'Read the container log (kubectl logs --previous) and fix what makes it exit.'
   return 'Read the events of the pod and fix the container configuration.'
 }
@@ -124,12 +127,16 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         const events = await eventsFor(kube, options.namespace, options.pod, (e) => e.reason === 'FailedScheduling')
         return {
           kind: 'failed',
-          summary: `The probe pod was not scheduled within ${Math.round(options.startTimeoutMs / 1000)}s: ${scheduled.message ?? scheduled.reason}`,
+          summary:
+            `The probe pod was not scheduled ` +
+            `within ${Math.round(options.startTimeoutMs / 1000)}s: ${scheduled.message ?? scheduled.reason}`,
           evidence: events.length ? events : [`PodScheduled=False ${scheduled.reason ?? ''}: ${scheduled.message ?? ''}`],
           cause:
-            'No node satisfies the pod: its resource requests, node_selector or tolerations (the same ones job pods get) rule them all out.',
+            'No node satisfies the pod: its resource requests, node_selector or tolerations (the same ' +
+            'ones job pods get) rule them all out.',
           remediation:
-            'Lower the runner resource requests, fix node_selector/node_tolerations, or add capacity; job pods with these settings stay Pending too.',
+            'Lower the runner resource requests, fix node_selector/node_tolerations, or add capacity; ' +
+            'job pods with these settings stay Pending too.',
           timings,
         }
       }
@@ -169,7 +176,7 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
     if ((target?.state?.running || target?.state?.terminated) && timings.startedMs === undefined) {
       timings.startedMs = elapsed
       say(
-        `Running the checks in ${options.ephemeral ? 'ephemeral container' : 'pod'} ${options.ephemeral ? `${options.container} of ${options.pod}` : options.pod}.`,
+        `Running the checks in ${options.ephemeral ? `ephemeral container ${options.container} of ${options.pod}` : `pod ${options.pod}`}.`,
       )
     }
     if (options.sidecar && !sidecarReported) {
@@ -177,7 +184,8 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
       if (sidecar?.state?.terminated) {
         sidecarReported = true
         say(
-          `The ${options.sidecar} service container exited with code ${sidecar.state.terminated.exitCode} (${sidecar.state.terminated.reason ?? 'no reason'}).`,
+          `The ${options.sidecar} service container exited with code ${sidecar.state.terminated.exitCode} ` +
+            `(${sidecar.state.terminated.reason ?? 'no reason'}).`,
         )
         await options.onSidecarExit?.(sidecar)
       }
@@ -188,12 +196,14 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
     if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
       return {
         kind: 'failed',
-        summary: `The probe pod ended (${pod.status.phase}${pod.status.reason ? `, ${pod.status.reason}` : ''}) before the checks finished.`,
+        summary:
+          `The probe pod ended (${pod.status.phase}${pod.status.reason ? `, ${pod.status.reason}` : ''}) ` + `before the checks finished.`,
         evidence: [pod.status.message ?? `phase ${pod.status.phase}`],
         cause: pod.status.reason === 'DeadlineExceeded' ? 'The pod hit its activeDeadlineSeconds.' : 'The pod stopped early.',
         remediation:
           pod.status.reason === 'DeadlineExceeded'
-            ? 'Raise --checks-timeout (the pod deadline is --start-timeout plus --checks-timeout), or read the pod events for what stopped it.'
+            ? 'Raise --checks-timeout (the pod deadline is --start-timeout plus --checks-timeout), or read ' +
+              'the pod events for what stopped it.'
             : 'Read the pod events for what stopped it.',
         timings,
       }
@@ -218,7 +228,8 @@ export async function waitForContainer(kube: KubeApi, options: WaitOptions): Pro
         evidence: [`container ${options.container} still running`],
         cause: 'The check program hangs, most likely on the network.',
         remediation:
-          'Raise --checks-timeout, or run the probe with --format json and look at the last progress line (--timeout is per DNS query and connection, not for the whole run).',
+          'Raise --checks-timeout, or run the probe with --format json and look at the last progress ' +
+          'line (--timeout is per DNS query and connection, not for the whole run).',
         timings,
       }
     }

@@ -20,7 +20,9 @@ interface Rule {
 }
 
 const TLS_FIX =
-  'Use DOCKER_HOST=tcp://docker:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client and share /certs/client with an empty_dir volume, or set DOCKER_TLS_CERTDIR="" on the dind service and use tcp://docker:2375.'
+  'Use DOCKER_HOST=tcp://docker:2376 with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=/certs/client ' +
+  'and share /certs/client with an empty_dir volume, or set DOCKER_TLS_CERTDIR="" on the dind ' +
+  'service and use tcp://docker:2375.'
 
 const dockerFailures = (checks: CheckResult[]) => checks.filter((c) => isDockerCheck(c) && needsAttention(c))
 
@@ -34,7 +36,8 @@ const RULES: Rule[] = [
     },
     title: () => 'dind is not privileged, so the Docker daemon cannot start.',
     fix: () =>
-      'Set privileged = true in [runners.kubernetes] (or privileged in service_container_security_context) for the runner that starts dind, or build without dind (kaniko, buildah).',
+      'Set privileged = true in [runners.kubernetes] (or privileged in service_container_security_context) ' +
+      'for the runner that starts dind, or build without dind (kaniko, buildah).',
   },
   {
     id: 'docker-port-tls-mismatch',
@@ -55,7 +58,8 @@ const RULES: Rule[] = [
       )
       return plainOnTls
         ? "Your DOCKER_HOST port does not match the daemon's TLS setting: the client expects TLS, the daemon serves plain HTTP on 2375."
-        : "Your DOCKER_HOST port does not match the daemon's TLS setting: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR is set), the client talks plain HTTP to 2375."
+        : "Your DOCKER_HOST port does not match the daemon's TLS setting: dind serves TLS on 2376 (DOCKER_TLS_CERTDIR " +
+            'is set), the client talks plain HTTP to 2375.'
     },
     fix: () => TLS_FIX,
   },
@@ -71,7 +75,8 @@ const RULES: Rule[] = [
     },
     title: () => 'The dind service has no "docker" alias, so tcp://docker:… does not resolve in the job pod.',
     fix: () =>
-      'Add alias: docker to the dind service (its image name from a registry path gives another alias), or point DOCKER_HOST at tcp://localhost:2376.',
+      'Add alias: docker to the dind service (its image name from a registry path gives another ' +
+      'alias), or point DOCKER_HOST at tcp://localhost:2376.',
   },
   {
     id: 'docker-certs-volume-missing',
@@ -82,7 +87,8 @@ const RULES: Rule[] = [
     title: () =>
       'dind serves TLS and wants client certificates, but they are not shared with the build container: no volume at /certs/client.',
     fix: () =>
-      'Add [[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client" medium = "Memory" to the runner config and set DOCKER_CERT_PATH=/certs/client.',
+      'Add [[runners.kubernetes.volumes.empty_dir]] name = "docker-certs" mount_path = "/certs/client" ' +
+      'medium = "Memory" to the runner config and set DOCKER_CERT_PATH=/certs/client.',
   },
   {
     id: 'docker-daemon-missing',
@@ -97,7 +103,8 @@ const RULES: Rule[] = [
         : [],
     title: () => 'No Docker daemon answers, so every Docker check after it fails.',
     fix: () =>
-      'Add a docker:dind service (privileged) to the job or the runner config, and give it time to start; read the service log for why it stopped.',
+      'Add a docker:dind service (privileged) to the job or the runner config, and give it time ' +
+      'to start; read the service log for why it stopped.',
   },
 ]
 
@@ -123,7 +130,9 @@ function deadNameservers(checks: CheckResult[]): ProbeCause[] {
       id: `nameserver-dead-${server.replace(/[^0-9a-z]+/gi, '-')}`,
       status: worst(explained),
       title: `Nameserver ${server} does not answer, so every lookup through it fails or waits for the timeout.`,
-      fix: `Check that the cluster DNS behind ${server} runs and that port 53 (UDP and TCP) to it is allowed from job pods, or remove it from dns_config.`,
+      fix:
+        `Check that the cluster DNS behind ${server} runs and that port 53 (UDP and TCP) to it is ` +
+        `allowed from job pods, or remove it from dns_config.`,
       checks: explained.map((c) => c.id),
     }
   })

@@ -63,38 +63,42 @@ describe('--ci-file/--job and --var', () => {
     expect(kaniko).toMatchObject({jobServices: [], jobVariables: {}, jobImage: 'gcr.io/kaniko-project/executor:v1.23.2-debug'})
   })
 
-  it('the mirror pod gets the job dind (with its alias and --mtu), the variables in build and service containers, and --var over the file', async () => {
-    const job = await jobFromCiFile(write('.gitlab-ci.yml', CI), 'build-image')
-    const pod = buildMirrorPod({
-      runner: {kubernetes: {privileged: true}, environment: []},
-      runId: 'a',
-      name: 'rd-probe-a',
-      namespace: 'ci',
-      agentSource: '0',
-      agentOptions: {},
-      deadlineSeconds: 60,
-      now: new Date(),
-      ...job,
-      jobVariables: {...job.jobVariables, ...parseVarFlags(['DOCKER_HOST=tcp://localhost:2376', 'EMPTY='])},
-    })
-    const [build, , dind] = pod.spec!.containers
-    expect(pod.metadata!.annotations![DIND_CONTAINER_ANNOTATION]).toBe('docker')
-    expect(dind).toMatchObject({name: 'docker', image: 'registry.example.com/mirror/docker:27-dind', args: ['--mtu=1450']})
-    expect(dind!.env).toEqual(
-      expect.arrayContaining([
-        {name: 'HEALTHCHECK_TCP_PORT', value: '2376'},
-        {name: 'DOCKER_TLS_CERTDIR', value: '/certs'},
-      ]),
-    )
-    expect(build!.env).toEqual(
-      expect.arrayContaining([
-        {name: 'DOCKER_HOST', value: 'tcp://localhost:2376'},
-        {name: 'DOCKER_TLS_VERIFY', value: '1'},
-        {name: 'EMPTY', value: ''},
-      ]),
-    )
-    expect(pod.spec!.hostAliases![0]!.hostnames).toContain('docker')
-  })
+  it(
+    'the mirror pod gets the job dind (with its alias and --mtu), the variables in build and service ' +
+      'containers, and --var over the file',
+    async () => {
+      const job = await jobFromCiFile(write('.gitlab-ci.yml', CI), 'build-image')
+      const pod = buildMirrorPod({
+        runner: {kubernetes: {privileged: true}, environment: []},
+        runId: 'a',
+        name: 'rd-probe-a',
+        namespace: 'ci',
+        agentSource: '0',
+        agentOptions: {},
+        deadlineSeconds: 60,
+        now: new Date(),
+        ...job,
+        jobVariables: {...job.jobVariables, ...parseVarFlags(['DOCKER_HOST=tcp://localhost:2376', 'EMPTY='])},
+      })
+      const [build, , dind] = pod.spec!.containers
+      expect(pod.metadata!.annotations![DIND_CONTAINER_ANNOTATION]).toBe('docker')
+      expect(dind).toMatchObject({name: 'docker', image: 'registry.example.com/mirror/docker:27-dind', args: ['--mtu=1450']})
+      expect(dind!.env).toEqual(
+        expect.arrayContaining([
+          {name: 'HEALTHCHECK_TCP_PORT', value: '2376'},
+          {name: 'DOCKER_TLS_CERTDIR', value: '/certs'},
+        ]),
+      )
+      expect(build!.env).toEqual(
+        expect.arrayContaining([
+          {name: 'DOCKER_HOST', value: 'tcp://localhost:2376'},
+          {name: 'DOCKER_TLS_VERIFY', value: '1'},
+          {name: 'EMPTY', value: ''},
+        ]),
+      )
+      expect(pod.spec!.hostAliases![0]!.hostnames).toContain('docker')
+    },
+  )
 
   it('refuses what it cannot read: bad YAML with file:line:col, an unknown job, a --var without KEY=', async () => {
     const bad = write('bad.yml', 'build:\n  script: [a\n')

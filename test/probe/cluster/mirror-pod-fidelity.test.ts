@@ -1,4 +1,5 @@
-// Uses the fake's validatePod as a fast offline check of pod shapes; the real API server's dry run judges the same pods in test/probe/real-cluster.
+// Uses the fake's validatePod as a fast offline check of pod shapes; the real API server's dry run judges the same
+// pods in test/probe/real-cluster.
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from '@jest/globals'

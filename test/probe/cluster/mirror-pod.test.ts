@@ -1,4 +1,5 @@
-// Uses the fake's validatePod as a fast offline check of pod shapes; the real API server's dry run judges the same pods in test/probe/real-cluster.
+// Uses the fake's validatePod as a fast offline check of pod shapes; the real API server's dry run judges the same
+// pods in test/probe/real-cluster.
 import {describe, expect, it} from '@jest/globals'
 import {Pod} from 'kubernetes-models/v1'
 import {validatePod} from '../../fake-kube/admission.js'

@@ -56,7 +56,8 @@ describe('pending states are named for what they are, and move with the pod', ()
     const state = pendingState(scheduledOn('node-2'), [
       event(
         'FailedCreatePodSandBox',
-        'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "abc": plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized',
+        'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for ' +
+          'sandbox "abc": plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized',
       ),
     ])
     expect(state.kind).toBe('sandbox')

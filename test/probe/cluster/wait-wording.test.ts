@@ -51,7 +51,8 @@ describe('probe diagnosis wording (fake API server)', () => {
     const check = run.report!.checks[0]!
     expect(check.summary).toMatch(/Container "build" cannot start: ErrImageNeverPull/)
     expect(check.remediation).toBe(
-      'The pull policy is Never and "registry.example.com/not-preloaded/node:24" is not on the node: pre-load it on every node, or set the pull policy to IfNotPresent.',
+      'The pull policy is Never and "registry.example.com/not-preloaded/node:24" is not on the node: ' +
+        'pre-load it on every node, or set the pull policy to IfNotPresent.',
     )
     // Not a wait for --start-timeout: it fails as soon as the kubelet says so.
     expect(Date.now() - started).toBeLessThan(15_000)

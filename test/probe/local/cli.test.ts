@@ -112,7 +112,9 @@ test('probe --local with a dead Docker port exits 1 and the stylish report leads
   const firstLine = result.stdout.split('\n')[0]
   // The root cause and its fix first; the checks it explains are listed under it.
   expect(firstLine).toBe(
-    'runner-doctor probe (local): No Docker daemon answers, so every Docker check after it fails. Fix: Add a docker:dind service (privileged) to the job or the runner config, and give it time to start; read the service log for why it stopped.',
+    'runner-doctor probe (local): No Docker daemon answers, so every Docker check after it fails. ' +
+      'Fix: Add a docker:dind service (privileged) to the job or the runner config, and give it time ' +
+      'to start; read the service log for why it stopped.',
   )
   expect(result.stdout).toMatch(/^ {2}1\. FAIL No Docker daemon answers/m)
   expect(result.stdout).toMatch(/^ {5}fail {4}docker-daemon-127-0-0-1-\d+ +Nothing listens/m)

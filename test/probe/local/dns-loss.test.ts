@@ -55,7 +55,8 @@ test('a nameserver that drops one UDP query in 20 is caught: 3 of 60 lost, a war
   expect(check!.id).toBe(`dns-loss-${faults.address.replaceAll('.', '-')}`)
   expect(check!.status).toBe('warn')
   expect(check!.summary).toBe(
-    `${faults.address} lost 3 of 60 queries (5.0 %); a resolver waits 5 s per lost query before it retries (the 5 s stall), so about one lookup in 20 stalls.`,
+    `${faults.address} lost 3 of 60 queries (5.0 %); a resolver waits 5 s per lost query before ` +
+      `it retries (the 5 s stall), so about one lookup in 20 stalls.`,
   )
   expect(check!.evidence[1]).toBe('a 1-in-20 loss shows in 60 queries with 95.4 % probability')
   expect(faults.received.filter((q) => q.name === 'lossy20.example.com' && q.transport === 'udp').length).toBeGreaterThanOrEqual(60)

@@ -88,7 +88,8 @@ describe('raw DNS against a real dnsmasq', () => {
     expect(
       expansion.evidence.some((e) =>
         e.startsWith(
-          'gitlab.example.com: 6 extra queries (gitlab.example.com.ci.svc.cluster.local, gitlab.example.com.svc.cluster.local, gitlab.example.com.cluster.local)',
+          'gitlab.example.com: 6 extra queries (gitlab.example.com.ci.svc.cluster.local, gitlab.example.com.svc.cluster.local, ' +
+            'gitlab.example.com.cluster.local)',
         ),
       ),
     ).toBe(true)
@@ -131,7 +132,8 @@ describe('DNS faults from the dns-packet server', () => {
     const dropped = check(report, 'dns-target-dropped-example-com')
     expect(dropped.status).toBe('fail')
     expect(dropped.summary).toBe(
-      'No nameserver answered for dropped.example.com within 300 ms; a resolver waits 5 s per lost query before it retries (the 5 s stall), then the lookup fails.',
+      'No nameserver answered for dropped.example.com within 300 ms; a resolver waits 5 s per lost ' +
+        'query before it retries (the 5 s stall), then the lookup fails.',
     )
     expect(dropped.evidence.some((e) => e.includes('0/3 answered') && e.includes('errors: timeout'))).toBe(true)
     expect(report.summary.exitCode).toBe(1)
@@ -180,7 +182,8 @@ describe('DNS faults from the dns-packet server', () => {
 describe('resolver arithmetic', () => {
   test('resolv.conf parsing keeps the last search line and reads the options', () => {
     const conf = parseResolvConf(
-      '# comment\nnameserver 10.96.0.10\nsearch a b\nsearch ns.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5 timeout:2 attempts:3 single-request-reopen\n',
+      '# comment\nnameserver 10.96.0.10\nsearch a b\nsearch ns.svc.cluster.local svc.cluster.local ' +
+        'cluster.local\noptions ndots:5 timeout:2 attempts:3 single-request-reopen\n',
     )
     expect(conf).toEqual({
       nameservers: ['10.96.0.10'],

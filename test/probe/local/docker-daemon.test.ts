@@ -110,7 +110,8 @@ describe('--deep: a container really runs on the daemon', () => {
     writeFileSync(join(dir, 'go.mod'), 'module tiny\n\ngo 1.22\n')
     writeFileSync(
       join(dir, 'main.go'),
-      'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif len(os.Args) > 1 {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("tiny")\n}\n',
+      'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tif ' +
+        'len(os.Args) > 1 {\n\t\tos.Exit(3)\n\t}\n\tfmt.Println("tiny")\n}\n',
     )
     execFileSync('go', ['build', '-o', 'hello', '.'], {
       cwd: dir,

@@ -33,7 +33,8 @@ describe('probe against the real API server: admission', () => {
     const check = run.report!.checks[0]!
     expect(check.id).toBe('kube-admission')
     expect(check.summary).toBe(
-      `PodSecurity refuses the probe pod in namespace ${namespace}: the namespace label pod-security.kubernetes.io/enforce=baseline (version latest) forbids what dind needs.`,
+      `PodSecurity refuses the probe pod in namespace ${namespace}: the namespace label pod-security.kubernetes.io/enforce=baseline ` +
+        `(version latest) forbids what dind needs.`,
     )
     // The real admission plugin's own words (it names every privileged container of the pod, dind among them).
     expect(check.evidence[0]).toMatch(
@@ -54,7 +55,8 @@ describe('probe against the real API server: admission', () => {
     expect(run.code).toBe(2)
     expect(run.report!.checks[0]!.summary).toContain('pod-security.kubernetes.io/enforce=restricted')
     expect(run.report!.checks[0]!.evidence[0]).toContain(
-      'violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), allowPrivilegeEscalation != false (containers ',
+      'violates PodSecurity "restricted:latest": privileged (container "docker" must not set securityContext.privileged=true), ' +
+        'allowPrivilegeEscalation != false (containers ',
     )
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 90_000)

@@ -25,7 +25,8 @@ function kubeconfigFile(dir: string, cluster: string, user: string): string {
   const path = join(dir, 'kubeconfig')
   writeFileSync(
     path,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\nusers:\n- name: u\n  user:\n${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n${cluster}\nusers:\n- name: ` +
+      `u\n  user:\n${user}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: default}\ncurrent-context: x\n`,
   )
   return path
 }
@@ -131,7 +132,8 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const kubeconfig = kubeconfigFile(
       dir,
       `    server: ${cluster.server}\n${caLine()}`,
-      '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: rd-no-such-auth-plugin\n      installHint: Install rd-no-such-auth-plugin from your cloud vendor.',
+      '    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: rd-no-such-auth-plugin\n      ' +
+        'installHint: Install rd-no-such-auth-plugin from your cloud vendor.',
     )
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json'])
     expect(run.code).toBe(2)
@@ -146,7 +148,8 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const plugin = script(
       dir,
       'login.sh',
-      `echo "error: refresh token expired for user ci" >&2\necho "request had Authorization: Bearer abcdefghijklmnopqrstuvwxyz0123456789ABCDEF and token=s3cr3t-value" >&2\nexit 1`,
+      `echo "error: refresh token expired for user ci" >&2\necho "request had Authorization: Bearer ` +
+        `abcdefghijklmnopqrstuvwxyz0123456789ABCDEF and token=s3cr3t-value" >&2\nexit 1`,
     )
     const kubeconfig = kubeconfigFile(
       dir,
@@ -156,7 +159,8 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--format', 'json'])
     expect(run.code).toBe(2)
     expect(run.report!.summary.verdict).toBe(
-      `The probe could not run: The kubeconfig's credential plugin "${plugin}" failed (exit 1): error: refresh token expired for user ci | request had Authorization: Bearer [redacted] and token=[redacted]`,
+      `The probe could not run: The kubeconfig's credential plugin "${plugin}" failed (exit 1): ` +
+        `error: refresh token expired for user ci | request had Authorization: Bearer [redacted] and token=[redacted]`,
     )
     expect(run.stdout + run.stderr).not.toMatch(/s3cr3t|abcdefghijklmnop/)
   }, 30_000)
@@ -166,7 +170,8 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const plugin = script(dir, 'login.sh', 'exec sleep 30')
     const started = Date.now()
     expect(() => runCredentialPlugin({command: plugin}, dir, process.env, {timeoutMs: 700})).toThrow(
-      `the kubeconfig's credential plugin "${plugin}" did not answer within 1 s; it may be waiting for an interactive login: run "${plugin}" once in a terminal, then retry`,
+      `the kubeconfig's credential plugin "${plugin}" did not answer within 1 s; it may be waiting ` +
+        `for an interactive login: run "${plugin}" once in a terminal, then retry`,
     )
     expect(Date.now() - started).toBeLessThan(5000)
   })
@@ -176,7 +181,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const plugin = script(
       dir,
       'login.sh',
-      `echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"t","expirationTimestamp":"2020-01-01T00:00:00Z"}}'`,
+      `echo '${JSON.stringify({
+        apiVersion: 'client.authentication.k8s.io/v1',
+        kind: 'ExecCredential',
+        status: {token: 't', expirationTimestamp: '2020-01-01T00:00:00Z'},
+      })}'`,
     )
     expect(() => runCredentialPlugin({command: plugin}, dir, process.env)).toThrow(
       `the credentials from plugin "${plugin}" expired at 2020-01-01T00:00:00Z`,
@@ -270,7 +279,10 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '--format', 'json'])
     expect(run.code).toBe(2)
     expect(run.report!.summary.verdict).toBe(
-      `The probe could not run: cluster "c" is plain http to 192.0.2.10:8080, which sends your credentials unencrypted; use its https address, or, to accept that, add the line "insecure-skip-tls-verify: true" under the cluster "c" entry of ${kubeconfig} (only http on 127.0.0.1/::1/localhost, as kubectl proxy serves, needs no such line)`,
+      `The probe could not run: cluster "c" is plain http to 192.0.2.10:8080, which sends your credentials ` +
+        `unencrypted; use its https address, or, to accept that, add the line "insecure-skip-tls-verify: ` +
+        `true" under the cluster "c" entry of ${kubeconfig} (only http on 127.0.0.1/::1/localhost, ` +
+        `as kubectl proxy serves, needs no such line)`,
     )
     expect(run.stderr).not.toMatch(/retry|attempt/i)
     expect(Date.now() - started).toBeLessThan(10_000)

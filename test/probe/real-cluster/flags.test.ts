@@ -183,11 +183,13 @@ describe('probe against the real API server: local flags in cluster mode', () =>
   it.each([
     [
       '--resolv-conf',
-      "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; set dns_policy/dns_config in --config to change it.",
+      "--resolv-conf applies to --local only: the checks in the pod read the pod's own /etc/resolv.conf; " +
+        'set dns_policy/dns_config in --config to change it.',
     ],
     [
       '--hosts-file',
-      "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; set host_aliases in --config to change it.",
+      "--hosts-file applies to --local only: the checks in the pod read the pod's own /etc/hosts; " +
+        'set host_aliases in --config to change it.',
     ],
   ])(
     '%s is refused with exit 2 and one line, before anything is created',

@@ -83,7 +83,8 @@ describe('probe against the real API server: acting as the runner', () => {
     const runnerRbac = asRunner.report!.checks.find((c) => c.id === 'runner-permissions')!
     expect(runnerRbac.status).toBe('fail')
     expect(runnerRbac.evidence).toContain(
-      `pods/exec is forbidden: User "system:serviceaccount:${namespace}:gitlab-runner" cannot create resource "pods/exec" in API group "" in the namespace "${namespace}" (needed for running the job script)`,
+      `pods/exec is forbidden: User "system:serviceaccount:${namespace}:gitlab-runner" cannot create ` +
+        `resource "pods/exec" in API group "" in the namespace "${namespace}" (needed for running the job script)`,
     )
     expect(runnerRbac.summary).not.toContain('get pods,')
     // Events are optional: missing, they degrade the report and never stop the run.
@@ -146,7 +147,9 @@ describe('probe against the real API server: acting as the runner', () => {
     const identity = run.report!.checks.find((c) => c.id === 'probe-identity')!
     expect(identity.status).toBe('warn')
     expect(identity.summary).toBe(
-      `Permissions and admission were checked for system:serviceaccount:${namespace}:operator, not for the runner's ServiceAccount ${namespace}/gitlab-runner: system:serviceaccount:${namespace}:operator may not impersonate it.`,
+      `Permissions and admission were checked for system:serviceaccount:${namespace}:operator, not ` +
+        `for the runner's ServiceAccount ${namespace}/gitlab-runner: system:serviceaccount:${namespace}:operator ` +
+        `may not impersonate it.`,
     )
     expect(identity.cause).toContain('A pass here does not prove the runner may create these pods')
     expect(run.report!.checks.some((c) => c.id === 'dns-cluster-name')).toBe(true)

@@ -43,30 +43,35 @@ describe('probe against the real API server: the mirror pod', () => {
       options,
     )
 
-  it('a healthy run: scheduled by the real scheduler, the check program really runs in the pod and reports DNS checks, the pod is deleted', async () => {
-    const namespace = await freshNamespace(cluster, 'mirror')
-    const run = await probe(namespace, writeRunnerConfig(PRIVILEGED_TLS_CONFIG))
-    const report = run.report!
-    expect(report.mode).toBe('mirror-pod')
-    expect(report.target?.namespace).toBe(namespace)
-    expect(report.target?.pod).toMatch(/^rd-probe-[0-9a-f]{8}$/)
-    // node-2 is the tainted pool; the probe pod does not tolerate it, as a job pod would not.
-    expect(report.target?.nodes?.[0]).toMatch(/^node-[01]$/)
-    expect(run.stderr).toMatch(/Pod rd-probe-[0-9a-f]{8} scheduled on node node-[01]/)
-    const dns = report.checks.filter((c) => c.id.startsWith('dns') || c.id.startsWith('resolv'))
-    expect(dns.length).toBeGreaterThan(0)
-    // The pod's resolv.conf, as the kubelet writes it: the cluster DNS and the namespace's search path.
-    expect(JSON.stringify(dns)).toContain(cluster.dnsAddress)
-    expect(JSON.stringify(report.checks)).toContain(`${namespace}.svc.cluster.local`)
-    // The test bed's dind service (a real dockerd on 127.0.0.1:2375) answers the check program's Docker ping.
-    expect(report.checks.find((c) => c.id === 'docker-daemon-localhost-2375')?.status).toBe('pass')
-    expect(report.timings.startedMs).toBeGreaterThanOrEqual(report.timings.scheduledMs!)
-    expect(run.code).toBe(report.summary.exitCode)
-    expect(run.stderr).toMatch(/Deleted pod rd-probe-/)
-    expect(run.stdout + run.stderr).not.toContain('do-not-leak')
-    expect(run.stdout + run.stderr).not.toContain('glrt-not-a-real-token')
-    expect(await podNamesSettled(cluster, namespace)).toEqual([])
-  }, 120_000)
+  it(
+    'a healthy run: scheduled by the real scheduler, the check program really runs in the pod ' +
+      'and reports DNS checks, the pod is deleted',
+    async () => {
+      const namespace = await freshNamespace(cluster, 'mirror')
+      const run = await probe(namespace, writeRunnerConfig(PRIVILEGED_TLS_CONFIG))
+      const report = run.report!
+      expect(report.mode).toBe('mirror-pod')
+      expect(report.target?.namespace).toBe(namespace)
+      expect(report.target?.pod).toMatch(/^rd-probe-[0-9a-f]{8}$/)
+      // node-2 is the tainted pool; the probe pod does not tolerate it, as a job pod would not.
+      expect(report.target?.nodes?.[0]).toMatch(/^node-[01]$/)
+      expect(run.stderr).toMatch(/Pod rd-probe-[0-9a-f]{8} scheduled on node node-[01]/)
+      const dns = report.checks.filter((c) => c.id.startsWith('dns') || c.id.startsWith('resolv'))
+      expect(dns.length).toBeGreaterThan(0)
+      // The pod's resolv.conf, as the kubelet writes it: the cluster DNS and the namespace's search path.
+      expect(JSON.stringify(dns)).toContain(cluster.dnsAddress)
+      expect(JSON.stringify(report.checks)).toContain(`${namespace}.svc.cluster.local`)
+      // The test bed's dind service (a real dockerd on 127.0.0.1:2375) answers the check program's Docker ping.
+      expect(report.checks.find((c) => c.id === 'docker-daemon-localhost-2375')?.status).toBe('pass')
+      expect(report.timings.startedMs).toBeGreaterThanOrEqual(report.timings.scheduledMs!)
+      expect(run.code).toBe(report.summary.exitCode)
+      expect(run.stderr).toMatch(/Deleted pod rd-probe-/)
+      expect(run.stdout + run.stderr).not.toContain('do-not-leak')
+      expect(run.stdout + run.stderr).not.toContain('glrt-not-a-real-token')
+      expect(await podNamesSettled(cluster, namespace)).toEqual([])
+    },
+    120_000,
+  )
 
   it('the README example: examples/gitlab-runner-values.yaml completes with a report against the real API server', async () => {
     const version = await cluster.kc.makeApiClient(VersionApi).getCode()

@@ -55,7 +55,8 @@ describe('pending states on the real API server', () => {
         if (/a volume cannot be mounted/.test(m) && !progress.some((p) => p.includes('sandbox')))
           void post(
             'FailedCreatePodSandBox',
-            'Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set',
+            'Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range ' +
+              '0: no IP addresses available in range set',
           )
       },
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -63,11 +64,13 @@ describe('pending states on the real API server', () => {
     expect(outcome.kind).toBe('failed')
     if (outcome.kind !== 'failed') return
     expect(progress).toContain(
-      `Pod ${name}: a volume cannot be mounted on no-kubelet-here: MountVolume.SetUp failed for volume "dind-config" : configmap "dind-config" not found.`,
+      `Pod ${name}: a volume cannot be mounted on no-kubelet-here: MountVolume.SetUp failed for ` +
+        `volume "dind-config" : configmap "dind-config" not found.`,
     )
     // Then the sandbox fails: the state follows the latest trouble.
     expect(progress).toContain(
-      `Pod ${name}: the pod sandbox cannot be created on no-kubelet-here: Failed to create pod sandbox: plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set.`,
+      `Pod ${name}: the pod sandbox cannot be created on no-kubelet-here: Failed to create pod sandbox: ` +
+        `plugin type="bridge" failed (add): failed to allocate for range 0: no IP addresses available in range set.`,
     )
     expect(progress.findIndex((p) => p.includes('volume cannot be mounted'))).toBeLessThan(
       progress.findIndex((p) => p.includes('sandbox cannot be created')),
