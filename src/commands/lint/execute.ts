@@ -2,9 +2,11 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 
 import {DEFAULT_FORMAT, type FormatName, formatters} from '../../formatters/index.js'
 import type {JunitContext} from '../../formatters/junit.js'
+import type {RuleSummary} from '../../lint/types.js'
 import type {StylishContext} from '../../formatters/stylish.js'
 import {parseQuantity} from '../../model/quantity.js'
 import type {LintFlags} from './flags.js'
+import {processStdout, type ReportOutput} from './report-output.js'
 import {emptyRunMessage, onlyErrors, tooManyWarnings} from './result-views.js'
 import {outputWidth, wantsColour} from '../../util/terminal.js'
 import {ConfigError} from '../../lint/config.js'
@@ -22,16 +24,30 @@ export class LintCliError extends Error {
 }
 
 export interface LintIo {
-  stdout: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}
+  stdout: ReportOutput
   stderr: NodeJS.WritableStream
   stdin: NodeJS.ReadableStream
   cwd: string
   env: NodeJS.ProcessEnv
 }
 
-/** The process's own streams, directory and environment: what both lint entries (oclif and the fast path) run with. */
+/**
+ * The process's own streams, directory and environment: what both lint entries (oclif and the fast path) run with.
+ * stderr and stdin are made when first used: each of Node's stdio streams costs start-up time, and most runs
+ * read no stdin and write nothing to stderr.
+ */
 export function processIo(): LintIo {
-  return {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env}
+  return {
+    stdout: processStdout((stream) => toleratePipeClosing(stream, () => process.stderr)),
+    get stderr() {
+      return process.stderr
+    },
+    get stdin() {
+      return process.stdin
+    },
+    cwd: process.cwd(),
+    env: process.env,
+  }
 }
 
 /**
@@ -74,10 +90,10 @@ async function readBounded(stream: NodeJS.ReadableStream, limit: number): Promis
  * A reader that stops early (`| head`, a job log cut off) closes the pipe; the report then goes nowhere, which is no
  * reason to crash with a stack trace. The exit code still says what lint found.
  */
-function toleratePipeClosing(stream: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void {
+function toleratePipeClosing(stream: NodeJS.WritableStream, stderr: () => NodeJS.WritableStream): void {
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') return
-    stderr.write(`runner-doctor: cannot write the report: ${error.message}\n`)
+    stderr().write(`runner-doctor: cannot write the report: ${error.message}\n`)
     process.exitCode = 2
   })
 }
@@ -95,7 +111,6 @@ async function openClusterFor(flags: LintFlags) {
 
 /** Runs lint with parsed flags and writes every requested format; returns the exit code. */
 export async function executeLint(flags: LintFlags, argPaths: string[], io: LintIo): Promise<0 | 1 | 2> {
-  toleratePipeClosing(io.stdout, io.stderr)
   const paths = argPaths.length > 0 ? argPaths : ['.']
   const formats: FormatName[] = flags.format && flags.format.length > 0 ? flags.format : [DEFAULT_FORMAT]
   const outputs = flags['output-file'] ?? []
@@ -150,28 +165,36 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   if (empty) result = {...result, summary: {...result.summary, exitCode: 2 as const}}
   if (flags.quiet) result = onlyErrors(result, flags['fail-on'])
   const terminal = {env: io.env, isTTY: Boolean(io.stdout.isTTY), columns: io.stdout.columns}
-  const ctx: JunitContext & StylishContext = {
+  // The version and the rule summaries are read when a format asks for them (SARIF, JUnit, Code Climate), not for
+  // every stylish report: finding the package.json costs a lint more than formatting its report.
+  let version: string | undefined
+  let summaries: RuleSummary[] | undefined
+  const contextFor = (file: string | undefined): JunitContext & StylishContext => ({
     failOn: flags['fail-on'],
-    width: outputWidth(terminal),
+    width: file ? undefined : outputWidth(terminal),
     cwd: io.cwd,
-    color: wantsColour(flags.color, terminal),
+    color: file ? false : wantsColour(flags.color, terminal),
     verbose: flags.verbose,
-    toolVersion: toolVersion(),
-    rules: rules.map((r) => ({
-      id: r.id,
-      title: r.title,
-      severity: r.severity,
-      category: r.category,
-      rationale: r.rationale,
-      remediation: r.remediation,
-      docsUrl: docsUrl(r.id),
-    })),
-  }
+    get toolVersion() {
+      return (version ??= toolVersion())
+    },
+    get rules() {
+      return (summaries ??= rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        category: r.category,
+        rationale: r.rationale,
+        remediation: r.remediation,
+        docsUrl: docsUrl(r.id),
+      })))
+    },
+  })
   let stylishOnStdout = false
   for (const [i, format] of formats.entries()) {
     const file = outputs[i]
     if (empty && !file && format === 'stylish') continue
-    const rendered = formatters[format](result, file ? {...ctx, color: false, width: undefined} : ctx)
+    const rendered = formatters[format](result, contextFor(file))
     if (file) writeFileSync(file, rendered)
     else {
       io.stdout.write(rendered)
