@@ -1,7 +1,8 @@
+import {createRequire} from 'node:module'
+
 import {isPlainObject} from '../model/chart.js'
 import {isSecretKey} from '../model/secrets.js'
 import type {Span} from './position.js'
-import table from './registration-env.json' with {type: 'json'}
 import type {TomlTarget} from './targets.js'
 import {encodePointer} from './yaml-source.js'
 
@@ -13,10 +14,38 @@ import {encodePointer} from './yaml-source.js'
  */
 type ValueType = 'string' | 'bool' | 'int' | 'float' | 'duration' | 'list' | 'commaList' | 'map' | 'boolMap' | 'intMap'
 
-const VARIABLES = new Map(
-  Object.entries(table.variables as Record<string, string[]>).map(([name, [path, type]]) => [name, [path, type as ValueType] as const]),
-)
-const REGISTER_ONLY = new Set(table.registerOnly)
+interface RegistrationTable {
+  variables: Map<string, readonly [path: string, type: ValueType]>
+  registerOnly: Set<string>
+}
+
+let loaded: RegistrationTable | undefined
+
+/**
+ * The table is read when a file first needs it: most files set no such variable, and as a 27 KB object literal in the
+ * lint bundle it was built and kept at every start-up. There, the CommonJS `require` of the bundle is defined and
+ * esbuild inlines the JSON behind it, evaluated on that first call; as an ES module, the file is read from disk.
+ */
+function registrationTable(): RegistrationTable {
+  if (!loaded) {
+    const table = (
+      typeof require === 'function'
+        ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require is what esbuild inlines
+          require('./registration-env.json')
+        : createRequire(import.meta.url)('./registration-env.json')
+    ) as typeof import('./registration-env.json')
+    loaded = {
+      variables: new Map(
+        Object.entries(table.variables as Record<string, string[]>).map(([name, [path, type]]) => [
+          name,
+          [path, type as ValueType] as const,
+        ]),
+      ),
+      registerOnly: new Set(table.registerOnly),
+    }
+  }
+  return loaded
+}
 
 /** One variable as written, and where its name is in the file. */
 export interface EnvEntry {
@@ -33,12 +62,13 @@ const DECISIVE = new Set(['RUNNER_EXECUTOR', 'CI_SERVER_TOKEN'])
  * command reads, or at least two config.toml variables of which one is the GitLab URL or an executor's setting.
  */
 export function isRegistrationEnv(names: Iterable<string>): boolean {
+  const table = registrationTable()
   const mapped: string[] = []
   let registerOnly = false
   for (const name of names) {
     if (DECISIVE.has(name)) return true
-    if (REGISTER_ONLY.has(name)) registerOnly = true
-    if (VARIABLES.has(name)) mapped.push(name)
+    if (table.registerOnly.has(name)) registerOnly = true
+    if (table.variables.has(name)) mapped.push(name)
   }
   if (mapped.length === 0) return false
   if (registerOnly) return true
@@ -105,7 +135,7 @@ export function envRunner(entries: EnvEntry[], leaveOutSecrets = false): EnvRunn
   const runner: Record<string, unknown> = {}
   const spans = new Map<string, Span>()
   for (const {name, value, span} of entries) {
-    const variable = VARIABLES.get(name)
+    const variable = registrationTable().variables.get(name)
     if (!variable || value === null || value === undefined) continue
     const text = typeof value === 'string' ? value : String(value)
     // An empty variable leaves the flag at its default (the chart's templates write "" for every unset one).

@@ -1,6 +1,6 @@
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {createRequire} from 'node:module'
-import {join} from 'node:path'
+import {join, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {parse as parseYaml} from 'yaml'
@@ -76,7 +76,14 @@ export async function precompiledValidator(id: string): Promise<CompiledValidato
   if (validators === undefined) {
     try {
       // require, not import(): the validators are CommonJS, and import() would start the ESM loader for one file.
-      validators = createRequire(import.meta.url)(fileURLToPath(VALIDATORS_URL)) as Record<string, CompiledValidator>
+      // The lint bundle, built after them, has its own CommonJS `require`, and esbuild inlines them there: no module
+      // lookup and no second file to read at start-up.
+      validators = (
+        typeof require === 'function'
+          ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require is what esbuild inlines
+            require('../rules.validators.cjs')
+          : createRequire(import.meta.url)(fileURLToPath(VALIDATORS_URL))
+      ) as Record<string, CompiledValidator>
     } catch {
       validators = null
     }
@@ -101,18 +108,32 @@ export function stampsOf(dir: string): RuleFileStamps {
   return stamps
 }
 
-function sameStamps(a: RuleFileStamps, b: RuleFileStamps): boolean {
-  const names = Object.keys(a)
-  return names.length === Object.keys(b).length && names.every((n) => b[n] !== undefined && a[n][0] === b[n][0] && a[n][1] === b[n][1])
+/** Whether the files in `dir` are exactly those stamped, unchanged; stops at the first difference. */
+function matchesStamps(dir: string, stamps: RuleFileStamps): boolean {
+  const files = readdirSync(dir)
+  if (files.length !== Object.keys(stamps).length) return false
+  const prefix = withTrailingSeparator(dir)
+  for (const file of files) {
+    const stamp = Object.hasOwn(stamps, file) ? stamps[file] : undefined
+    if (!stamp) return false
+    const info = statSync(prefix + file)
+    if (info.size !== stamp[0] || info.mtimeMs !== stamp[1]) return false
+  }
+  return true
 }
+
+const withTrailingSeparator = (dir: string): string => (dir.endsWith(sep) ? dir : dir + sep)
 
 function compiledCatalog(dir: string): Rule[] | undefined {
   if (dir !== RULES_DIR || !existsSync(fileURLToPath(CATALOG_URL))) return undefined
   const catalog = JSON.parse(readFileSync(CATALOG_URL, 'utf8')) as {digest: string; stamps?: RuleFileStamps; rules: Rule[]}
   // A catalog built from other rule files than the ones on disk would check stale rules. Unchanged stamps prove it
   // without reading every file; touched files (a checkout, an editor) are compared by content.
-  if (!(catalog.stamps && sameStamps(catalog.stamps, stampsOf(dir))) && catalog.digest !== digestOf(dir)) return undefined
-  return catalog.rules.map((r) => ({...r, source: join(dir, r.source)}))
+  if (!(catalog.stamps && matchesStamps(dir, catalog.stamps)) && catalog.digest !== digestOf(dir)) return undefined
+  // The parsed catalog is this call's own: its rules take their full paths in place rather than as copies.
+  const prefix = withTrailingSeparator(dir)
+  for (const rule of catalog.rules) rule.source = prefix + rule.source
+  return catalog.rules
 }
 
 export function digestOf(dir: string): string {

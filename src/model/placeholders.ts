@@ -141,8 +141,9 @@ const HERE_WORDS = new Set([
   '여기에',
 ])
 
-// Scripts without spaces between words: a marker inside the value is enough.
-const CJK_HERE = /这里|此处|在此|填写|ここ|여기|입력/
+// Scripts without spaces between words: a marker inside the value is enough. Built from strings, which esbuild
+// escapes: a regex literal keeps its characters, and one non-ASCII character makes the whole lint bundle two-byte text.
+const CJK_HERE = new RegExp(['这里', '此处', '在此', '填写', 'ここ', '여기', '입력'].join('|'))
 
 // Every marker word is a substring of a value that holds it: most values hold none, and skip the word analysis.
 // No u flag: every marker is in the Basic Multilingual Plane, and a Unicode-mode case-insensitive alternation costs
