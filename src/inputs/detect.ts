@@ -74,9 +74,14 @@ export function looksLikeTerraform(text: string): boolean {
 }
 
 function firstMeaningfulLine(text: string): string {
-  for (const line of text.split('\n')) {
+  // Line by line from the top: splitting the whole file for its first line cost more than some rules.
+  for (let start = 0; start <= text.length;) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end === -1 ? text.length : end)
     const t = line.trim()
     if (t !== '' && !t.startsWith('#') && t !== '---') return line
+    if (end === -1) break
+    start = end + 1
   }
   return ''
 }

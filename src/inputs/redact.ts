@@ -17,16 +17,12 @@ export function secretValues(targets: LintTarget[]): string[] {
     if (Array.isArray(value)) stack.push(...value)
     else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
-        // An unrendered placeholder (`${runner_token}`, `{{ .Values.token }}`) names where the secret comes from: rules quote it.
-        if (
-          isSecretKey(key) &&
-          typeof child === 'string' &&
-          child.length >= MIN_SECRET_LENGTH &&
-          !isPlaceholder(child) &&
-          !child.includes('{{')
-        )
-          found.add(child)
-        else if (isSecretKey(key) && child !== null && typeof child === 'object') found.add(JSON.stringify(child))
+        if (isSecretKey(key)) {
+          // An unrendered placeholder (`${runner_token}`, `{{ .Values.token }}`) names where the secret comes from: rules quote it.
+          if (typeof child === 'string' && child.length >= MIN_SECRET_LENGTH && !isPlaceholder(child) && !child.includes('{{'))
+            found.add(child)
+          else if (child !== null && typeof child === 'object') found.add(JSON.stringify(child))
+        }
         stack.push(child)
       }
     }

@@ -42,16 +42,30 @@ export class ConfigError extends Error {
 
 export const EMPTY_CONFIG: RunnerDoctorConfig = {extends: 'recommended', rules: {}, exemptions: [], capacity: {}}
 
-/** Finds `.runner-doctor.yaml` in the directory or the nearest parent. */
-export function findConfigUpward(start: string): string | undefined {
-  let dir = resolve(start)
-  for (;;) {
+/**
+ * Finds `.runner-doctor.yaml` in the directory or the nearest parent. `known` holds the answers of a run so far, by
+ * directory: the files of one directory, and the directories above them, are looked up once.
+ */
+export function findConfigUpward(start: string, known?: Map<string, string | undefined>): string | undefined {
+  const asked: string[] = []
+  let found: string | undefined
+  for (let dir = resolve(start); ;) {
+    if (known?.has(dir)) {
+      found = known.get(dir)
+      break
+    }
+    asked.push(dir)
     const candidate = join(dir, CONFIG_FILE_NAME)
-    if (existsSync(candidate)) return candidate
+    if (existsSync(candidate)) {
+      found = candidate
+      break
+    }
     const parent = dirname(dir)
-    if (parent === dir) return undefined
+    if (parent === dir) break
     dir = parent
   }
+  for (const dir of asked) known?.set(dir, found)
+  return found
 }
 
 export async function loadConfig(path: string): Promise<RunnerDoctorConfig> {

@@ -1,7 +1,8 @@
 import {isPlainObject} from '../model/chart.js'
 import type {LintTarget} from '../inputs/targets.js'
 import {runnersOf} from '../model/runners.js'
-import {decodePointer, encodePointer} from '../inputs/yaml-source.js'
+import {decodePointer} from '../inputs/yaml-source.js'
+import {pointerSegment} from '../util/json-pointer.js'
 
 export function valueAt(data: unknown, pointer: string): unknown {
   let node = data
@@ -13,13 +14,23 @@ export function valueAt(data: unknown, pointer: string): unknown {
   return node
 }
 
+// Rules name a handful of `given` paths and ask for them on every target: each is decoded once.
+const givenSegments = new Map<string, string[]>()
+
 /**
  * Expands a `given` path with `*` wildcards over the target's data. For config-toml rules bound to an
  * executor, `/runners/*` only visits runners of that executor.
  */
 export function expandGiven(target: LintTarget, given: string, executor?: string): Array<{pointer: string; value: unknown}> {
-  const segments = decodePointer(given)
-  let frontier: Array<{path: Array<string | number>; value: unknown}> = [{path: [], value: target.data}]
+  let segments = givenSegments.get(given)
+  if (!segments) {
+    segments = decodePointer(given)
+    givenSegments.set(given, segments)
+  }
+  // Each node carries its pointer as built so far, and the first segment of its path (the runners check needs it).
+  let frontier: Array<{pointer: string; first: string | number | undefined; value: unknown}> = [
+    {pointer: '', first: undefined, value: target.data},
+  ]
   const allowedRunners =
     target.type === 'config-toml' && executor
       ? new Set(
@@ -30,23 +41,26 @@ export function expandGiven(target: LintTarget, given: string, executor?: string
       : undefined
   segments.forEach((segment, depth) => {
     const next: typeof frontier = []
-    for (const {path, value} of frontier) {
+    const step = (node: (typeof frontier)[number], key: string | number, value: unknown) =>
+      next.push({pointer: node.pointer + pointerSegment(key), first: depth === 0 ? key : node.first, value})
+    for (const node of frontier) {
+      const value = node.value
       if (segment === '*') {
         if (Array.isArray(value)) {
           value.forEach((v, i) => {
-            if (depth === 1 && path[0] === 'runners' && allowedRunners && !allowedRunners.has(i)) return
-            next.push({path: [...path, i], value: v})
+            if (depth === 1 && node.first === 'runners' && allowedRunners && !allowedRunners.has(i)) return
+            step(node, i, v)
           })
         } else if (isPlainObject(value)) {
-          for (const [k, v] of Object.entries(value)) next.push({path: [...path, k], value: v})
+          for (const [k, v] of Object.entries(value)) step(node, k, v)
         }
       } else if (Array.isArray(value) && /^\d+$/.test(segment)) {
-        if (value[Number(segment)] !== undefined) next.push({path: [...path, Number(segment)], value: value[Number(segment)]})
+        if (value[Number(segment)] !== undefined) step(node, Number(segment), value[Number(segment)])
       } else if (isPlainObject(value) && segment in value) {
-        next.push({path: [...path, segment], value: value[segment]})
+        step(node, segment, value[segment])
       }
     }
     frontier = next
   })
-  return frontier.map(({path, value}) => ({pointer: encodePointer(path), value}))
+  return frontier.map(({pointer, value}) => ({pointer, value}))
 }

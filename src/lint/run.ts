@@ -87,10 +87,20 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     schemaCaches.set(allRules, schemas)
   }
   const configFor = configLoader(options)
+  // Files under the same .runner-doctor.yaml share its selection of rules, made once.
+  const selections = new Map<RunnerDoctorConfig, Rule[]>()
+  const rulesFor = (config: RunnerDoctorConfig): Rule[] => {
+    let rules = selections.get(config)
+    if (!rules) {
+      rules = selectRules(allRules, config, Boolean(options.cluster))
+      selections.set(config, rules)
+    }
+    return rules
+  }
   const runnersForCi: CiRunner[] = []
   const runs: FileRun[] = []
   for (const entry of entries) {
-    const run = await checkFile(entry, options, chartVersion, configFor, allRules, schemas, runnersForCi)
+    const run = await checkFile(entry, options, chartVersion, configFor, rulesFor, schemas, runnersForCi)
     // A walked directory holds Terraform for much else than the runner: only gitlab-runner releases are reported.
     if (entry.walked && run.analyzed?.quietInWalk) continue
     runs.push(run)
@@ -113,8 +123,9 @@ export async function lint(options: LintOptions): Promise<LintResult> {
 /** `.runner-doctor.yaml` for a path: the one named by --config, else the nearest upward, each loaded once. */
 function configLoader(options: LintOptions): (path: string) => Promise<RunnerDoctorConfig> {
   const cache = new Map<string, Promise<RunnerDoctorConfig>>()
+  const foundIn = new Map<string, string | undefined>()
   return (path) => {
-    const found = options.configPath ?? (path === '-' ? findConfigUpward(options.cwd) : findConfigUpward(dirname(resolve(path))))
+    const found = options.configPath ?? findConfigUpward(path === '-' ? options.cwd : dirname(resolve(path)), foundIn)
     if (!found) return Promise.resolve(EMPTY_CONFIG)
     let config = cache.get(found)
     if (!config) {
@@ -131,13 +142,13 @@ async function checkFile(
   options: LintOptions,
   chartVersion: string,
   configFor: (path: string) => Promise<RunnerDoctorConfig>,
-  allRules: Rule[],
+  rulesFor: (config: RunnerDoctorConfig) => Rule[],
   schemas: SchemaCache,
   runnersForCi: CiRunner[],
 ): Promise<FileRun> {
   const relPath = entry.path === '-' ? 'stdin' : relative(options.cwd, resolve(entry.path)).split(sep).join('/')
   const config = entry.missing ? EMPTY_CONFIG : await configFor(entry.path)
-  const rules = selectRules(allRules, config, Boolean(options.cluster))
+  const rules = rulesFor(config)
   const env: LintEnvironment = {
     capacityCpu: options.capacityCpu ?? config.capacity.cpu,
     capacityMemory: options.capacityMemory ?? config.capacity.memory,

@@ -8,5 +8,10 @@ export function decodePointer(pointer: string): string[] {
 }
 
 export function encodePointer(segments: Array<string | number>): string {
-  return segments.map((s) => '/' + String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('')
+  return segments.map(pointerSegment).join('')
+}
+
+/** One segment as it is appended to a pointer, with its `/`. */
+export function pointerSegment(segment: string | number): string {
+  return '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1')
 }
