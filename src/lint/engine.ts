@@ -99,6 +99,29 @@ export function renderMessage(template: string, target: LintTarget, pointer: str
     .trim()
 }
 
+/** A rule of a selection with its module (undefined for a JSON-Schema rule). */
+interface BoundRule {
+  rule: Rule
+  module: RuleModule | undefined
+}
+
+// Every target of every file walks the rules of its own type only, each with its module looked up once per selection.
+const rulesByTarget = new WeakMap<Rule[], Map<Rule['target'], BoundRule[]>>()
+
+function rulesFor(rules: Rule[], type: Rule['target']): BoundRule[] {
+  let groups = rulesByTarget.get(rules)
+  if (!groups) {
+    groups = new Map()
+    for (const rule of rules) {
+      const group = groups.get(rule.target) ?? []
+      group.push({rule, module: RULE_MODULES[rule.id]})
+      groups.set(rule.target, group)
+    }
+    rulesByTarget.set(rules, groups)
+  }
+  return groups.get(type) ?? []
+}
+
 export async function runRulesOnTarget(
   target: LintTarget,
   rules: Rule[],
@@ -122,12 +145,10 @@ export async function runRulesOnTarget(
       end: span.end,
     })
   }
-  for (const rule of rules) {
-    if (rule.target !== target.type) continue
+  for (const {rule, module} of rulesFor(rules, target.type)) {
     // Without --cluster there are no facts to judge against: such a rule neither runs nor passes.
     if (rule.requires === 'cluster' && !env.cluster) continue
     const check = rule.check
-    const module = RULE_MODULES[rule.id]
     if (module) {
       for (const r of runModule(module, rule, target, env)) emit(rule, r)
     } else if (isSchemaCheck(check)) {
@@ -166,11 +187,8 @@ function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: Lint
   if (isFileRule(module) || module.target !== target.type) return []
   let runners: RunnerView[] = []
   if (target.type === 'config-toml') {
-    runners = runnersOf(target)
-    if (rule.executor) {
-      runners = runners.filter((r) => r.executor === rule.executor)
-      if (runners.length === 0) return []
-    }
+    runners = rule.executor ? runnersWith(runnersOf(target), rule.executor) : runnersOf(target)
+    if (rule.executor && runners.length === 0) return []
   }
   const given = rule.check.given ? expandGiven(target, rule.check.given, rule.executor) : [{pointer: '', value: target.data}]
   if (rule.check.given && given.length === 0) return []
@@ -185,6 +203,23 @@ function runModule(module: RuleModule, rule: Rule, target: LintTarget, env: Lint
     at: r.at,
     documentPointer: r.documentPointer,
   }))
+}
+
+// Most config.toml rules are bound to the kubernetes executor: its runners are picked out once per target.
+const runnersByExecutor = new WeakMap<RunnerView[], Map<string, RunnerView[]>>()
+
+function runnersWith(runners: RunnerView[], executor: string): RunnerView[] {
+  let byExecutor = runnersByExecutor.get(runners)
+  if (!byExecutor) {
+    byExecutor = new Map()
+    runnersByExecutor.set(runners, byExecutor)
+  }
+  let picked = byExecutor.get(executor)
+  if (!picked) {
+    picked = runners.filter((r) => r.executor === executor)
+    byExecutor.set(executor, picked)
+  }
+  return picked
 }
 
 /** A module's message by id, its placeholders filled from the report's data and, for `key`, `value` and `runner`, from its pointer. */

@@ -109,7 +109,9 @@ export function isChartLeaf(path: string): boolean {
 
 /** Whether the path lies inside an object the chart passes to Kubernetes whole: its keys are Kubernetes' own. */
 function insidePassthrough(path: string): boolean {
-  return [...PASSTHROUGH].some((p) => path.startsWith(`${p}.`))
+  // Each dotted prefix is looked up: asked for every key of every values file, a scan of the set cost more.
+  for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) if (PASSTHROUGH.has(path.slice(0, dot))) return true
+  return false
 }
 
 /**
@@ -118,11 +120,20 @@ function insidePassthrough(path: string): boolean {
  */
 const NOTES_ONLY_SINCE: Record<string, string> = {'runners.namespace': '0.53.0'}
 
+let newestReads: Set<string> | undefined
+
 /** Whether the newest known chart reads the path or anything below it (image became image.registry etc.). */
 function readByNewestChart(path: string): boolean {
   if (NOTES_ONLY_SINCE[path]) return false
-  const newest = BY_VERSION[`v${KNOWN_CHART_VERSIONS[KNOWN_CHART_VERSIONS.length - 1]}`]
-  return newest.some((p) => p === path || p.startsWith(`${path}.`))
+  // Every path the newest chart reads and each dotted prefix of it, gathered on first use instead of a scan per key.
+  if (!newestReads) {
+    newestReads = new Set()
+    for (const p of BY_VERSION[`v${KNOWN_CHART_VERSIONS[KNOWN_CHART_VERSIONS.length - 1]}`]) {
+      newestReads.add(p)
+      for (let dot = p.indexOf('.'); dot !== -1; dot = p.indexOf('.', dot + 1)) newestReads.add(p.slice(0, dot))
+    }
+  }
+  return newestReads.has(path)
 }
 
 /** The last known chart version whose templates read `path`, and the first one after it that does not. */
