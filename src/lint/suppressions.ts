@@ -1,3 +1,5 @@
+import {createRequire} from 'node:module'
+
 import type {LineIndex} from '../inputs/position.js'
 import type {RunnerDoctorConfig} from './config.js'
 import type {Finding} from './types.js'
@@ -45,9 +47,13 @@ function scanDirectives(lines: LineIndex): InlineDirective[] {
 type Matcher = (path: string, glob: string, options: {dot: boolean; matchBase: boolean}) => boolean
 let minimatch: Matcher | undefined
 
-/** Glob matching is only needed for exemptions that name files, so it is loaded then. */
+/**
+ * Glob matching is only needed for exemptions that name files, so it is loaded then: required from node_modules,
+ * which keeps it out of the lint bundle (its code there was read and deserialized at every start-up).
+ */
 export async function ensureGlobMatcher(config: RunnerDoctorConfig): Promise<void> {
-  if (!minimatch && config.exemptions.some((e) => e.files)) minimatch = (await import('minimatch')).minimatch
+  if (!minimatch && config.exemptions.some((e) => e.files))
+    minimatch = (createRequire(import.meta.url)('minimatch') as typeof import('minimatch')).minimatch
 }
 
 function exemptionFor(finding: Finding, relPath: string, config: RunnerDoctorConfig) {

@@ -1,3 +1,4 @@
+import {isAscii} from 'node:buffer'
 import {accessSync, constants, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname} from 'node:path'
@@ -48,7 +49,9 @@ function isWritable(dir: string): boolean {
 export function requireWithCodeCache<T>(bundlePath: string): CachedModule<T> {
   const cachePath = codeCachePath(bundlePath)
   const cachedData = readIfPresent(cachePath)
-  const source = readFileSync(bundlePath, 'utf8')
+  const bytes = readFileSync(bundlePath)
+  // The build keeps the bundle ASCII, and ASCII read as Latin-1 is the same text without UTF-8 decoding (~0.7 ms).
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8')
   // The same wrapper Node puts around a CommonJS file, so the bundle sees require, module and __filename as usual.
   // No importModuleDynamically: the bundle must not use import() (vm's loader for it is still experimental);
   // test/cli/code-cache.test.ts checks the built bundle for it.
