@@ -156,7 +156,7 @@ async function checkFile(
     chartVersionStated: Boolean(options.chartVersion ?? config.chartVersion),
   }
   const run: FileRun = {result: {path: entry.path, kind: 'skipped', findings: []}, relPath, config, rules, env, raw: [], ciTargets: []}
-  await ensureGlobMatcher(config)
+  ensureGlobMatcher(config)
   const read = await readInput(entry, options.maxFileBytes, options.readStdin)
   if ('error' in read) {
     run.result.error = read.error

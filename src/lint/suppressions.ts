@@ -51,7 +51,7 @@ let minimatch: Matcher | undefined
  * Glob matching is only needed for exemptions that name files, so it is loaded then: required from node_modules,
  * which keeps it out of the lint bundle (its code there was read and deserialized at every start-up).
  */
-export async function ensureGlobMatcher(config: RunnerDoctorConfig): Promise<void> {
+export function ensureGlobMatcher(config: RunnerDoctorConfig): void {
   if (!minimatch && config.exemptions.some((e) => e.files))
     minimatch = (createRequire(import.meta.url)('minimatch') as typeof import('minimatch')).minimatch
 }

@@ -13,5 +13,7 @@ export function encodePointer(segments: Array<string | number>): string {
 
 /** One segment as it is appended to a pointer, with its `/`. */
 export function pointerSegment(segment: string | number): string {
-  return '/' + String(segment).replaceAll('~', '~0').replaceAll('/', '~1')
+  const text = String(segment)
+  // Most keys hold neither character: they are taken as they are.
+  return '/' + (text.includes('~') || text.includes('/') ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text)
 }
