@@ -64,7 +64,8 @@ async function loadClientLibrary(): Promise<typeof import('@kubernetes/client-no
     return createRequire(import.meta.url)(name) as typeof import('@kubernetes/client-node')
   } catch (error) {
     throw new ClusterUnavailableError(
-      `lint --cluster needs the optional dependency ${name}, which could not be loaded (${(error as Error).message.split('\n')[0]}): npm install ${name}`,
+      `lint --cluster needs the optional dependency ${name}, which could not be ` +
+        `loaded (${(error as Error).message.split('\n')[0]}): npm install ${name}`,
     )
   }
 }

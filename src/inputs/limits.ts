@@ -69,7 +69,11 @@ export function structureProblem(text: string, maxFileBytes: number): string | u
   const items = countItems(text)
   const maxItems = Math.floor(maxFileBytes / BYTES_PER_ITEM)
   if (items > maxItems) {
-    return `File has ${items.toLocaleString('en-US')} lines, list entries, quotes and other syntax items, over the ${maxItems.toLocaleString('en-US')} that --max-file-size ${formatBytes(maxFileBytes)} allows (one per ${BYTES_PER_ITEM} bytes); raise it to read this file.`
+    return (
+      `File has ${items.toLocaleString('en-US')} lines, list entries, quotes and other syntax items, ` +
+      `over the ${maxItems.toLocaleString('en-US')} that --max-file-size ${formatBytes(maxFileBytes)} ` +
+      `allows (one per ${BYTES_PER_ITEM} bytes); raise it to read this file.`
+    )
   }
   // A long scalar costs about 40 bytes of heap per character while lexed, composed and converted (measured on 50 MB).
   const needed = items * HEAP_BYTES_PER_ITEM + text.length * 40
@@ -78,7 +82,10 @@ export function structureProblem(text: string, maxFileBytes: number): string | u
   const heap = process.getBuiltinModule('node:v8').getHeapStatistics()
   const available = heap.heap_size_limit - heap.used_heap_size
   if (needed > available) {
-    return `Reading this file needs about ${formatBytes(needed)} of memory, more than the ${formatBytes(available)} left to this Node process (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>).`
+    return (
+      `Reading this file needs about ${formatBytes(needed)} of memory, more than the ${formatBytes(available)} ` +
+      `left to this Node process (raise it with NODE_OPTIONS=--max-old-space-size=<MiB>).`
+    )
   }
   return undefined
 }

@@ -11,7 +11,10 @@ export interface RunnerConfigView {
   url?: string
   environment?: string[]
   kubernetes?: Record<string, unknown>
-  /** The whole `[[runners]]` table (builds_dir, `[runners.feature_flags]`), for what the job pod takes from outside `[runners.kubernetes]`. */
+  /**
+   * The whole `[[runners]]` table (builds_dir, `[runners.feature_flags]`), for what the job pod takes from outside
+   * `[runners.kubernetes]`.
+   */
   settings?: Record<string, unknown>
 }
 

@@ -170,7 +170,8 @@ export async function loadRules(dir: string = RULES_DIR): Promise<Rule[]> {
       throw new RuleLoadError(
         path,
         err.instancePath || '/',
-        `${err.message ?? 'invalid'}${err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''}`,
+        `${err.message ?? 'invalid'}` +
+          (err.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : ''),
       )
     }
     const data = raw as Omit<Rule, 'id' | 'source' | 'references' | 'recommended' | 'check'> & {

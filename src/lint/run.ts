@@ -78,7 +78,8 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const chartVersion = options.chartVersion ?? NEWEST_CHART_VERSION
   if (options.chartVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(options.chartVersion)) {
     throw new UsageError(
-      `--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} to ${NEWEST_CHART_VERSION}).`,
+      `--chart-version "${options.chartVersion}" is not a version such as 0.80.1 (known: ${KNOWN_CHART_VERSIONS[0]} ` +
+        `to ${NEWEST_CHART_VERSION}).`,
     )
   }
   let schemas = schemaCaches.get(allRules)

@@ -35,7 +35,8 @@ export const LINT_FLAGS: FlagSpec[] = [
     kind: 'boolean',
     default: false,
     description:
-      'Also judge the runner config against the cluster it runs in (read-only: nodes, quota, LimitRange, Pod Security, RBAC, the deployed runner).',
+      'Also judge the runner config against the cluster it runs in (read-only: nodes, quota, LimitRange, ' +
+      'Pod Security, RBAC, the deployed runner).',
   },
   {name: 'context', kind: 'string', description: 'With --cluster: the kubeconfig context to use.'},
   {

@@ -28,7 +28,10 @@ export function emptyRunMessage(result: LintResult, paths: string[]): string | u
       : '',
   ].filter(Boolean)
   const what = found.length > 0 ? found.join(' and ') : 'no .yaml, .yml, .toml or .tf file'
-  return `No runner configuration found in ${looked}: found ${what}. Name the Helm values or config.toml files, or pass --allow-empty to accept a run with nothing to check.`
+  return (
+    `No runner configuration found in ${looked}: found ${what}. Name the Helm values or config.toml ` +
+    `files, or pass --allow-empty to accept a run with nothing to check.`
+  )
 }
 
 /**

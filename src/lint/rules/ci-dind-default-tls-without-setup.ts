@@ -22,7 +22,8 @@ export default defineRule({
   messages: {
     noSetup:
       '{{jobs}} {{image}} without DOCKER_HOST: the daemon serves TLS on 2376 (DOCKER_TLS_CERTDIR is {{certDir}}), ' +
-      'but {{runners}} mounts no volume at {{clientDir}}, so the docker CLI has neither the address nor the client certificates and fails with "Cannot connect to the Docker daemon".',
+      'but {{runners}} mounts no volume at {{clientDir}}, so the docker CLI has neither the address ' +
+      'nor the client certificates and fails with "Cannot connect to the Docker daemon".',
   },
   check: ({target}) =>
     acrossRunners(

@@ -17,11 +17,17 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     someFit:
-      'Only {{fitNow}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) fit on the nodes this runner’s job pods can use now ({{fitEmpty}} on the same nodes empty), each job requesting {{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} {{autoscaler}}',
+      'Only {{fitNow}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) ' +
+      'fit on the nodes this runner’s job pods can use now ({{fitEmpty}} on the same nodes empty), ' +
+      'each job requesting {{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} {{autoscaler}}',
     someFitUsageUnknown:
-      'Only {{fitEmpty}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) fit on the nodes this runner’s job pods can use even when they are empty, each job requesting {{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} What runs there now is unknown (could not {{what}}: {{reason}}). {{autoscaler}}',
+      'Only {{fitEmpty}} of the {{jobs}} concurrent jobs ({{replicas}} × concurrent {{concurrent}}) ' +
+      'fit on the nodes this runner’s job pods can use even when they are empty, each job requesting ' +
+      '{{cpu}} CPU and {{memory}}: nodes {{nodes}}.{{excluded}} What runs there now is unknown (could ' +
+      'not {{what}}: {{reason}}). {{autoscaler}}',
     noNode:
-      'No node of cluster {{cluster}} can take this runner’s job pods: {{excluded}} Every job waits in Pending until poll_timeout. {{autoscaler}}',
+      'No node of cluster {{cluster}} can take this runner’s job pods: {{excluded}} Every job waits ' +
+      'in Pending until poll_timeout. {{autoscaler}}',
     unreadable: 'Could not {{what}} ({{reason}}), so how many concurrent jobs the cluster can run was not checked.',
   },
   check: ({target, runners, env}) => {

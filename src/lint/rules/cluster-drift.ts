@@ -14,11 +14,14 @@ export default defineRule({
       'The deployed runner (Deployment {{deployment}}) comes from chart {{deployed}}; these values were checked against chart {{here}}.',
     secretMissing: 'Deployment {{deployment}} names Secret {{secret}}, which does not exist in {{namespace}}: the runner cannot start.',
     ambiguous:
-      'Namespace {{namespace}} holds {{count}} runner Deployments ({{names}}), so this file was not compared with a deployed runner; pass -n with the namespace of one.',
+      'Namespace {{namespace}} holds {{count}} runner Deployments ({{names}}), so this file was ' +
+      'not compared with a deployed runner; pass -n with the namespace of one.',
     notDeployed:
-      'No runner Deployment was found in namespace {{namespace}} of cluster {{cluster}}, so this file was not compared with a deployed runner.',
+      'No runner Deployment was found in namespace {{namespace}} of cluster {{cluster}}, so this ' +
+      'file was not compared with a deployed runner.',
     configUnparsable:
-      'The deployed ConfigMap {{configMap}} holds no runner configuration that can be read ({{errors}}), so the file was not compared with it.',
+      'The deployed ConfigMap {{configMap}} holds no runner configuration that can be read ({{errors}}), ' +
+      'so the file was not compared with it.',
     unreadable: 'Could not {{what}} ({{reason}}), so this file was not compared with the deployed runner.',
     secretUnreadable: 'Could not {{what}} ({{reason}}), so whether the Secrets the runner Deployment names exist was not checked.',
   },

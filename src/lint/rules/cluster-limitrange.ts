@@ -13,15 +13,21 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     aboveMax:
-      'LimitRange {{namespace}}/{{limitRange}} allows at most {{max}} {{resource}} per container, but the {{container}} container’s limit is {{value}}: every job pod is rejected at admission.',
+      'LimitRange {{namespace}}/{{limitRange}} allows at most {{max}} {{resource}} per container, ' +
+      'but the {{container}} container’s limit is {{value}}: every job pod is rejected at admission.',
     noLimitUnderMax:
-      'LimitRange {{namespace}}/{{limitRange}} sets a maximum {{resource}} of {{max}} per container and gives no default, but the {{container}} container has no {{resource}} limit here: every job pod is rejected at admission.',
+      'LimitRange {{namespace}}/{{limitRange}} sets a maximum {{resource}} of {{max}} per container ' +
+      'and gives no default, but the {{container}} container has no {{resource}} limit here: every ' +
+      'job pod is rejected at admission.',
     belowMin:
-      'LimitRange {{namespace}}/{{limitRange}} asks for at least {{min}} {{resource}} per container, but the {{container}} container requests {{value}}: every job pod is rejected at admission.',
+      'LimitRange {{namespace}}/{{limitRange}} asks for at least {{min}} {{resource}} per container, ' +
+      'but the {{container}} container requests {{value}}: every job pod is rejected at admission.',
     podAboveMax:
-      'LimitRange {{namespace}}/{{limitRange}} allows at most {{max}} {{resource}} per pod, but the job pod’s containers add up to {{value}}: every job pod is rejected at admission.',
+      'LimitRange {{namespace}}/{{limitRange}} allows at most {{max}} {{resource}} per pod, but ' +
+      'the job pod’s containers add up to {{value}}: every job pod is rejected at admission.',
     defaulted:
-      'LimitRange {{namespace}}/{{limitRange}} gives the {{container}} container a {{resource}} {{kind}} of {{value}}, which is not set here: each job pod requests {{cpu}} CPU and {{memory}} in that namespace.',
+      'LimitRange {{namespace}}/{{limitRange}} gives the {{container}} container a {{resource}} ' +
+      '{{kind}} of {{value}}, which is not set here: each job pod requests {{cpu}} CPU and {{memory}} in that namespace.',
     unreadable: 'Could not {{what}} ({{reason}}), so the job pods’ sizes were not checked against the namespace’s LimitRanges.',
   },
   check: ({runners, env}) =>

@@ -9,7 +9,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     rejected:
-      'Namespace {{namespace}} enforces Pod Security "{{level}}" (pod-security.kubernetes.io/enforce): every job pod of this runner is rejected at admission ({{check}}: {{detail}}).',
+      'Namespace {{namespace}} enforces Pod Security "{{level}}" (pod-security.kubernetes.io/enforce): ' +
+      'every job pod of this runner is rejected at admission ({{check}}: {{detail}}).',
     unreadable: 'Could not {{what}} ({{reason}}), so the job pods were not checked against the namespace’s Pod Security level.',
   },
   check: ({runners, env}) =>

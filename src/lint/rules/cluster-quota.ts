@@ -18,11 +18,17 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     exceeded:
-      'ResourceQuota {{namespace}}/{{quota}} rejects job {{job}} of the {{jobs}} concurrent jobs with "exceeded quota": {{resource}} is {{hard}} with {{used}} in use, and each job takes {{perJob}}.',
+      'ResourceQuota {{namespace}}/{{quota}} rejects job {{job}} of the {{jobs}} concurrent jobs ' +
+      'with "exceeded quota": {{resource}} is {{hard}} with {{used}} in use, and each job takes {{perJob}}.',
     unspecified:
-      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify {{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, nor does a LimitRange give one.',
+      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify ' +
+      '{{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, ' +
+      'nor does a LimitRange give one.',
     unspecifiedThenExceeded:
-      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify {{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, nor does a LimitRange give one. Once it does, the quota still rejects job {{job}} of the {{jobs}} concurrent jobs at the latest.',
+      'ResourceQuota {{namespace}}/{{quota}} rejects job 1 and every job after it ("must specify ' +
+      '{{resource}}"): it tracks {{resource}}, and the {{containers}} container states none here, ' +
+      'nor does a LimitRange give one. Once it does, the quota still rejects job {{job}} of the {{jobs}} ' +
+      'concurrent jobs at the latest.',
     unreadable: 'Could not {{what}} ({{reason}}), so the concurrent jobs were not checked against the namespace’s ResourceQuotas.',
   },
   check: ({target, runners, env}) => {

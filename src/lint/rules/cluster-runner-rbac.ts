@@ -9,7 +9,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     missing:
-      'ServiceAccount {{account}} (of Deployment {{deployment}}) may not {{permissions}} in namespace {{namespace}}, which the executor needs for {{purpose}}: jobs fail with "forbidden".',
+      'ServiceAccount {{account}} (of Deployment {{deployment}}) may not {{permissions}} in namespace ' +
+      '{{namespace}}, which the executor needs for {{purpose}}: jobs fail with "forbidden".',
     unreadable: 'Could not check {{what}} ({{reason}}), so the runner’s permissions for this config were not checked.',
   },
   check: ({runners, env}) => {

@@ -6,9 +6,12 @@ export default defineRule({
   id: 'toml-capacity-exceeded',
   target: 'config-toml',
   messages: {
-    cpu: '{{jobs}} concurrent jobs request {{requested}} CPU, more than the stated capacity of {{capacity}} CPU: jobs will wait in Pending or time out.',
+    cpu:
+      '{{jobs}} concurrent jobs request {{requested}} CPU, more than the stated capacity of {{capacity}} ' +
+      'CPU: jobs will wait in Pending or time out.',
     memory:
-      '{{jobs}} concurrent jobs request {{requested}} memory, more than the stated capacity of {{capacity}}: jobs will wait in Pending or time out.',
+      '{{jobs}} concurrent jobs request {{requested}} memory, more than the stated capacity of {{capacity}}: ' +
+      'jobs will wait in Pending or time out.',
   },
   check: ({target, env}) => {
     const capacity = computeCapacity(target, env)

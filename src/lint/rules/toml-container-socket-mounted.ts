@@ -7,7 +7,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     runtimeSocket:
-      "host_path {{path}} hands the node's container runtime to every job: a job can start privileged containers on the node and read other jobs' data.",
+      "host_path {{path}} hands the node's container runtime to every job: a job can start privileged " +
+      "containers on the node and read other jobs' data.",
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, kubernetes}) =>

@@ -8,7 +8,8 @@ export default defineRule({
     sensitiveDirectory:
       'volumes mounts the host directory {{path}} into every job: jobs read (and unless :ro, change) the host system there.',
     sharedDirectory:
-      'volumes mounts the host directory {{path}} into every job, writable: jobs of every project on this host share it, so one job can read or tamper with what another leaves there.',
+      'volumes mounts the host directory {{path}} into every job, writable: jobs of every project ' +
+      'on this host share it, so one job can read or tamper with what another leaves there.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) =>

@@ -7,9 +7,11 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     pulledEveryJob:
-      'Image "{{image}}" {{how}}, and pull_policy {{policy}} pulls it again for every job, so jobs change behaviour with every push upstream.',
+      'Image "{{image}}" {{how}}, and pull_policy {{policy}} pulls it again for every job, so jobs ' +
+      'change behaviour with every push upstream.',
     keptPerHost:
-      'Image "{{image}}" {{how}}, and pull_policy {{policy}} keeps whichever version each host pulled first, so jobs differ from host to host.',
+      'Image "{{image}}" {{how}}, and pull_policy {{policy}} keeps whichever version each host pulled ' +
+      'first, so jobs differ from host to host.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {

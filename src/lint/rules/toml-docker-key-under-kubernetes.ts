@@ -7,7 +7,8 @@ export default defineRule({
   messages: {
     dockerKey: '{{key}} is a Docker executor setting ([runners.docker]); the Kubernetes executor ignores it.',
     dockerKeyWithEquivalent:
-      '{{key}} is a Docker executor setting ([runners.docker]); the Kubernetes executor ignores it. The Kubernetes equivalent is {{equivalent}}.',
+      '{{key}} is a Docker executor setting ([runners.docker]); the Kubernetes executor ignores ' +
+      'it. The Kubernetes equivalent is {{equivalent}}.',
   },
   check: ({target}) =>
     configKeyIssues(target, 'other-executor').map(

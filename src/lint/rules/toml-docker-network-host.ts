@@ -6,7 +6,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     hostNetwork:
-      '{{runner}} puts job containers on the host\'s network (network_mode = "host"): jobs reach everything the host listens on, including on localhost, and concurrent jobs clash over ports.',
+      '{{runner}} puts job containers on the host\'s network (network_mode = "host"): jobs reach ' +
+      'everything the host listens on, including on localhost, and concurrent jobs clash over ports.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {

@@ -8,7 +8,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     noLimits:
-      '{{runner}} sets no {{missing}} in [runners.docker]: one job can take the whole host from every other job and from the runner itself.',
+      '{{runner}} sets no {{missing}} in [runners.docker]: one job can take the whole host from ' +
+      'every other job and from the runner itself.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) => {

@@ -7,7 +7,8 @@ export default defineRule({
   messages: {
     everyImage: '{{runner}} runs every job and service container privileged (privileged = true): any job can take over the host.',
     listedImages:
-      '{{runner}} runs job containers privileged (privileged = true) for images matching {{patterns}}: a job using one of them can take over the host.',
+      '{{runner}} runs job containers privileged (privileged = true) for images matching {{patterns}}: ' +
+      'a job using one of them can take over the host.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}): Array<Report<'everyImage' | 'listedImages'>> => {

@@ -6,7 +6,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     runtimeSocket:
-      "volumes mounts the host's {{path}} into every job: a job can start privileged containers on the host and read other jobs' containers.",
+      "volumes mounts the host's {{path}} into every job: a job can start privileged containers " +
+      "on the host and read other jobs' containers.",
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, docker}) =>

@@ -9,9 +9,11 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     movingTag:
-      'helper_image "{{image}}" follows a moving tag; the helper must match the runner\'s version exactly. Tag it with ${CI_RUNNER_REVISION} or the runner\'s vX.Y.Z.',
+      'helper_image "{{image}}" follows a moving tag; the helper must match the runner\'s version ' +
+      "exactly. Tag it with ${CI_RUNNER_REVISION} or the runner's vX.Y.Z.",
     otherRelease:
-      'helper_image is pinned to {{pinned}}.x but the runner is {{runnerVersion}}: the helper and the runner are released together and must match.',
+      'helper_image is pinned to {{pinned}}.x but the runner is {{runnerVersion}}: the helper and ' +
+      'the runner are released together and must match.',
   },
   check: ({runners, target: {runnerVersion}}) =>
     runners.flatMap(({pointer, kubernetes}): Array<Report<MessageId>> => {

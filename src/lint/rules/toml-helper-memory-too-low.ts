@@ -14,9 +14,11 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     belowBasic:
-      'helper_memory_limit = {{value}} is below the 128 MiB the runner documents even for jobs without cache or artifacts: the helper, which clones and moves cache and artifacts, gets OOMKilled.',
+      'helper_memory_limit = {{value}} is below the 128 MiB the runner documents even for jobs without ' +
+      'cache or artifacts: the helper, which clones and moves cache and artifacts, gets OOMKilled.',
     belowRecommended:
-      'helper_memory_limit = {{value}} is below the 250 MiB the runner documents for jobs with cache or artifacts: such jobs can see the helper OOMKilled.',
+      'helper_memory_limit = {{value}} is below the 250 MiB the runner documents for jobs with cache ' +
+      'or artifacts: such jobs can see the helper OOMKilled.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, kubernetes}): Array<Report<MessageId>> => {

@@ -9,11 +9,14 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     gitlabUrl:
-      '{{runner}} talks to GitLab over plain http ({{url}}): its token, every job token, job logs and artifacts cross the network in clear text.',
+      '{{runner}} talks to GitLab over plain http ({{url}}): its token, every job token, job logs ' +
+      'and artifacts cross the network in clear text.',
     cacheInsecure:
-      '{{runner}} reaches its S3 cache over plain http (Insecure = true): cache archives can be read and replaced on the way, poisoning later jobs.',
+      '{{runner}} reaches its S3 cache over plain http (Insecure = true): cache archives can be ' +
+      'read and replaced on the way, poisoning later jobs.',
     cacheHttp:
-      '{{runner}} reaches its S3 cache over plain http ({{url}}): cache archives can be read and replaced on the way, poisoning later jobs.',
+      '{{runner}} reaches its S3 cache over plain http ({{url}}): cache archives can be read and ' +
+      'replaced on the way, poisoning later jobs.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, settings}): Array<Report<MessageId>> => {

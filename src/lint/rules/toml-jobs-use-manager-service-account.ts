@@ -20,9 +20,11 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     managerAccount:
-      "Job pods run as {{account}}, the runner manager's own ServiceAccount: every job gets its token and can create pods and read the secrets, the runner token included, that the manager can.",
+      "Job pods run as {{account}}, the runner manager's own ServiceAccount: every job gets its " +
+      'token and can create pods and read the secrets, the runner token included, that the manager can.',
     deployAccount:
-      'Job pods run as {{account}}, which is named like a deploy or admin account: every job on this runner, not only deploy jobs, gets its token.',
+      'Job pods run as {{account}}, which is named like a deploy or admin account: every job on ' +
+      'this runner, not only deploy jobs, gets its token.',
   },
   check: ({runners, target}) => {
     const manager = target.values ? managerServiceAccount(target.values.user) : undefined

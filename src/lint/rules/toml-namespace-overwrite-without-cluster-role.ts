@@ -12,7 +12,9 @@ export default defineRule({
   id: 'toml-namespace-overwrite-without-cluster-role',
   target: 'config-toml',
   messages: {
-    forbidden: `{{key}} places job pods in other namespaces, but the chart's Role only covers its own namespace (rbac.clusterWideAccess is false): those jobs fail with "forbidden".`,
+    forbidden:
+      `{{key}} places job pods in other namespaces, but the chart's Role only covers its own namespace ` +
+      `(rbac.clusterWideAccess is false): those jobs fail with "forbidden".`,
   },
   check: ({target, runners}) => {
     if (!target.values) return []

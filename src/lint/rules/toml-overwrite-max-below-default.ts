@@ -8,7 +8,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     belowDefault:
-      '{{key}} = "{{max}}" is below {{baseKey}} = "{{base}}": a job that asks for the configured default through KUBERNETES_{{variable}} is rejected.',
+      '{{key}} = "{{max}}" is below {{baseKey}} = "{{base}}": a job that asks for the configured ' +
+      'default through KUBERNETES_{{variable}} is rejected.',
   },
   // cpu_limit_overwrite_max_allowed caps what KUBERNETES_CPU_LIMIT may ask for; the runner never compares it with cpu_limit.
   check: ({runners}) =>

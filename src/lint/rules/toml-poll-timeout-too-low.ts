@@ -6,7 +6,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     belowDefault:
-      'poll_timeout = {{timeout}} is below the default {{defaultTimeout}} seconds: pods that wait for an image pull or a new node fail with "timed out waiting for pod to start".',
+      'poll_timeout = {{timeout}} is below the default {{defaultTimeout}} seconds: pods that wait ' +
+      'for an image pull or a new node fail with "timed out waiting for pod to start".',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, kubernetes}) => {

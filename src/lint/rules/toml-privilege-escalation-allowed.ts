@@ -8,7 +8,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     allJobContainers:
-      'allow_privilege_escalation = true lets job processes gain privileges through setuid binaries; the Pod Security Standards restricted profile forbids it.',
+      'allow_privilege_escalation = true lets job processes gain privileges through setuid binaries; ' +
+      'the Pod Security Standards restricted profile forbids it.',
     oneContainer: '{{context}}.allow_privilege_escalation = true lets processes in that container gain privileges.',
   },
   check: ({runners}) =>

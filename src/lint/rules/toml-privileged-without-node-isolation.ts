@@ -7,7 +7,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     anyNode:
-      'Privileged job pods can land on any node, next to other workloads whose data they can then reach: no node_selector or node affinity keeps them on dedicated nodes.',
+      'Privileged job pods can land on any node, next to other workloads whose data they can then ' +
+      'reach: no node_selector or node affinity keeps them on dedicated nodes.',
   },
   check: ({runners}) =>
     runners.flatMap(({pointer, kubernetes}) => {

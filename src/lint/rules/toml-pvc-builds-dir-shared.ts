@@ -13,7 +13,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     sharedClaim:
-      'PVC {{claim}} is the builds directory ({{dir}}) of up to {{jobs}} concurrent jobs: they clone into the same directory, and a ReadWriteOnce claim leaves jobs stuck in ContainerCreating.',
+      'PVC {{claim}} is the builds directory ({{dir}}) of up to {{jobs}} concurrent jobs: they clone ' +
+      'into the same directory, and a ReadWriteOnce claim leaves jobs stuck in ContainerCreating.',
   },
   check: ({runners, target}) => {
     const concurrent = concurrentOf(target) ?? 1

@@ -5,7 +5,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     bottleneck:
-      '{{name}} has limit = {{limit}} and request_concurrency = 1: it asks GitLab for one job at a time and long polling stalls job pickup.',
+      '{{name}} has limit = {{limit}} and request_concurrency = 1: it asks GitLab for one job at ' +
+      'a time and long polling stalls job pickup.',
   },
   check: ({runners}) =>
     runners.flatMap((runner) => {

@@ -8,7 +8,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     sameToken:
-      '{{entry}} has the same token as {{first}}: both entries poll as one runner, and when one rotates the token the other is left with a revoked one.',
+      '{{entry}} has the same token as {{first}}: both entries poll as one runner, and when one ' +
+      'rotates the token the other is left with a revoked one.',
     sameNameAndUrl:
       '{{entry}} has the same name and url as {{first}}: usually a stale entry left by registering again, polling with an old token.',
   },

@@ -5,7 +5,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     notOne:
-      'runners.config has {{count}} [[runners]] entries; registration needs exactly one ("configuration template must contain exactly one [[runners]] entry") and the runner pod never starts.',
+      'runners.config has {{count}} [[runners]] entries; registration needs exactly one ("configuration ' +
+      'template must contain exactly one [[runners]] entry") and the runner pod never starts.',
   },
   check: ({target}) => {
     if (!target.values || target.fromChartDefault) return []

@@ -20,7 +20,8 @@ export default defineRule({
   messages: {
     tokenInFile: '{{name}} has its runner token in this file: keep config.toml out of version control or render the token at deploy time.',
     tokensInFile:
-      '{{count}} runners ({{names}}) have their runner tokens in this file: keep config.toml out of version control or render the tokens at deploy time.',
+      '{{count}} runners ({{names}}) have their runner tokens in this file: keep config.toml out ' +
+      'of version control or render the tokens at deploy time.',
   },
   // Once per file, at the first token: the remedy is for the file, and one warning per [[runners]] entry is noise.
   check: ({target, runners}) => {

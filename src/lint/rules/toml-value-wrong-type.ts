@@ -57,7 +57,8 @@ export default defineRule({
   target: 'config-toml',
   messages: {
     wrongType: WRONG_TYPE,
-    dockerStyleVolumes: `${WRONG_TYPE} Docker-style "host:container" strings do not work here; use [[runners.kubernetes.volumes.host_path]] tables.`,
+    dockerStyleVolumes:
+      `${WRONG_TYPE} Docker-style "host:container" strings do not ` + `work here; use [[runners.kubernetes.volumes.host_path]] tables.`,
     quoted: `${WRONG_TYPE} Write {{key}} = {{unquoted}} without quotes.`,
     unquotedString: `${WRONG_TYPE} Quote it: {{key}} = "{{written}}".`,
     unquotedMapValue: `${WRONG_TYPE} The value of {{entry}} must be quoted.`,

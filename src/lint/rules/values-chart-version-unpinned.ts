@@ -8,9 +8,11 @@ export default defineRule({
   target: 'values',
   messages: {
     missing:
-      'spec.chart.spec.version is not set, so Flux installs the newest gitlab-runner chart ("*") and upgrades the runner with every chart release.',
+      'spec.chart.spec.version is not set, so Flux installs the newest gitlab-runner chart ("*") ' +
+      'and upgrades the runner with every chart release.',
     range:
-      'Chart version "{{written}}" is a range: Flux upgrades the gitlab-runner chart, and the runner with it, whenever a matching chart is published.',
+      'Chart version "{{written}}" is a range: Flux upgrades the gitlab-runner chart, and the runner ' +
+      'with it, whenever a matching chart is published.',
   },
   check: ({target}) => {
     const constraint = target.chartConstraint

@@ -6,7 +6,8 @@ export default defineRule({
   target: 'values',
   messages: {
     misplaced:
-      'config holds a whole config.toml, but the chart reads runner configuration only from runners.config: Helm ignores this key and the runner starts with the default configuration. Move it under runners.config.',
+      'config holds a whole config.toml, but the chart reads runner configuration only from runners.config: ' +
+      'Helm ignores this key and the runner starts with the default configuration. Move it under runners.config.',
   },
   check: ({target}) => (misplacedConfigToml(target.user) === undefined ? [] : [{pointer: '/config', messageId: 'misplaced'}]),
 })

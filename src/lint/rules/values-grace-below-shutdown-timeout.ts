@@ -8,7 +8,8 @@ export default defineRule({
   target: 'values',
   messages: {
     tooShort:
-      "terminationGracePeriodSeconds: {{grace}} is shorter than the runner's shutdown_timeout of {{shutdown}} seconds: Kubernetes kills the manager before it has aborted its jobs, leaving job pods behind.",
+      "terminationGracePeriodSeconds: {{grace}} is shorter than the runner's shutdown_timeout of " +
+      '{{shutdown}} seconds: Kubernetes kills the manager before it has aborted its jobs, leaving job pods behind.',
   },
   check: ({target}) => {
     const grace = target.data.terminationGracePeriodSeconds

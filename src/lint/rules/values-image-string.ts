@@ -10,7 +10,8 @@ export default defineRule({
   target: 'values',
   messages: {
     string:
-      'image is a string, but chart {{chartVersion}} reads image.registry, image.image and image.tag: rendering fails or the default image is used.',
+      'image is a string, but chart {{chartVersion}} reads image.registry, image.image and image.tag: ' +
+      'rendering fails or the default image is used.',
   },
   // A placeholder (`${RUNNER_IMAGE}`) is not judged until it is filled in; values-unrendered-placeholder names it.
   check: ({target}) =>

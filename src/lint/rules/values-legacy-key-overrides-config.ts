@@ -11,7 +11,8 @@ export default defineRule({
   target: 'values',
   messages: {
     overrides:
-      'On chart {{chartVersion}}, {{path}} is passed to registration and wins over the same setting in runners.config; keep one of them ({{replacement}}).',
+      'On chart {{chartVersion}}, {{path}} is passed to registration and wins over the same setting ' +
+      'in runners.config; keep one of them ({{replacement}}).',
   },
   check: ({target}) => {
     if (compareVersions(target.chartVersion, REMOVED_IN) >= 0) return []

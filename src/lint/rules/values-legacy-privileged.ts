@@ -10,7 +10,8 @@ export default defineRule({
   messages: {
     privileged: 'runners.privileged: true makes every job container privileged on chart {{chartVersion}}: any job can take over its node.',
     ignored:
-      'runners.privileged: true does nothing on chart {{chartVersion}} (charts from 0.53.0 ignore it): set privileged in [runners.kubernetes] of runners.config if jobs need it, or remove it.',
+      'runners.privileged: true does nothing on chart {{chartVersion}} (charts from 0.53.0 ignore ' +
+      'it): set privileged in [runners.kubernetes] of runners.config if jobs need it, or remove it.',
   },
   // Unsafe only where a chart still reads it; on newer charts it is a misleading leftover, so a warning.
   check: ({given, target}) => {

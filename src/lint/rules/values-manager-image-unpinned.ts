@@ -10,7 +10,8 @@ export default defineRule({
   target: 'values',
   messages: {
     moving:
-      'image.tag "{{tag}}" moves with every release: the manager can change version on a pod restart, out of step with the chart and the helper image.',
+      'image.tag "{{tag}}" moves with every release: the manager can change version on a pod restart, ' +
+      'out of step with the chart and the helper image.',
   },
   check: ({target}) => {
     const tag = isPlainObject(target.user.image) ? target.user.image.tag : undefined

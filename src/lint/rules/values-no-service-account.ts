@@ -8,7 +8,8 @@ export default defineRule({
   target: 'values',
   messages: {
     defaultAccount:
-      'Neither rbac.create nor a serviceAccount is set, so the runner manager uses the namespace default service account, which usually cannot create job pods ("pods is forbidden").',
+      'Neither rbac.create nor a serviceAccount is set, so the runner manager uses the namespace ' +
+      'default service account, which usually cannot create job pods ("pods is forbidden").',
   },
   check: ({target}) => {
     if (!valuesLookComplete(target)) return []

@@ -21,7 +21,8 @@ export default defineRule({
   target: 'values',
   messages: {
     noToken:
-      'No runner token comes from these values: neither runnerToken, runnerRegistrationToken, runners.secret nor a token variable is set, so the runner cannot register unless the deploy passes one.',
+      'No runner token comes from these values: neither runnerToken, runnerRegistrationToken, runners.secret ' +
+      'nor a token variable is set, so the runner cannot register unless the deploy passes one.',
   },
   check: ({target}) => {
     const user = target.user

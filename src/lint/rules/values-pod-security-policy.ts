@@ -6,7 +6,8 @@ export default defineRule({
   target: 'values',
   messages: {
     enabled:
-      'rbac.podSecurityPolicy.enabled grants use of PodSecurityPolicies, an API removed in Kubernetes 1.25: on current clusters the chart fails to install or the rule does nothing.',
+      'rbac.podSecurityPolicy.enabled grants use of PodSecurityPolicies, an API removed in Kubernetes ' +
+      '1.25: on current clusters the chart fails to install or the rule does nothing.',
   },
   check: ({target}) =>
     mapAt(mapAt(target.data, 'rbac'), 'podSecurityPolicy').enabled === true

@@ -12,7 +12,8 @@ export default defineRule({
   messages: {
     noRules: 'rbac.create without rbac.rules grants the runner every verb on every core resource in its namespace, secrets included.',
     noRulesClusterWide:
-      'rbac.create without rbac.rules grants the runner every verb on every core resource in every namespace of the cluster, secrets included.',
+      'rbac.create without rbac.rules grants the runner every verb on every core resource in every ' +
+      'namespace of the cluster, secrets included.',
     wildcardRule: 'rbac.rules[{{index}}] allows {{verbs}} on {{resources}} in its namespace.',
     wildcardRuleClusterWide: 'rbac.rules[{{index}}] allows {{verbs}} on {{resources}} in every namespace of the cluster.',
   },

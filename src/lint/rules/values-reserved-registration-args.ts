@@ -26,9 +26,12 @@ export default defineRule({
   target: 'values',
   messages: {
     maximumTimeout:
-      'runners.maximumTimeout is passed to registration, which fails with "Runner configuration other than name and executor configuration is reserved" when the runner uses an authentication token: set the maximum timeout on the runner in GitLab.',
+      'runners.maximumTimeout is passed to registration, which fails with "Runner configuration ' +
+      'other than name and executor configuration is reserved" when the runner uses an authentication ' +
+      'token: set the maximum timeout on the runner in GitLab.',
     envVar:
-      'envVars {{name}} is a registration setting GitLab refuses with an authentication token ("configuration … is reserved"): set it on the runner in GitLab.',
+      'envVars {{name}} is a registration setting GitLab refuses with an authentication token ("configuration ' +
+      '… is reserved"): set it on the runner in GitLab.',
   },
   check: ({target}) => {
     if (registersWithRegistrationToken(target.user)) return []

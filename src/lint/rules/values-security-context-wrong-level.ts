@@ -16,9 +16,11 @@ export default defineRule({
   target: 'values',
   messages: {
     podFieldInContainer:
-      "securityContext.{{field}} is a pod setting, but securityContext is the manager container's: Kubernetes rejects the unknown field or drops it. Move it to podSecurityContext.",
+      "securityContext.{{field}} is a pod setting, but securityContext is the manager container's: " +
+      'Kubernetes rejects the unknown field or drops it. Move it to podSecurityContext.',
     containerFieldInPod:
-      'podSecurityContext.{{field}} is a container setting, which a pod security context does not have: Kubernetes rejects the unknown field or drops it. Move it to securityContext.',
+      'podSecurityContext.{{field}} is a container setting, which a pod security context does not ' +
+      'have: Kubernetes rejects the unknown field or drops it. Move it to securityContext.',
   },
   check: ({target}) => {
     if (compareVersions(target.chartVersion, SPLIT_IN) < 0) return []

@@ -6,7 +6,8 @@ export default defineRule({
   target: 'values',
   messages: {
     notRendered:
-      'sessionServer.enabled with replicas: {{replicas}}: the chart renders the session server only for a single replica, so interactive web terminals are off.',
+      'sessionServer.enabled with replicas: {{replicas}}: the chart renders the session server only ' +
+      'for a single replica, so interactive web terminals are off.',
   },
   check: ({target}) => {
     const replicas = target.user.replicas

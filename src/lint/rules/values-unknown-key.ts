@@ -13,9 +13,11 @@ export default defineRule({
     unknown: '{{path}} is not a value of the gitlab-runner chart, so Helm ignores it.',
     unknownWithGuess: '{{path}} is not a value of the gitlab-runner chart, so Helm ignores it. Did you mean {{guess}}?',
     unknownNewerChart:
-      '{{path}} is not a value of the gitlab-runner chart up to {{newest}}, the newest runner-doctor knows; chart {{chartVersion}} may read it, check its values.yaml.',
+      '{{path}} is not a value of the gitlab-runner chart up to {{newest}}, the newest runner-doctor ' +
+      'knows; chart {{chartVersion}} may read it, check its values.yaml.',
     unknownNewerChartWithGuess:
-      '{{path}} is not a value of the gitlab-runner chart up to {{newest}}, the newest runner-doctor knows; chart {{chartVersion}} may read it. Did you mean {{guess}}?',
+      '{{path}} is not a value of the gitlab-runner chart up to {{newest}}, the newest runner-doctor ' +
+      'knows; chart {{chartVersion}} may read it. Did you mean {{guess}}?',
   },
   check: ({target}) => {
     const out: Array<Report<MessageId>> = []
