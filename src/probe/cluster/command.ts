@@ -112,7 +112,12 @@ function checksMode(input: ClusterCommandInput): ClusterProbeOptions['mode'] {
 export async function runClusterCommand(input: ClusterCommandInput, progress: (message: string) => void): Promise<ClusterCommandResult> {
   const mode = checksMode(input)
   const intoJobPod = mode === 'job-pod' || mode === 'ephemeral'
-  const failed = (reason: string): ClusterCommandResult => ({report: couldNotRunReport(mode, reason, 0), exitCode: 2})
+  // --cleanup writes no report, only progress: a cleanup that cannot start says so the same way.
+  const failed = (reason: string): ClusterCommandResult => {
+    if (!input.cleanup) return {report: couldNotRunReport(mode, reason, 0), exitCode: 2}
+    progress(`Cleanup failed: ${reason}`)
+    return {exitCode: 2}
+  }
   let prepared: PreparedKubeConfig
   try {
     prepared = prepareKubeConfig({kubeconfig: input.kubeconfig, context: input.context, identity: {as: input.as, asGroup: input.asGroup}})

@@ -204,6 +204,11 @@ describe('probe against the real API server: reaching it as kubectl does', () =>
     )
     const run = await runCli(['probe', '--kubeconfig', kubeconfig, '-n', namespace, '--cleanup'])
     expect(run.stderr).toContain(`Reaching the API through the proxy ${proxy.url}/.`)
+    // A cleanup that cannot reach the cluster says so as cleanup does, not as a mirror-pod report it never makes.
+    const unreadable = await runCli(['probe', '--kubeconfig', join(dir, 'absent'), '--cleanup', '--format', 'json'])
+    expect(unreadable.code).toBe(2)
+    expect(unreadable.stdout).toBe('')
+    expect(unreadable.stderr).toContain(`Cleanup failed: The kubeconfig could not be read: ENOENT`)
     expect(run.stderr).toContain(`No probe pods in namespace ${namespace}.`)
     expect(run.code).toBe(0)
     expect(proxy.targets).toContain(`localhost:${port}`)
