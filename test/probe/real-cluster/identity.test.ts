@@ -6,7 +6,7 @@ import {freshNamespace, podNamesSettled, serviceAccountKubeconfig, testCluster, 
 import {PRIVILEGED_TLS_CONFIG, runCli, writeRunnerConfig} from '../cluster/helpers.js'
 
 /** Helm values that name the runner manager's ServiceAccount, with the dind recipe the mirror pod copies. */
-function valuesNaming(serviceAccount: string, namespace: string): string {
+function valuesNaming(serviceAccount: string, namespace: string, kubernetesExtra = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'rd-values-'))
   const path = join(dir, 'values.yaml')
   writeFileSync(
@@ -22,7 +22,7 @@ runners:
       [runners.kubernetes]
         namespace = "${namespace}"
         privileged = true
-        [[runners.kubernetes.services]]
+${kubernetesExtra}        [[runners.kubernetes.services]]
           name = "docker:dind"
 `,
   )
@@ -153,6 +153,39 @@ describe('probe against the real API server: acting as the runner', () => {
     )
     expect(identity.cause).toContain('A pass here does not prove the runner may create these pods')
     expect(run.report!.checks.some((c) => c.id === 'dns-cluster-name')).toBe(true)
+    expect(await podNamesSettled(cluster, namespace)).toEqual([])
+  }, 120_000)
+
+  it('--all-nodes with no node the runner may use still says whose permissions were checked', async () => {
+    const namespace = await freshNamespace(cluster, 'as-no-nodes')
+    await runnerServiceAccount(namespace, 'gitlab-runner', [{resources: ['pods'], verbs: ['get']}])
+    await runnerServiceAccount(namespace, 'operator', [
+      {resources: ['pods'], verbs: ['create', 'get', 'list', 'delete']},
+      {resources: ['pods/log'], verbs: ['get']},
+      {resources: ['events'], verbs: ['list']},
+    ])
+    // --all-nodes lists nodes, which only a ClusterRole grants.
+    const nodeReader = `rd-node-reader-${namespace}`
+    await cluster.rbac.createClusterRole({
+      body: {metadata: {name: nodeReader}, rules: [{apiGroups: [''], resources: ['nodes'], verbs: ['list']}]},
+    })
+    await cluster.rbac.createClusterRoleBinding({
+      body: {
+        metadata: {name: nodeReader},
+        roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: nodeReader},
+        subjects: [{kind: 'ServiceAccount', name: 'operator', namespace}],
+      },
+    })
+    const operator = await serviceAccountKubeconfig(cluster, namespace, 'operator')
+    const values = valuesNaming(
+      'gitlab-runner',
+      namespace,
+      '        [runners.kubernetes.node_selector]\n          "rd-test/pool" = "none"\n',
+    )
+    const run = await runCli(['probe', '--kubeconfig', operator, '-n', namespace, '--format', 'json', '--all-nodes', '--config', values])
+    const checks = run.report!.checks
+    expect(checks.find((c) => c.id === 'nodes')?.summary).toBe('No schedulable node matches the runner node_selector and tolerations.')
+    expect(checks.find((c) => c.id === 'probe-identity')?.status).toBe('warn')
     expect(await podNamesSettled(cluster, namespace)).toEqual([])
   }, 120_000)
 })

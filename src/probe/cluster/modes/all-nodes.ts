@@ -13,7 +13,7 @@ export async function runOnAllNodes(run: ClusterRun, started: number, extra: Che
   const {kube, options, deps, namespace} = run
   const nodes = schedulableNodes(await kube.listNodes(), options.runner, deps.progress)
   if (!nodes.length) {
-    return blockedReport(
+    const blocked = blockedReport(
       'all-nodes',
       {
         id: 'nodes',
@@ -24,6 +24,8 @@ export async function runOnAllNodes(run: ClusterRun, started: number, extra: Che
       Date.now() - started,
       {namespace},
     )
+    // As in every other report: whose permissions were checked, and what the report could not see.
+    return withExtraChecks(blocked, extra)
   }
   const parallelism = options.parallelism ?? 3
   deps.progress(`Probing ${nodes.length} node(s), ${Math.min(parallelism, nodes.length)} at a time.`)
