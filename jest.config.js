@@ -12,7 +12,4 @@ export default {
   // The real control plane (test/cluster) starts on demand and is stopped after the run.
   globalSetup: '<rootDir>/test/support/cluster-setup.mjs',
   globalTeardown: '<rootDir>/test/support/cluster-teardown.mjs',
-  // After the results and the teardown, exit even if a suite leaked a handle (a kept-alive socket): a hung process
-  // would hold CI until its time limit. The counts are final by then; the leak is still worth finding (--detectOpenHandles).
-  forceExit: true,
 }

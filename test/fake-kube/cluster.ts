@@ -41,6 +41,7 @@ export interface KubeletOptions {
 }
 
 interface ContainerRuntime {
+  /** Kept after it exits: its process group may outlive it, and stopping the pod kills the group. */
   process?: ChildProcess
   timers: NodeJS.Timeout[]
   log: string
@@ -451,10 +452,15 @@ export class FakeCluster {
     return [...argv.slice(0, -1), JSON.stringify(rewritten)]
   }
 
+  /**
+   * A container's process leads a process group of its own, as a container is a process tree: stopping it kills the
+   * whole group (killContainerProcess), so a `sleep` under a shell does not outlive it holding the test's pipes open.
+   */
   spawnIn(pod: FakePod, container: V1Container | V1EphemeralContainer, argv: string[]): ChildProcess {
     const bin = containerBinDir(pod.dir, container.name, container.image ?? '')
     const [command, ...args] = this.rewriteAgentArgv(pod, container.name, argv)
-    return spawn(command!, args, {cwd: pod.dir, env: {...this.containerEnv(pod, container), PATH: bin}, stdio: ['pipe', 'pipe', 'pipe']})
+    const env = {...this.containerEnv(pod, container), PATH: bin}
+    return spawn(command!, args, {cwd: pod.dir, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true})
   }
 
   startContainer(
@@ -514,7 +520,6 @@ export class FakeCluster {
         terminated(128, 'StartError', String(error.message))
       })
       child.on('exit', (code, signal) => {
-        runtime.process = undefined
         terminated(code ?? (signal === 'SIGKILL' ? 137 : 143))
       })
     } else if (simulatedDind) {
@@ -608,7 +613,7 @@ export class FakeCluster {
     for (const timer of pod.timers) clearTimeout(timer)
     for (const runtime of pod.runtimes.values()) {
       for (const timer of runtime.timers) clearTimeout(timer)
-      runtime.process?.kill('SIGKILL')
+      if (runtime.process) killContainerProcess(runtime.process)
     }
   }
 
@@ -636,5 +641,18 @@ export class FakeCluster {
   close(): void {
     for (const pod of [...this.pods.values()]) this.remove(pod.object.metadata!.namespace!, pod.object.metadata!.name!)
     rmSync(this.root, {recursive: true, force: true})
+  }
+}
+
+/**
+ * Kills a container's whole process group (spawnIn makes each container process a group leader), even when the
+ * leader has already exited: what it started may still run.
+ */
+export function killContainerProcess(child: ChildProcess): void {
+  if (child.pid === undefined) return
+  try {
+    process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // the group is gone already
   }
 }

@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import type {V1EphemeralContainer, V1Pod} from '@kubernetes/client-node'
 import {WebSocketServer, type WebSocket} from 'ws'
 import {admitPodSecurity, validatePod} from './admission.js'
-import {defaultNodes, FakeCluster, type FakeNode, type FakePod, type KubeletOptions, nodeObject} from './cluster.js'
+import {defaultNodes, FakeCluster, type FakeNode, type FakePod, type KubeletOptions, killContainerProcess, nodeObject} from './cluster.js'
 import {type AccessAttributes, forbiddenMessage, isAllowed, type RbacRule} from './rbac.js'
 import {failure, notFound, type KubeStatus, StatusError} from './status.js'
 
@@ -439,7 +439,7 @@ export async function startFakeKube(options: FakeKubeOptions = {}): Promise<Fake
       else if (channel === 255 && data[1] === 0 && ws.protocol === 'v5.channel.k8s.io') child.stdin!.end()
     })
     ws.on('close', () => {
-      if (child.exitCode === null) child.kill('SIGKILL')
+      killContainerProcess(child)
     })
     let finished = false
     const finish = (status: Record<string, unknown>) => {
