@@ -6,6 +6,7 @@ import {DEFAULT_DEEP_IMAGE} from '../probe/agent/options.js'
 import {runLocalProbe, ProbeOptionsError, type LocalProbeOptions} from '../probe/local.js'
 import {PROBE_FORMATS, type ProbeFormat, renderProbeReport} from '../probe/report/index.js'
 import type {ProbeReport} from '../probe/types.js'
+import {unpairedOutputFiles} from '../util/report-outputs.js'
 import {outputWidth, wantsColour} from '../util/terminal.js'
 
 /** Accepts `500ms`, `2s`, `1m`, or a bare number of seconds. */
@@ -173,11 +174,8 @@ export default class Probe extends Command {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Probe)
-    const outputs = flags['output-file'] ?? []
-    if (outputs.length > flags.format.length)
-      return this.couldNotRun(
-        `${outputs.length} --output-file values but only ${flags.format.length} --format; pair each file with a format.`,
-      )
+    const unpaired = unpairedOutputFiles(flags.format, flags['output-file'] ?? [])
+    if (unpaired) return this.couldNotRun(unpaired)
     try {
       // Dispatcher: each mode is one method. The cluster modes (mirror pod, --pod, --all-nodes, --cleanup) plug in here.
       if (flags.local) return await this.runLocal(flags)

@@ -1,7 +1,7 @@
 import {type FileResult, type Finding, type FormatContext, type LintResult, SEVERITY_RANK, type Severity} from '../lint/types.js'
 import {describeCapacity} from './capacity-text.js'
 import {isSkippedFile, reportPath} from './paths.js'
-import {escapeXmlText, xmlAttributes} from '../util/xml.js'
+import {type JunitCase, type JunitSuite, junitTimestamp, renderJunitDocument} from '../util/junit.js'
 
 /**
  * `failOn` decides which findings are failing test cases (the CLI passes `--fail-on`); `now` pins the
@@ -17,20 +17,6 @@ const DEFAULT_FAIL_ON = 'error'
 
 /** Class name of test cases that are about a whole file rather than one rule. */
 export const FILE_CLASSNAME = 'runner-doctor'
-
-type Outcome =
-  {kind: 'pass'} | {kind: 'failure' | 'error'; message: string; type: string; body: string} | {kind: 'skipped'; message: string}
-
-interface TestCase {
-  classname: string
-  name: string
-  outcome: Outcome
-}
-
-/** The schema's timestamp is an ISO 8601 date-time without fraction or zone (UTC is implied here). */
-function junitTimestamp(date: Date): string {
-  return date.toISOString().slice(0, 19)
-}
 
 function failureBody(finding: Finding, path: string): string {
   const lines = [finding.message]
@@ -50,7 +36,7 @@ function reachesFailOn(finding: Finding, failOn: Severity | 'none'): boolean {
  * that moves when lines are added above it stays the same test. The JSON Pointer names the place (and, in a file
  * with several runners, the runner) without depending on lines.
  */
-function findingCase(finding: Finding, path: string): TestCase {
+function findingCase(finding: Finding, path: string): JunitCase {
   const testCase = {classname: finding.ruleId, name: `${path} ${finding.pointer || '/'}`}
   if (finding.suppressed) {
     const where = finding.suppressed.by === 'config' ? 'in config' : 'inline'
@@ -80,9 +66,9 @@ function suiteOutput(file: FileResult, path: string, failOn: Severity | 'none'):
  * Skipped files (not runner configuration) have no test cases at all: in a repository with hundreds of other
  * manifests they would bury the findings. A checked file with nothing at or above `failOn` is one passing case.
  */
-function fileCases(file: FileResult, path: string, failOn: Severity | 'none'): TestCase[] {
+function fileCases(file: FileResult, path: string, failOn: Severity | 'none'): JunitCase[] {
   if (isSkippedFile(file)) return []
-  const cases: TestCase[] = []
+  const cases: JunitCase[] = []
   if (file.error) {
     const where = `${path}:${file.error.line}:${file.error.column}`
     cases.push({
@@ -98,7 +84,7 @@ function fileCases(file: FileResult, path: string, failOn: Severity | 'none'): T
 }
 
 /** GitLab keeps only the first of several test cases with the same name, so repeats get a number. */
-function withUniqueNames(cases: TestCase[]): TestCase[] {
+function withUniqueNames(cases: JunitCase[]): JunitCase[] {
   const seen = new Map<string, number>()
   return cases.map((testCase) => {
     const key = `${testCase.classname}\u0000${testCase.name}`
@@ -108,55 +94,14 @@ function withUniqueNames(cases: TestCase[]): TestCase[] {
   })
 }
 
-function renderCase(testCase: TestCase): string {
-  const open = `    <testcase${xmlAttributes({classname: testCase.classname, name: testCase.name, time: 0})}`
-  const outcome = testCase.outcome
-  switch (outcome.kind) {
-    case 'pass':
-      return `${open}/>`
-    case 'skipped':
-      return `${open}>\n      <skipped${xmlAttributes({message: outcome.message})}/>\n    </testcase>`
-    default:
-      return (
-        `${open}>\n      <${outcome.kind}${xmlAttributes({message: outcome.message, type: outcome.type})}>` +
-        `${escapeXmlText(outcome.body)}</${outcome.kind}>\n    </testcase>`
-      )
-  }
-}
-
-function renderSuite(file: FileResult, cases: TestCase[], path: string, id: number, ctx: JunitContext, timestamp: string): string {
-  const output = suiteOutput(file, path, ctx.failOn ?? DEFAULT_FAIL_ON)
-  const count = (kind: Outcome['kind']) => cases.filter((testCase) => testCase.outcome.kind === kind).length
-  const attributes = xmlAttributes({
-    name: path,
-    package: path,
-    id,
-    timestamp,
-    hostname: 'localhost',
-    tests: cases.length,
-    failures: count('failure'),
-    errors: count('error'),
-    skipped: count('skipped'),
-    time: 0,
-  })
+function fileSuite(file: FileResult, cases: JunitCase[], path: string, ctx: JunitContext, timestamp: string): JunitSuite {
   const properties = [
     ['kind', file.kind],
     ['chartVersion', file.chartVersion],
     ['runnerVersion', file.runnerVersion],
     ['toolVersion', ctx.toolVersion],
-  ]
-    .filter((entry): entry is [string, string] => entry[1] !== undefined)
-    .map(([name, value]) => `      <property${xmlAttributes({name, value})}/>`)
-  return [
-    `  <testsuite${attributes}>`,
-    '    <properties>',
-    ...properties,
-    '    </properties>',
-    ...cases.map(renderCase),
-    output === '' ? '    <system-out/>' : `    <system-out>${escapeXmlText(output)}</system-out>`,
-    '    <system-err/>',
-    '  </testsuite>',
-  ].join('\n')
+  ].filter((entry): entry is [string, string] => entry[1] !== undefined)
+  return {name: path, package: path, timestamp, time: 0, properties, cases, output: suiteOutput(file, path, ctx.failOn ?? DEFAULT_FAIL_ON)}
 }
 
 /**
@@ -166,11 +111,11 @@ function renderSuite(file: FileResult, cases: TestCase[], path: string, id: numb
 export function formatJunit(result: LintResult, ctx: JunitContext): string {
   const timestamp = junitTimestamp(ctx.now ?? new Date())
   const failOn = ctx.failOn ?? DEFAULT_FAIL_ON
-  const suites: string[] = []
+  const suites: JunitSuite[] = []
   for (const file of result.files) {
     const path = reportPath(file.path, ctx.cwd)
     const cases = fileCases(file, path, failOn)
-    if (cases.length > 0) suites.push(renderSuite(file, cases, path, suites.length, ctx, timestamp))
+    if (cases.length > 0) suites.push(fileSuite(file, cases, path, ctx, timestamp))
   }
-  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...suites, '</testsuites>', ''].join('\n')
+  return renderJunitDocument(suites)
 }

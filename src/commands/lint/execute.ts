@@ -8,6 +8,7 @@ import {parseQuantity} from '../../model/quantity.js'
 import type {LintFlags} from './flags.js'
 import {processStdout, type ReportOutput} from './report-output.js'
 import {emptyRunMessage, onlyErrors, tooManyWarnings} from './result-views.js'
+import {unpairedOutputFiles} from '../../util/report-outputs.js'
 import {outputWidth, wantsColour} from '../../util/terminal.js'
 import {ConfigError} from '../../lint/config.js'
 import {docsUrl, loadRules, RuleLoadError} from '../../lint/rule.js'
@@ -114,11 +115,8 @@ export async function executeLint(flags: LintFlags, argPaths: string[], io: Lint
   const paths = argPaths.length > 0 ? argPaths : ['.']
   const formats: FormatName[] = flags.format && flags.format.length > 0 ? flags.format : [DEFAULT_FORMAT]
   const outputs = flags['output-file'] ?? []
-  if (outputs.length > formats.length)
-    throw new LintCliError(
-      `${outputs.length} --output-file values but only ${formats.length} --format; pair each file with a format.`,
-      'RD_USAGE',
-    )
+  const unpaired = unpairedOutputFiles(formats, outputs)
+  if (unpaired) throw new LintCliError(unpaired, 'RD_USAGE')
   const rules = await loadRules().catch((error: unknown) => {
     if (error instanceof RuleLoadError) throw new LintCliError(error.message, 'RD_RULE_INVALID')
     throw error

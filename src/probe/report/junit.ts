@@ -1,4 +1,4 @@
-import {escapeXmlText, xmlAttributes} from '../../util/xml.js'
+import {type JunitCase, junitTimestamp, renderJunitDocument} from '../../util/junit.js'
 import type {CheckResult, ProbeReport} from '../types.js'
 import {countLine} from './summary.js'
 
@@ -29,14 +29,12 @@ function failureBody(check: CheckResult): string {
 }
 
 /** Only failed checks fail the job (exit code 1), so only they are failures; a warning passes and is listed in the suite's output. */
-function renderCase(check: CheckResult): string {
-  const open = `    <testcase${xmlAttributes({classname: CLASSNAME, name: caseName(check), time: (check.durationMs / 1000).toFixed(3)})}`
-  if (check.status === 'fail') {
-    const failure = `<failure${xmlAttributes({message: check.summary, type: 'fail'})}>${escapeXmlText(failureBody(check))}</failure>`
-    return `${open}>\n      ${failure}\n    </testcase>`
-  }
-  if (check.status === 'skip') return `${open}>\n      <skipped${xmlAttributes({message: check.summary})}/>\n    </testcase>`
-  return `${open}/>`
+function checkCase(check: CheckResult): JunitCase {
+  const testCase = {classname: CLASSNAME, name: caseName(check), time: (check.durationMs / 1000).toFixed(3)}
+  if (check.status === 'fail')
+    return {...testCase, outcome: {kind: 'failure', message: check.summary, type: 'fail', body: failureBody(check)}}
+  if (check.status === 'skip') return {...testCase, outcome: {kind: 'skipped', message: check.summary}}
+  return {...testCase, outcome: {kind: 'pass'}}
 }
 
 /**
@@ -44,35 +42,21 @@ function renderCase(check: CheckResult): string {
  * The verdict and the warnings go to the suite's standard output, where people who open the file find them.
  */
 export function renderJunit(report: ProbeReport, options: ProbeJunitOptions = {}): string {
-  const count = (status: CheckResult['status']) => report.checks.filter((check) => check.status === status).length
   const warnings = report.checks.filter((check) => check.status === 'warn')
   const output = [
     report.summary.verdict,
     ...warnings.map((check) => `warning: ${caseName(check)}: ${check.summary}${check.remediation ? ` Fix: ${check.remediation}` : ''}`),
     countLine(report.summary),
   ].join('\n')
-  const suite = xmlAttributes({
-    name: `runner-doctor probe (${report.mode})`,
-    package: 'runner-doctor',
-    id: 0,
-    timestamp: (options.now ?? new Date()).toISOString().slice(0, 19),
-    hostname: 'localhost',
-    tests: report.checks.length,
-    failures: count('fail'),
-    errors: 0,
-    skipped: count('skip'),
-    time: (report.timings.totalMs / 1000).toFixed(3),
-  })
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<testsuites>',
-    `  <testsuite${suite}>`,
-    '    <properties/>',
-    ...report.checks.map(renderCase),
-    `    <system-out>${escapeXmlText(output)}</system-out>`,
-    '    <system-err/>',
-    '  </testsuite>',
-    '</testsuites>',
-    '',
-  ].join('\n')
+  return renderJunitDocument([
+    {
+      name: `runner-doctor probe (${report.mode})`,
+      package: 'runner-doctor',
+      timestamp: junitTimestamp(options.now ?? new Date()),
+      time: (report.timings.totalMs / 1000).toFixed(3),
+      properties: [],
+      cases: report.checks.map(checkCase),
+      output,
+    },
+  ])
 }
